@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/spf13/cobra"
+)
+
+// entryFlags binds one string flag per canonical column except ref and
+// kind, so that add and amend take the same flags as the CSV has columns.
+func entryFlags(cmd *cobra.Command, values map[string]*string) {
+	help := map[string]string{
+		"party":     "party code: ISO 3166-1 alpha-3 (BEL) or an organisation (EU, NATO, UN, LAS, INTERPOL, COALITION)",
+		"date":      "date as stated: YYYY, YYYY-MM or YYYY-MM-DD",
+		"end":       "end date (optional, same forms as --date)",
+		"amount":    "amount, '.' as decimal separator, at most the currency's decimals",
+		"currency":  "ISO 4217 currency code (EUR, USD, ...)",
+		"qualifier": "exact (default), at-least, about or up-to",
+		"quantity":  "deployments: how many assets",
+		"asset":     "deployments: what (F-16, trainers, ...)",
+		"sector":    "sectors, separated by ';'",
+		"location":  "ISO 3166-1 alpha-3 country codes, separated by ';' (IRQ;SYR)",
+		"toward":    "ref of the need this entry addresses",
+		"fulfils":   "ref of the pledge or commitment this fulfils",
+		"source":    "citation or URL",
+		"note":      "free text",
+	}
+	for _, c := range ledger.Columns {
+		if c == "ref" || c == "kind" {
+			continue
+		}
+		values[c] = cmd.Flags().String(c, "", help[c])
+	}
+}
+
+func (a *app) addCmd() *cobra.Command {
+	values := map[string]*string{}
+	var ref string
+	cmd := &cobra.Command{
+		Use:   "add KIND",
+		Short: "Record a need, pledge, commitment, disbursement or deployment",
+		Long: `Record a new entry. KIND is need, pledge, commitment, disbursement or deployment.
+
+Money kinds need --amount and --currency; a deployment needs --quantity and
+--asset (and may carry an --amount, its cost). Without --ref, the ref is made
+from the party, kind, date and content, so running the same command twice is
+refused instead of entering the figure twice.`,
+		Example: `  pledger add need --party COALITION --date 2021 --amount 670000000 --currency USD \
+      --sector stabilisation --location IRQ;SYR --ref coal-need-2021-stab
+  pledger add commitment --party BEL --date 2016 --amount 18000000 --currency EUR \
+      --qualifier at-least --sector "reconstruction;demining;camps" --location IRQ;SYR
+  pledger add deployment --party BEL --date 2021 --end 2021-10 --quantity 4 --asset F-16 \
+      --location IRQ;SYR`,
+		Args: exactArgs(1, "KIND: need, pledge, commitment, disbursement or deployment"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			f := ledger.Fields{"kind": args[0], "ref": ref}
+			for k, v := range values {
+				f[k] = *v
+			}
+			if ref == "" {
+				f["ref"] = "pending" // replaced below, once the content is known
+			}
+			known, err := s.PartySet(ctx)
+			if err != nil {
+				return err
+			}
+			e, ps := ledger.Parse(f, 0, known)
+			if len(ps) > 0 {
+				return &ledger.Problems{List: ps}
+			}
+			if ref == "" {
+				e.Ref = ledger.DefaultRef(e)
+			}
+			r, err := s.Add(ctx, e, a.author())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "added %s (%s), revision %d\n", r.Ref, describe(r.Entry), r.Seq)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&ref, "ref", "", "the entry's unique key (default: made from party, kind, date and content)")
+	entryFlags(cmd, values)
+	return cmd
+}
+
+// describe is a one-line summary of an entry.
+func describe(e ledger.Entry) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s", e.Party, e.Kind, e.Date)
+	if e.Amount.Valid {
+		q := ""
+		if e.Qualifier != ledger.Exact {
+			q = string(e.Qualifier) + " "
+		}
+		fmt.Fprintf(&b, ", %s%s %s", q, e.Amount.Decimal.StringFixed(e.Currency.Units), e.Currency.Code)
+	}
+	if e.Quantity > 0 {
+		fmt.Fprintf(&b, ", %d x %s", e.Quantity, e.Asset)
+	}
+	return b.String()
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/coalition/pledger/internal/csvio"
+	"github.com/coalition/pledger/internal/demo"
+	"github.com/coalition/pledger/internal/store"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) demoCmd() *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Create a demo ledger from the 2021 ministerial announcement",
+		Long: `Create DIR/pledger.db (an embedded SQLite ledger) and load the demo data set:
+the statements of the Belgian announcement of the 2021 Coalition ministerial,
+exactly as made, plus illustrative entries of other members (each marked
+"illustrative" in its source). Running it again changes nothing.`,
+		Example: "  pledger demo\n  pledger demo --out /tmp/coalition-demo",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			db := filepath.Join(dir, "pledger.db")
+			s, err := store.Open(ctx, "sqlite:"+db)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			res, err := s.Import(ctx, csvio.BytesSource("demo/entries.csv", demo.Entries, csvio.Options{}),
+				store.ImportOptions{Author: "pledger demo", Reason: "demo data set"})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "demo ledger: %s\n", db)
+			fmt.Fprintf(a.out, "entries: %d in the data set, %d added, %d already there\n", res.Rows, res.Added, res.Skipped)
+			fmt.Fprintf(a.out, "chain head: %s (revision %d)\n", res.Head.Hash, res.Head.Seq)
+			fmt.Fprintf(a.out, "try: pledger list --db sqlite:%s\n", db)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "out", "pledger-demo", "folder for the demo ledger and its output")
+	return cmd
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/coalition/pledger/internal/csvio"
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+func (a *app) importCmd() *cobra.Command {
+	var amend, dry bool
+	var decimalComma bool
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import entries from a CSV file, all or nothing",
+		Long: `Import entries from a CSV file in the canonical format (see pledger export):
+
+  ` + csvHeader() + `
+
+The header row is required; columns may come in any order; an unknown column is
+an error. Multi-valued sector and location are separated by ';'. Files saved by
+spreadsheet programs in Belgium (';' as delimiter, ',' as decimal separator, a
+byte-order mark, CRLF) are read as they are.
+
+The import is one transaction: if any row is bad, nothing is written and every
+problem is listed as FILE:LINE: COLUMN: problem. Importing the same file again
+adds nothing: a row identical to its ref's entry is skipped; a row that differs
+is an error unless --amend, which records it as a correction.`,
+		Example: `  pledger import pledges-2021.csv
+  pledger import export-from-excel.csv --decimal-comma
+  pledger import corrections.csv --amend --reason "Q3 reconciliation"
+  pledger import big.csv --dry-run`,
+		Args: exactArgs(1, "the CSV FILE to import"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			path := args[0]
+			st, err := os.Stat(path)
+			if err != nil {
+				return fmt.Errorf("%w: %v", ledger.ErrInvalid, err)
+			}
+			var opt csvio.Options
+			if cmd.Flags().Changed("decimal-comma") {
+				opt.DecimalComma = &decimalComma
+			}
+			s, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			var progress func(int)
+			if f, ok := a.errw.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+				bar := progressbar.DefaultBytes(2*st.Size(), "importing "+path)
+				defer bar.Finish()
+				progress = func(n int) { bar.Add(n) }
+			}
+			if reason == "" {
+				reason = "import " + path
+			}
+			res, err := s.Import(ctx, csvio.FileSource(path, opt, progress), store.ImportOptions{
+				Amend: amend, Author: a.author(), Reason: reason, DryRun: dry})
+			if err != nil {
+				return err
+			}
+			verb := "imported"
+			if dry {
+				verb = "checked (dry run, nothing written)"
+			}
+			fmt.Fprintf(a.out, "%s %s: %d rows, %d added, %d amended, %d unchanged\n", verb, path, res.Rows, res.Added, res.Amended, res.Skipped)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&amend, "amend", false, "record a differing row for a known ref as a correction")
+	cmd.Flags().StringVar(&reason, "reason", "", "reason recorded on corrections (default: import FILE)")
+	cmd.Flags().BoolVar(&decimalComma, "decimal-comma", false, "',' is the decimal separator (default: detected, on for ';'-separated files)")
+	cmd.Flags().BoolVar(&dry, "dry-run", false, "check the whole file, write nothing")
+	return cmd
+}
+
+func csvHeader() string {
+	s := ""
+	for i, c := range ledger.Columns {
+		if i > 0 {
+			s += ","
+		}
+		s += c
+	}
+	return s
+}

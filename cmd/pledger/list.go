@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/coalition/pledger/internal/csvio"
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
+	"github.com/spf13/cobra"
+)
+
+// asOf resolves an --as-of flag ("" = latest) to a ledger state.
+func asOf(ctx context.Context, s *store.Store, flag string) (store.Head, error) {
+	if flag == "" {
+		return s.Head(ctx)
+	}
+	t, err := ledger.ParseAsOf(flag)
+	if err != nil {
+		return store.Head{}, err
+	}
+	return s.AsOf(ctx, t)
+}
+
+func (a *app) listCmd() *cobra.Command {
+	var kinds, parties []string
+	var asOfFlag, format string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the current entries",
+		Long: `List the entries as they stand: the latest revision of each ref, withdrawn
+ones left out. --as-of shows the ledger exactly as it was recorded at a moment.`,
+		Example: `  pledger list
+  pledger list --kind pledge --party BEL,NLD
+  pledger list --as-of 2026-03-31 --format csv > march.csv
+  pledger list --format json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			f := store.Filter{}
+			for _, k := range kinds {
+				kind, err := ledger.ParseKind(k)
+				if err != nil {
+					return err
+				}
+				f.Kinds = append(f.Kinds, kind)
+			}
+			for _, p := range parties {
+				f.Parties = append(f.Parties, strings.ToUpper(p))
+			}
+			if format != "table" && format != "csv" && format != "json" {
+				return usage("--format %q: use table, csv or json", format)
+			}
+			s, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			head, err := asOf(ctx, s, asOfFlag)
+			if err != nil {
+				return err
+			}
+			f.Seq = head.Seq
+			if f.Seq == 0 {
+				f.Seq = -1 // an empty ledger lists nothing
+			}
+			return a.writeEntries(ctx, s, f, format)
+		},
+	}
+	cmd.Flags().StringSliceVar(&kinds, "kind", nil, "only these kinds (need, pledge, commitment, disbursement, deployment)")
+	cmd.Flags().StringSliceVar(&parties, "party", nil, "only these parties (codes)")
+	cmd.Flags().StringVar(&asOfFlag, "as-of", "", "the ledger as recorded at this moment (RFC 3339, or a date: end of that day, UTC)")
+	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	return cmd
+}
+
+// entryJSON is an entry in JSON output: amounts as decimal strings.
+type entryJSON struct {
+	Ref        string   `json:"ref"`
+	Kind       string   `json:"kind"`
+	Party      string   `json:"party"`
+	Date       string   `json:"date"`
+	Precision  string   `json:"date_precision"`
+	End        string   `json:"end,omitempty"`
+	Amount     string   `json:"amount,omitempty"`
+	Currency   string   `json:"currency,omitempty"`
+	Qualifier  string   `json:"qualifier"`
+	Quantity   int64    `json:"quantity,omitempty"`
+	Asset      string   `json:"asset,omitempty"`
+	Sectors    []string `json:"sectors"`
+	Locations  []string `json:"locations"`
+	Toward     string   `json:"toward,omitempty"`
+	Fulfils    string   `json:"fulfils,omitempty"`
+	Source     string   `json:"source,omitempty"`
+	Note       string   `json:"note,omitempty"`
+	Revision   int      `json:"revision"`
+	RecordedAt string   `json:"recorded_at"`
+	Author     string   `json:"recorded_by"`
+}
+
+func toJSON(r ledger.Revision) entryJSON {
+	e := r.Entry
+	f := e.Fields()
+	j := entryJSON{Ref: e.Ref, Kind: string(e.Kind), Party: e.Party, Date: f["date"], Precision: e.Date.Precision.String(),
+		End: f["end"], Amount: f["amount"], Currency: f["currency"], Qualifier: string(e.Qualifier), Quantity: e.Quantity,
+		Asset: e.Asset, Sectors: e.Sectors, Locations: e.Locations, Toward: e.Toward, Fulfils: e.Fulfils,
+		Source: e.Source, Note: e.Note, Revision: r.Rev, RecordedAt: r.RecordedAt.Format(ledger.TimeLayout), Author: r.Author}
+	if j.Sectors == nil {
+		j.Sectors = []string{}
+	}
+	if j.Locations == nil {
+		j.Locations = []string{}
+	}
+	return j
+}
+
+func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, format string) error {
+	switch format {
+	case "csv":
+		w, err := csvio.NewWriter(a.out, nil)
+		if err != nil {
+			return err
+		}
+		if err := s.Entries(ctx, f, func(r ledger.Revision) error { return w.Write(r.Entry.Record()) }); err != nil {
+			return err
+		}
+		return w.Flush()
+	case "json":
+		fmt.Fprint(a.out, "[")
+		n := 0
+		err := s.Entries(ctx, f, func(r ledger.Revision) error {
+			b, err := json.Marshal(toJSON(r))
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				fmt.Fprint(a.out, ",")
+			}
+			n++
+			_, err = fmt.Fprintf(a.out, "\n  %s", b)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			fmt.Fprint(a.out, "\n")
+		}
+		fmt.Fprintln(a.out, "]")
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "REF\tKIND\tPARTY\tDATE\tEND\tAMOUNT\tCURRENCY\tQUALIFIER\tQTY\tASSET\tSECTOR\tLOCATION")
+	n := 0
+	err := s.Entries(ctx, f, func(r ledger.Revision) error {
+		n++
+		rec := r.Entry.Fields()
+		q := rec["qualifier"]
+		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rec["ref"], rec["kind"], rec["party"],
+			rec["date"], rec["end"], rec["amount"], rec["currency"], q, rec["quantity"], oneLine(rec["asset"]), oneLine(rec["sector"]), rec["location"])
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "%d entries\n", n)
+	return nil
+}
+
+// oneLine keeps a table cell on one line.
+func oneLine(s string) string {
+	return strings.NewReplacer("\n", " ", "\r", " ", "\t", " ").Replace(s)
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

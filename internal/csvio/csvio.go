@@ -1,0 +1,285 @@
+// Package csvio reads and writes pledger's canonical CSV format for entries:
+// a header row naming the columns (in any order, each at most once), one
+// entry per row, multi-valued sector and location separated by ';'.
+//
+// Reading also takes what spreadsheet programs in Belgium save: ';' as the
+// delimiter with ',' as the decimal separator (detected from the header, or
+// forced), UTF-8 with or without a byte-order mark, CRLF line ends. Quoting
+// follows RFC 4180 (encoding/csv); a broken quote stops the read with the
+// line and column. Writing is canonical: the full header, LF line ends, and
+// exactly the text ledger.Entry.Record gives, so export -> import -> export
+// is byte-identical.
+package csvio
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
+)
+
+// Options change how a file is read.
+type Options struct {
+	// DecimalComma forces ',' as the decimal separator (and '.' as an
+	// optional thousands separator) in amounts. Nil: detected, on for a
+	// ';'-delimited file.
+	DecimalComma *bool
+	// Required columns; nil means ledger's entry columns ref, kind, party, date.
+	Required []string
+	// Columns allowed; nil means ledger.Columns.
+	Allowed []string
+}
+
+// Reader reads rows of a CSV file as ledger.Fields.
+type Reader struct {
+	name         string
+	r            *csv.Reader
+	header       []string
+	decimalComma bool
+	line         int
+}
+
+// NewReader reads the header of r and returns a Reader positioned on the
+// first row. name is the file name used in problems.
+func NewReader(r io.Reader, name string, opt Options) (*Reader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+	}
+	// The delimiter is whichever of ';' and ',' the header line uses more.
+	first, _ := br.Peek(4096)
+	if i := bytes.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	delim := ','
+	if bytes.Count(first, []byte{';'}) > bytes.Count(first, []byte{','}) {
+		delim = ';'
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = delim
+	cr.ReuseRecord = true
+	rd := &Reader{name: name, r: cr, decimalComma: delim == ';'}
+	if opt.DecimalComma != nil {
+		rd.decimalComma = *opt.DecimalComma
+	}
+	ps := &ledger.Problems{File: name}
+	hdr, err := cr.Read()
+	if err == io.EOF {
+		ps.Add(1, "", "empty file: the first line must be a header such as %s", strings.Join(ledger.Columns, ","))
+		return nil, ps
+	}
+	if err != nil {
+		return nil, rd.parseError(err)
+	}
+	rd.line = 1
+	allowed, required := opt.Allowed, opt.Required
+	if allowed == nil {
+		allowed = ledger.Columns
+	}
+	if required == nil {
+		required = []string{"ref", "kind", "party", "date"}
+	}
+	seen := map[string]bool{}
+	for i, h := range hdr {
+		h = strings.ToLower(strings.TrimSpace(h))
+		switch {
+		case h == "":
+			ps.Add(1, fmt.Sprintf("column %d", i+1), "empty column name")
+		case !contains(allowed, h):
+			ps.Add(1, ledger.Clip(h), "unknown column: the columns are %s", strings.Join(allowed, ","))
+		case seen[h]:
+			ps.Add(1, h, "column appears twice")
+		}
+		seen[h] = true
+		rd.header = append(rd.header, h)
+	}
+	for _, c := range required {
+		if !seen[c] {
+			ps.Add(1, c, "missing required column %s", c)
+		}
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	cr.FieldsPerRecord = len(hdr)
+	return rd, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// parseError turns an encoding/csv error into a problem with line and column.
+func (rd *Reader) parseError(err error) error {
+	var pe *csv.ParseError
+	ps := &ledger.Problems{File: rd.name}
+	if errors.As(err, &pe) {
+		msg := pe.Err.Error()
+		switch {
+		case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
+			msg += ": a field with a quote must be wholly quoted, with inner quotes doubled (\"\")"
+		}
+		field := fmt.Sprintf("column %d", pe.Column)
+		if pe.Column > 0 && pe.Column-1 < len(rd.header) {
+			field = rd.header[pe.Column-1]
+		}
+		ps.Add(pe.Line, field, "%s", msg)
+		return ps
+	}
+	return fmt.Errorf("%s: %w", rd.name, err)
+}
+
+// Header returns the columns of the file, lower case, in file order.
+func (rd *Reader) Header() []string { return rd.header }
+
+// Next returns the next row's line and fields. At the end it returns
+// io.EOF. A row with the wrong number of fields gives a *ledger.Problems
+// for that line and the read can go on; a quoting error is fatal (after a
+// broken quote the rest of the file cannot be trusted).
+func (rd *Reader) Next() (int, ledger.Fields, error) {
+	rec, err := rd.r.Read()
+	line := rd.line + 1
+	if err == nil || errors.Is(err, csv.ErrFieldCount) {
+		line, _ = rd.r.FieldPos(0)
+	}
+	rd.line = line
+	if err != nil {
+		if err == io.EOF {
+			return 0, nil, io.EOF
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
+			ps := &ledger.Problems{File: rd.name}
+			ps.Add(line, "", "%d fields, but the header has %d: quote fields that contain %q", len(rec), len(rd.header), string(rd.r.Comma))
+			return line, nil, ps
+		}
+		return line, nil, rd.parseError(err)
+	}
+	f := make(ledger.Fields, len(rec))
+	for i, v := range rec {
+		f[rd.header[i]] = v
+	}
+	if rd.decimalComma {
+		if a, ok := f["amount"]; ok && a != "" {
+			v, err := DecimalComma(a)
+			if err != nil {
+				ps := &ledger.Problems{File: rd.name}
+				ps.Add(line, "amount", "%s", err)
+				return line, nil, ps
+			}
+			f["amount"] = v
+		}
+	}
+	return line, f, nil
+}
+
+// DecimalComma turns an amount written with ',' as the decimal separator
+// and '.' (or a space) grouping thousands into the canonical form:
+// "18.000.000,50" -> "18000000.50". A '.' that is not a thousands separator
+// is refused rather than guessed.
+func DecimalComma(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	intPart, frac, hasFrac := strings.Cut(s, ",")
+	if strings.Contains(frac, ",") {
+		return "", fmt.Errorf("%q has two decimal commas", ledger.Clip(s))
+	}
+	intPart = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(intPart)
+	if strings.Contains(intPart, ".") {
+		groups := strings.Split(strings.TrimLeft(intPart, "+-"), ".")
+		ok := len(groups[0]) >= 1 && len(groups[0]) <= 3
+		for _, g := range groups[1:] {
+			ok = ok && len(g) == 3
+		}
+		if !ok {
+			return "", fmt.Errorf("%q: in a file with ',' as decimal separator, '.' may only group thousands (18.000.000,00)", ledger.Clip(s))
+		}
+		intPart = strings.ReplaceAll(intPart, ".", "")
+	}
+	if hasFrac {
+		return intPart + "." + frac, nil
+	}
+	return intPart, nil
+}
+
+// Writer writes canonical CSV.
+type Writer struct {
+	w    *csv.Writer
+	cols []string
+}
+
+// NewWriter writes the header cols (nil: ledger.Columns) to w.
+func NewWriter(w io.Writer, cols []string) (*Writer, error) {
+	if cols == nil {
+		cols = ledger.Columns
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(cols); err != nil {
+		return nil, err
+	}
+	return &Writer{w: cw, cols: cols}, nil
+}
+
+// Write writes one record (values in header order).
+func (w *Writer) Write(rec []string) error { return w.w.Write(rec) }
+
+// Flush flushes and reports any write error.
+func (w *Writer) Flush() error {
+	w.w.Flush()
+	return w.w.Error()
+}
+
+// countingReader counts the bytes read, for progress bars.
+type countingReader struct {
+	r        io.Reader
+	progress func(n int)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.progress != nil && n > 0 {
+		c.progress(n)
+	}
+	return n, err
+}
+
+// FileSource is an import source reading the CSV file at path; progress,
+// if not nil, is told of every chunk of bytes read (twice over the file:
+// Import reads it to check and again to write).
+func FileSource(path string, opt Options, progress func(n int)) store.Source {
+	return store.Source{Name: path, Open: func() (store.Rows, io.Closer, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %v", ledger.ErrInvalid, err)
+		}
+		rd, err := NewReader(&countingReader{r: f, progress: progress}, path, opt)
+		if err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		return rd, f, nil
+	}}
+}
+
+// BytesSource is an import source over an in-memory file (an upload, the
+// embedded demo data).
+func BytesSource(name string, data []byte, opt Options) store.Source {
+	return store.Source{Name: name, Open: func() (store.Rows, io.Closer, error) {
+		rd, err := NewReader(bytes.NewReader(data), name, opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rd, io.NopCloser(nil), nil
+	}}
+}

@@ -1,0 +1,99 @@
+// Package ledger is pledger's domain: entries and their kinds, the rules an
+// entry must satisfy, parties, and revisions with their hash chain.
+//
+// It does no I/O. Every input path (CLI flags, CSV rows, web forms, the JSON
+// API) turns its text into a Fields value and calls Parse, so one set of rules
+// decides what may enter the ledger. Nothing is ever changed in place: a
+// correction or a withdrawal is a new Revision of the same ref, chained to the
+// previous revision by SHA-256.
+package ledger
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error kinds, matched with errors.Is and mapped to exit codes and HTTP
+// statuses in one place each.
+var (
+	ErrInvalid  = errors.New("invalid input")
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+	ErrTampered = errors.New("ledger tampered")
+)
+
+// Problem is one thing wrong with one field of one input line.
+// Line is 0 when the input has no lines (a form, a command line).
+type Problem struct {
+	Line  int    `json:"line,omitempty"`
+	Field string `json:"field"`
+	Msg   string `json:"problem"`
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.Line > 0 {
+		fmt.Fprintf(&b, "%d: ", p.Line)
+	}
+	if p.Field != "" {
+		b.WriteString(p.Field + ": ")
+	}
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+// Problems is a list of validation problems; as an error it matches
+// ErrInvalid. File names the input the lines belong to, if any.
+type Problems struct {
+	File string
+	List []Problem
+}
+
+// Add appends a problem.
+func (ps *Problems) Add(line int, field, format string, args ...any) {
+	ps.List = append(ps.List, Problem{Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Err returns ps as an error, or nil when there is no problem.
+func (ps *Problems) Err() error {
+	if ps == nil || len(ps.List) == 0 {
+		return nil
+	}
+	return ps
+}
+
+// Error writes one problem per line: FILE:LINE: field: problem.
+func (ps *Problems) Error() string {
+	var b strings.Builder
+	for i, p := range ps.List {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if ps.File != "" {
+			b.WriteString(ps.File + ":")
+			if p.Line == 0 {
+				b.WriteString(" ")
+			}
+		}
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+func (ps *Problems) Is(target error) bool { return target == ErrInvalid }
+
+// maxProblemValue is how much of a bad value a message quotes.
+const maxProblemValue = 40
+
+// Clip shortens a value for an error message.
+func Clip(s string) string {
+	if len(s) <= maxProblemValue {
+		return s
+	}
+	cut := maxProblemValue
+	for cut > 0 && (s[cut]&0xC0) == 0x80 {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("... (%d bytes)", len(s))
+}

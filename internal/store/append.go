@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/coalition/pledger/internal/ledger"
+)
+
+// appender adds revisions to the chain inside one transaction: it holds the
+// head (locked on PostgreSQL; SQLite's immediate transactions already queue
+// writers), numbers and seals each revision, bulk-inserts them and moves the
+// head once at the end.
+type appender struct {
+	tx   *Tx
+	head Head
+	at   time.Time
+	bulk bulkInserter
+	n    int
+}
+
+func (tx *Tx) newAppender(ctx context.Context) (*appender, error) {
+	return tx.newAppenderAt(ctx, time.Time{})
+}
+
+// newAppenderAt is newAppender with a fixed recording time (zero: now), so
+// that all revisions of one import carry the same moment.
+func (tx *Tx) newAppenderAt(ctx context.Context, at time.Time) (*appender, error) {
+	q := `SELECT seq, hash, recorded_at FROM ledger_head WHERE id = 1`
+	if tx.s.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var row struct {
+		Seq        int64  `db:"seq"`
+		Hash       string `db:"hash"`
+		RecordedAt string `db:"recorded_at"`
+	}
+	if err := tx.GetContext(ctx, &row, q); err != nil {
+		return nil, fmt.Errorf("store: lock ledger head: %w", err)
+	}
+	// Revision times never go backwards, even if the clock does: as-of
+	// queries rely on time order being chain order.
+	if at.IsZero() {
+		at = time.Now().UTC().Truncate(time.Microsecond)
+	}
+	if prev, err := time.Parse(ledger.TimeLayout, row.RecordedAt); err == nil && at.Before(prev) {
+		at = prev
+	}
+	bulk, err := tx.newBulk(ctx, "revisions", revCols)
+	if err != nil {
+		return nil, err
+	}
+	return &appender{tx: tx, head: Head{Seq: row.Seq, Hash: row.Hash}, at: at, bulk: bulk}, nil
+}
+
+// add numbers, seals and queues r. r.Ref, Rev, Action, Supersedes, Entry,
+// Reason and Author must be set.
+func (a *appender) add(r *ledger.Revision) error {
+	r.Seq = a.head.Seq + 1
+	r.RecordedAt = a.at
+	r.Seal(a.head.Hash)
+	vals, err := revValues(r)
+	if err != nil {
+		return fmt.Errorf("store: revision of %s: %w", r.Ref, err)
+	}
+	if err := a.bulk.add(vals...); err != nil {
+		return fmt.Errorf("store: insert revision of %s: %w", r.Ref, err)
+	}
+	a.head.Seq, a.head.Hash = r.Seq, r.Hash
+	a.n++
+	return nil
+}
+
+// close flushes the inserts and moves the head.
+func (a *appender) close(ctx context.Context) error {
+	if err := a.bulk.close(); err != nil {
+		return fmt.Errorf("store: insert revisions: %w", err)
+	}
+	if a.n == 0 {
+		return nil
+	}
+	_, err := a.tx.exec(ctx, `UPDATE ledger_head SET seq = ?, hash = ?, recorded_at = ? WHERE id = 1`,
+		a.head.Seq, a.head.Hash, a.at.Format(ledger.TimeLayout))
+	if err != nil {
+		return fmt.Errorf("store: move ledger head: %w", err)
+	}
+	return nil
+}
+
+// bulkInserter loads many rows into one table inside a transaction:
+// PostgreSQL's COPY FROM STDIN, or a prepared multi-row INSERT on SQLite.
+type bulkInserter interface {
+	add(vals ...any) error
+	close() error
+}
+
+func (tx *Tx) newBulk(ctx context.Context, table string, cols []string) (bulkInserter, error) {
+	if tx.s.dialect == Postgres {
+		stmt, err := tx.PrepareContext(ctx, `COPY `+table+` (`+strings.Join(cols, ", ")+`) FROM STDIN`)
+		if err != nil {
+			return nil, fmt.Errorf("store: copy into %s: %w", table, err)
+		}
+		return &copyIn{stmt: stmt}, nil
+	}
+	return &sqliteBulk{tx: tx, ctx: ctx, table: table, cols: cols}, nil
+}

@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/coalition/pledger/internal/ledger"
+)
+
+// linkTarget is what a link check needs to know about the entry a ref names.
+type linkTarget struct {
+	Kind  string `db:"kind"`
+	Party string `db:"party"`
+}
+
+// checkLinks checks e's toward and fulfils against the current ledger.
+func (tx *Tx) checkLinks(ctx context.Context, e ledger.Entry, line int) []ledger.Problem {
+	var ps ledger.Problems
+	for _, l := range []struct{ field, ref string }{{"toward", e.Toward}, {"fulfils", e.Fulfils}} {
+		if l.ref == "" {
+			continue
+		}
+		var t linkTarget
+		q := `SELECT r.kind, r.party ` + currentSQL + ` AND r.action <> 'void' AND r.ref = ?`
+		err := tx.GetContext(ctx, &t, tx.Rebind(q), 1<<62, 1<<62, l.ref)
+		if err != nil {
+			ps.Add(line, l.field, "no entry with ref %q", l.ref)
+			continue
+		}
+		if msg := ledger.CheckLink(l.field, e.Kind, e.Party, ledger.Kind(t.Kind), t.Party); msg != "" {
+			ps.Add(line, l.field, "%s: %s", l.ref, msg)
+		}
+	}
+	return ps.List
+}
+
+// appendOne adds a single revision to the chain.
+func (tx *Tx) appendOne(ctx context.Context, r *ledger.Revision) error {
+	a, err := tx.newAppender(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.add(r); err != nil {
+		return err
+	}
+	return a.close(ctx)
+}
+
+// Add records a new entry (already validated by ledger.Parse) as revision 1
+// of its ref. A ref in use is a conflict; a broken link is invalid.
+func (s *Store) Add(ctx context.Context, e ledger.Entry, author string) (ledger.Revision, error) {
+	r := ledger.Revision{Ref: e.Ref, Rev: 1, Action: ledger.Add, Entry: e, Author: author}
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT count(*) FROM revisions WHERE ref = ?`), e.Ref); err != nil {
+			return fmt.Errorf("store.Add(%q): %w", e.Ref, err)
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: ref %q is already in the ledger: use `pledger amend %s` to correct it", ledger.ErrConflict, e.Ref, e.Ref)
+		}
+		if ps := tx.checkLinks(ctx, e, 0); len(ps) > 0 {
+			return &ledger.Problems{List: ps}
+		}
+		return tx.appendOne(ctx, &r)
+	})
+	return r, err
+}
+
+// Amend records a correction of ref: the fields in changes replace the
+// current ones, and the result is validated as a whole.
+func (s *Store) Amend(ctx context.Context, ref string, changes ledger.Fields, reason, author string) (ledger.Revision, error) {
+	var r ledger.Revision
+	if ps := ledger.CheckReason(reason); len(ps) > 0 {
+		return r, &ledger.Problems{List: ps}
+	}
+	known, err := s.PartySet(ctx)
+	if err != nil {
+		return r, err
+	}
+	err = s.InTx(ctx, func(tx *Tx) error {
+		cur, err := tx.current(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if cur.Action == ledger.Void {
+			return fmt.Errorf("%w: %s was withdrawn (voided) in revision %d; add a new entry instead", ledger.ErrConflict, ref, cur.Rev)
+		}
+		e, ps := ledger.Amended(cur.Entry, changes, known)
+		if len(ps) == 0 {
+			ps = tx.checkLinks(ctx, e, 0)
+		}
+		if len(ps) > 0 {
+			return &ledger.Problems{List: ps}
+		}
+		r = ledger.Revision{Ref: ref, Rev: cur.Rev + 1, Action: ledger.Amend, Supersedes: cur.Seq, Entry: e, Reason: reason, Author: author}
+		return tx.appendOne(ctx, &r)
+	})
+	return r, err
+}
+
+// Void withdraws ref: a new revision that keeps the content and says why.
+func (s *Store) Void(ctx context.Context, ref, reason, author string) (ledger.Revision, error) {
+	var r ledger.Revision
+	if ps := ledger.CheckReason(reason); len(ps) > 0 {
+		return r, &ledger.Problems{List: ps}
+	}
+	err := s.InTx(ctx, func(tx *Tx) error {
+		cur, err := tx.current(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if cur.Action == ledger.Void {
+			return fmt.Errorf("%w: %s is already withdrawn (revision %d)", ledger.ErrConflict, ref, cur.Rev)
+		}
+		r = ledger.Revision{Ref: ref, Rev: cur.Rev + 1, Action: ledger.Void, Supersedes: cur.Seq, Entry: cur.Entry, Reason: reason, Author: author}
+		return tx.appendOne(ctx, &r)
+	})
+	return r, err
+}
+
+// current reads the latest revision of ref inside the transaction.
+func (tx *Tx) current(ctx context.Context, ref string) (ledger.Revision, error) {
+	var row revRow
+	q := `SELECT ` + prefixed("r.", revCols) + ` ` + currentSQL + ` AND r.ref = ?`
+	if err := tx.GetContext(ctx, &row, tx.Rebind(q), 1<<62, 1<<62, ref); err != nil {
+		return ledger.Revision{}, notFound(err, fmt.Sprintf("no entry with ref %q (see `pledger list`)", ref))
+	}
+	return row.revision()
+}

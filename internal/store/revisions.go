@@ -1,0 +1,376 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
+	"github.com/shopspring/decimal"
+)
+
+// revCols are the columns of revisions, in insert order.
+var revCols = []string{"seq", "ref", "rev", "action", "supersedes", "kind", "party", "date", "date_first", "date_last",
+	"end_date", "end_last", "amount_minor", "currency", "qualifier", "quantity", "asset", "sector", "location",
+	"toward", "fulfils", "source", "note", "reason", "author", "recorded_at", "content_hash", "prev_hash", "hash"}
+
+var revColList = strings.Join(revCols, ", ")
+
+const dayLayout = "2006-01-02"
+
+// revValues flattens r into the column values of revCols.
+func revValues(r *ledger.Revision) ([]any, error) {
+	e := r.Entry
+	var amount, quantity, supersedes any
+	if e.Amount.Valid {
+		m, err := money.ToMinor(e.Amount.Decimal, e.Currency)
+		if err != nil {
+			return nil, err
+		}
+		amount = m
+	}
+	if e.Quantity > 0 {
+		quantity = e.Quantity
+	}
+	if r.Supersedes > 0 {
+		supersedes = r.Supersedes
+	}
+	endLast := ""
+	if !e.End.IsZero() {
+		endLast = e.End.Last().Format(dayLayout)
+	}
+	return []any{r.Seq, r.Ref, r.Rev, string(r.Action), supersedes, string(e.Kind), e.Party, e.Date.String(),
+		e.Date.First().Format(dayLayout), e.Date.Last().Format(dayLayout), e.End.String(), endLast,
+		amount, e.Currency.Code, string(e.Qualifier), quantity, e.Asset, strings.Join(e.Sectors, ";"),
+		strings.Join(e.Locations, ";"), e.Toward, e.Fulfils, e.Source, e.Note, r.Reason, r.Author,
+		r.RecordedAt.UTC().Format(ledger.TimeLayout), r.Content, r.PrevHash, r.Hash}, nil
+}
+
+// revRow is a scanned revisions row.
+type revRow struct {
+	Seq         int64         `db:"seq"`
+	Ref         string        `db:"ref"`
+	Rev         int           `db:"rev"`
+	Action      string        `db:"action"`
+	Supersedes  sql.NullInt64 `db:"supersedes"`
+	Kind        string        `db:"kind"`
+	Party       string        `db:"party"`
+	Date        string        `db:"date"`
+	DateFirst   string        `db:"date_first"`
+	DateLast    string        `db:"date_last"`
+	EndDate     string        `db:"end_date"`
+	EndLast     string        `db:"end_last"`
+	AmountMinor sql.NullInt64 `db:"amount_minor"`
+	Currency    string        `db:"currency"`
+	Qualifier   string        `db:"qualifier"`
+	Quantity    sql.NullInt64 `db:"quantity"`
+	Asset       string        `db:"asset"`
+	Sector      string        `db:"sector"`
+	Location    string        `db:"location"`
+	Toward      string        `db:"toward"`
+	Fulfils     string        `db:"fulfils"`
+	Source      string        `db:"source"`
+	Note        string        `db:"note"`
+	Reason      string        `db:"reason"`
+	Author      string        `db:"author"`
+	RecordedAt  string        `db:"recorded_at"`
+	ContentHash string        `db:"content_hash"`
+	PrevHash    string        `db:"prev_hash"`
+	Hash        string        `db:"hash"`
+}
+
+func splitNonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ";")
+}
+
+// revision turns a row back into a Revision. It does not validate: what is
+// in the table is what was recorded, and Verify says whether it still is.
+func (row *revRow) revision() (ledger.Revision, error) {
+	var e ledger.Entry
+	var err error
+	e.Ref, e.Kind, e.Party = row.Ref, ledger.Kind(row.Kind), row.Party
+	if e.Date, err = ledger.ParseDate(row.Date); err != nil {
+		return ledger.Revision{}, fmt.Errorf("revision %d: %w", row.Seq, err)
+	}
+	if row.EndDate != "" {
+		if e.End, err = ledger.ParseDate(row.EndDate); err != nil {
+			return ledger.Revision{}, fmt.Errorf("revision %d: %w", row.Seq, err)
+		}
+	}
+	if row.Currency != "" {
+		if e.Currency, err = money.ParseCurrency(row.Currency); err != nil {
+			return ledger.Revision{}, fmt.Errorf("revision %d: %w", row.Seq, err)
+		}
+	}
+	if row.AmountMinor.Valid {
+		e.Amount = decimal.NullDecimal{Decimal: money.FromMinor(row.AmountMinor.Int64, e.Currency), Valid: true}
+	}
+	e.Qualifier = ledger.Qualifier(row.Qualifier)
+	e.Quantity = row.Quantity.Int64
+	e.Asset = row.Asset
+	e.Sectors, e.Locations = splitNonEmpty(row.Sector), splitNonEmpty(row.Location)
+	e.Toward, e.Fulfils, e.Source, e.Note = row.Toward, row.Fulfils, row.Source, row.Note
+	at, err := time.Parse(ledger.TimeLayout, row.RecordedAt)
+	if err != nil {
+		return ledger.Revision{}, fmt.Errorf("revision %d: recorded_at %q: %w", row.Seq, row.RecordedAt, err)
+	}
+	return ledger.Revision{
+		Seq: row.Seq, Ref: row.Ref, Rev: row.Rev, Action: ledger.Action(row.Action), Supersedes: row.Supersedes.Int64,
+		Entry: e, Reason: row.Reason, Author: row.Author, RecordedAt: at,
+		Content: row.ContentHash, PrevHash: row.PrevHash, Hash: row.Hash,
+	}, nil
+}
+
+// Head is the state of the ledger at one moment: its last revision.
+type Head struct {
+	Seq        int64     // 0 for an empty ledger
+	Hash       string    // chain hash of revision Seq
+	RecordedAt time.Time // when revision Seq was recorded
+}
+
+// Head returns the latest state of the ledger.
+func (s *Store) Head(ctx context.Context) (Head, error) {
+	return s.AsOf(ctx, time.Time{})
+}
+
+// AsOf returns the ledger's state as recorded at t (the zero t: now). A
+// moment before the first revision is an error, never an empty ledger
+// that looks like zero.
+func (s *Store) AsOf(ctx context.Context, t time.Time) (Head, error) {
+	var row struct {
+		Seq        int64  `db:"seq"`
+		Hash       string `db:"hash"`
+		RecordedAt string `db:"recorded_at"`
+	}
+	var err error
+	if t.IsZero() {
+		err = s.db.GetContext(ctx, &row, `SELECT seq, hash, recorded_at FROM ledger_head WHERE id = 1`)
+	} else {
+		err = s.db.GetContext(ctx, &row, s.rebind(`SELECT seq, hash, recorded_at FROM revisions WHERE recorded_at <= ? ORDER BY seq DESC LIMIT 1`),
+			t.UTC().Format(ledger.TimeLayout))
+		if err == sql.ErrNoRows {
+			var first sql.NullString
+			if err := s.db.GetContext(ctx, &first, `SELECT min(recorded_at) FROM revisions`); err != nil {
+				return Head{}, fmt.Errorf("store.AsOf: %w", err)
+			}
+			if !first.Valid {
+				return Head{}, fmt.Errorf("%w: --as-of %s: the ledger is empty", ledger.ErrInvalid, t.UTC().Format(time.RFC3339))
+			}
+			return Head{}, fmt.Errorf("%w: --as-of %s is before the ledger existed (its first revision was recorded at %s)",
+				ledger.ErrInvalid, t.UTC().Format(time.RFC3339), first.String)
+		}
+	}
+	if err != nil {
+		return Head{}, fmt.Errorf("store.AsOf: %w", err)
+	}
+	h := Head{Seq: row.Seq, Hash: row.Hash}
+	if row.RecordedAt != "" {
+		if h.RecordedAt, err = time.Parse(ledger.TimeLayout, row.RecordedAt); err != nil {
+			return Head{}, fmt.Errorf("store.AsOf: %w", err)
+		}
+	}
+	return h, nil
+}
+
+// Filter selects current entries.
+type Filter struct {
+	Seq         int64 // the ledger as of this revision; 0: latest
+	Kinds       []ledger.Kind
+	Parties     []string
+	Ref         string
+	WithVoided  bool // include refs whose latest revision is a void
+	From, To    string
+	OrderBySeq  bool
+	SearchText  string
+	Limit, Skip int
+}
+
+// currentSQL selects the revisions that are current at seq ?: recorded by
+// then and not superseded by then.
+const currentSQL = `FROM revisions r WHERE r.seq <= ? AND NOT EXISTS (SELECT 1 FROM revisions n WHERE n.supersedes = r.seq AND n.seq <= ?)`
+
+func (s *Store) where(f Filter) (string, []any, error) {
+	seq := f.Seq
+	if seq == 0 {
+		seq = 1<<62 - 1
+	}
+	q := currentSQL
+	args := []any{seq, seq}
+	if !f.WithVoided {
+		q += ` AND r.action <> 'void'`
+	}
+	if len(f.Kinds) > 0 {
+		q += ` AND r.kind IN (?` + strings.Repeat(", ?", len(f.Kinds)-1) + `)`
+		for _, k := range f.Kinds {
+			args = append(args, string(k))
+		}
+	}
+	if len(f.Parties) > 0 {
+		q += ` AND r.party IN (?` + strings.Repeat(", ?", len(f.Parties)-1) + `)`
+		for _, p := range f.Parties {
+			args = append(args, p)
+		}
+	}
+	if f.Ref != "" {
+		q += ` AND r.ref = ?`
+		args = append(args, f.Ref)
+	}
+	if f.From != "" {
+		q += ` AND r.date_last >= ?`
+		args = append(args, f.From)
+	}
+	if f.To != "" {
+		q += ` AND r.date_first <= ?`
+		args = append(args, f.To)
+	}
+	if f.SearchText != "" {
+		q += ` AND (lower(r.ref) LIKE ? OR lower(r.source) LIKE ? OR lower(r.note) LIKE ? OR lower(r.asset) LIKE ? OR lower(r.sector) LIKE ?)`
+		pat := "%" + strings.NewReplacer("%", "", "_", "").Replace(strings.ToLower(f.SearchText)) + "%"
+		args = append(args, pat, pat, pat, pat, pat)
+	}
+	if f.OrderBySeq {
+		q += ` ORDER BY r.seq`
+	} else {
+		q += ` ORDER BY r.ref`
+	}
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, f.Skip)
+	}
+	return q, args, nil
+}
+
+// Entries calls fn for each current revision matching f, in ref order,
+// streaming (memory stays flat for any ledger size).
+func (s *Store) Entries(ctx context.Context, f Filter, fn func(ledger.Revision) error) error {
+	q, args, err := s.where(f)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.QueryxContext(ctx, s.rebind(`SELECT `+prefixed("r.", revCols)+` `+q), args...)
+	if err != nil {
+		return fmt.Errorf("store.Entries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var row revRow
+		if err := rows.StructScan(&row); err != nil {
+			return fmt.Errorf("store.Entries: %w", err)
+		}
+		r, err := row.revision()
+		if err != nil {
+			return fmt.Errorf("store.Entries: %w", err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store.Entries: %w", err)
+	}
+	return nil
+}
+
+// CountEntries counts the current revisions matching f (without Limit).
+func (s *Store) CountEntries(ctx context.Context, f Filter) (int, error) {
+	f.Limit = 0
+	q, args, err := s.where(f)
+	if err != nil {
+		return 0, err
+	}
+	q = q[:strings.LastIndex(q, " ORDER BY")]
+	var n int
+	if err := s.db.GetContext(ctx, &n, s.rebind(`SELECT count(*) `+q), args...); err != nil {
+		return 0, fmt.Errorf("store.CountEntries: %w", err)
+	}
+	return n, nil
+}
+
+func prefixed(p string, cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = p + c
+	}
+	return strings.Join(out, ", ")
+}
+
+// Current returns the current revision of ref (voided ones included), or
+// ErrNotFound.
+func (s *Store) Current(ctx context.Context, ref string) (ledger.Revision, error) {
+	var found *ledger.Revision
+	err := s.Entries(ctx, Filter{Ref: ref, WithVoided: true}, func(r ledger.Revision) error { found = &r; return nil })
+	if err != nil {
+		return ledger.Revision{}, err
+	}
+	if found == nil {
+		return ledger.Revision{}, fmt.Errorf("%w: no entry with ref %q (see `pledger list`)", ledger.ErrNotFound, ref)
+	}
+	return *found, nil
+}
+
+// History returns every revision of ref, oldest first.
+func (s *Store) History(ctx context.Context, ref string) ([]ledger.Revision, error) {
+	var rows []revRow
+	if err := s.db.SelectContext(ctx, &rows, s.rebind(`SELECT `+revColList+` FROM revisions WHERE ref = ? ORDER BY rev`), ref); err != nil {
+		return nil, fmt.Errorf("store.History(%q): %w", ref, err)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%w: no entry with ref %q (see `pledger list`)", ledger.ErrNotFound, ref)
+	}
+	out := make([]ledger.Revision, len(rows))
+	for i := range rows {
+		r, err := rows[i].revision()
+		if err != nil {
+			return nil, fmt.Errorf("store.History(%q): %w", ref, err)
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+// Verify recomputes the whole hash chain, streaming, and returns the first
+// revision that does not match (an error matching ledger.ErrTampered), or
+// the number of revisions checked.
+func (s *Store) Verify(ctx context.Context) (int64, error) {
+	rows, err := s.db.QueryxContext(ctx, `SELECT `+revColList+` FROM revisions ORDER BY seq`)
+	if err != nil {
+		return 0, fmt.Errorf("store.Verify: %w", err)
+	}
+	defer rows.Close()
+	var n int64
+	prev := ""
+	for rows.Next() {
+		var row revRow
+		if err := rows.StructScan(&row); err != nil {
+			return n, fmt.Errorf("store.Verify: %w", err)
+		}
+		n++
+		if row.Seq != n {
+			return n, fmt.Errorf("%w: revision %d is missing (found %d next)", ledger.ErrTampered, n, row.Seq)
+		}
+		r, err := row.revision()
+		if err != nil {
+			return n, fmt.Errorf("%w: revision %d (ref %s) cannot be read: %v", ledger.ErrTampered, row.Seq, row.Ref, err)
+		}
+		if err := r.Verify(prev); err != nil {
+			return n, err
+		}
+		prev = r.Hash
+	}
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("store.Verify: %w", err)
+	}
+	head, err := s.Head(ctx)
+	if err != nil {
+		return n, err
+	}
+	if head.Seq != n || head.Hash != prev {
+		return n, fmt.Errorf("%w: the chain ends at revision %d but the ledger head says %d: revisions were removed", ledger.ErrTampered, n, head.Seq)
+	}
+	return n, nil
+}

@@ -1,0 +1,176 @@
+// Package store keeps the ledger in a SQL database through sqlx: an embedded
+// SQLite file (modernc.org/sqlite, pure Go) by default, PostgreSQL through
+// lib/pq for a ministry. The schema lives in migrations/ and is applied at
+// Open. SQL is written once, with ? placeholders rebound per engine; the few
+// places where the engines really differ (row locks, bulk load) switch on
+// Dialect. Amounts are integer minor units, never floats.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/migrations"
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // PostgreSQL driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // SQLite driver
+)
+
+func init() { sqlx.BindDriver("sqlite", sqlx.QUESTION) }
+
+// Dialect names the database engine behind a Store.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DefaultDSN is the embedded ledger in the current directory.
+const DefaultDSN = "sqlite:pledger.db"
+
+// Store is an open ledger database.
+type Store struct {
+	db      *sqlx.DB
+	dialect Dialect
+	dsn     string
+}
+
+// ParseDSN splits a --db value into driver and data source:
+// postgres://... or postgresql://... for PostgreSQL, sqlite:PATH or a plain
+// path for SQLite.
+func ParseDSN(dsn string) (Dialect, string, error) {
+	switch {
+	case dsn == "":
+		return ParseDSN(DefaultDSN)
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return Postgres, dsn, nil
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return "", "", fmt.Errorf("%w: --db sqlite: needs a file path, e.g. sqlite:pledger.db", ledger.ErrInvalid)
+		}
+		return SQLite, path, nil
+	case strings.Contains(dsn, "://"):
+		return "", "", fmt.Errorf("%w: --db %q: use postgres://... or sqlite:PATH", ledger.ErrInvalid, dsn)
+	}
+	return SQLite, dsn, nil
+}
+
+// Open opens (creating if need be) the ledger named by dsn and brings its
+// schema up to date.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	dialect, src, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	var db *sqlx.DB
+	switch dialect {
+	case SQLite:
+		if dir := filepath.Dir(src); dir != "." {
+			if _, err := os.Stat(dir); err != nil {
+				return nil, fmt.Errorf("store.Open: directory of %s: %w", src, err)
+			}
+		}
+		// Pragmas go in the DSN so that every pooled connection has them;
+		// _txlock=immediate makes writers queue instead of failing on upgrade.
+		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		db, err = sqlx.Open("sqlite", "file:"+src+q)
+	case Postgres:
+		db, err = sqlx.Open("postgres", src)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store.Open: %w", err)
+	}
+	s := &Store{db: db, dialect: dialect, dsn: dsn}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store.Open: cannot reach %s database: %w", dialect, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.seedParties(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	gd := goose.DialectSQLite3
+	if s.dialect == Postgres {
+		gd = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return fmt.Errorf("store.migrate: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(gd, s.db.DB, migrations.FS, opts...)
+	if err != nil {
+		return fmt.Errorf("store.migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store.migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dialect says which engine the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB exposes the handle for tests and benchmarks in other packages.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Tx is a transaction on the store.
+type Tx struct {
+	*sqlx.Tx
+	s *Store
+}
+
+// InTx runs fn in one transaction: committed if fn returns nil, rolled back
+// otherwise. Every write of pledger goes through here.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store.InTx: begin: %w", err)
+	}
+	if err := fn(&Tx{Tx: tx, s: s}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store.InTx: commit: %w", err)
+	}
+	return nil
+}
+
+// rebind turns ? placeholders into the engine's.
+func (s *Store) rebind(q string) string { return s.db.Rebind(q) }
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(ctx, tx.Rebind(q), args...)
+}
+
+// notFound maps sql.ErrNoRows to ledger.ErrNotFound.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %s", ledger.ErrNotFound, what)
+	}
+	return err
+}
