@@ -2,6 +2,8 @@
 -- Amounts are integer minor units beside their currency (exact in both
 -- engines); dates are text as stated plus their first/last day (YYYY-MM-DD),
 -- times are fixed-width UTC text, so text order is time order everywhere.
+-- seq is INTEGER (SQLite's rowid, PostgreSQL's int4: two billion revisions),
+-- and recorded_at never decreases with seq, so no index on it is needed.
 
 -- +goose Up
 CREATE TABLE parties (
@@ -11,11 +13,11 @@ CREATE TABLE parties (
 );
 
 CREATE TABLE revisions (
-    seq          BIGINT PRIMARY KEY,
+    seq          INTEGER PRIMARY KEY,
     ref          TEXT NOT NULL,
     rev          INTEGER NOT NULL,
     action       TEXT NOT NULL,
-    supersedes   BIGINT,
+    supersedes   INTEGER,
     kind         TEXT NOT NULL,
     party        TEXT NOT NULL REFERENCES parties (code),
     date         TEXT NOT NULL,
@@ -43,8 +45,7 @@ CREATE TABLE revisions (
     UNIQUE (ref, rev)
 );
 -- A revision is superseded at most once: history per ref is a line, never a fork.
-CREATE UNIQUE INDEX revisions_supersedes ON revisions (supersedes);
-CREATE INDEX revisions_recorded_at ON revisions (recorded_at);
+CREATE UNIQUE INDEX revisions_supersedes ON revisions (supersedes) WHERE supersedes IS NOT NULL;
 
 -- The head of the hash chain: one row, locked by every writer, so that
 -- concurrent writers on PostgreSQL take turns.
@@ -69,4 +70,4 @@ CREATE TABLE import_staging (
     content_hash TEXT NOT NULL,
     PRIMARY KEY (batch, line)
 );
-CREATE INDEX import_staging_ref ON import_staging (batch, ref);
+CREATE INDEX import_staging_ref ON import_staging (batch, ref, line);

@@ -65,19 +65,20 @@ refused instead of entering the figure twice.`,
 			for k, v := range values {
 				f[k] = *v
 			}
-			if ref == "" {
-				f["ref"] = "pending" // replaced below, once the content is known
-			}
 			known, err := s.PartySet(ctx)
 			if err != nil {
 				return err
 			}
-			e, ps := ledger.Parse(f, 0, known)
+			var e ledger.Entry
+			var ps []ledger.Problem
+			if ref == "" {
+				e, ps = ledger.ParseNew(f, known)
+				e.Ref = ledger.DefaultRef(e)
+			} else {
+				e, ps = ledger.Parse(f, 0, known)
+			}
 			if len(ps) > 0 {
 				return &ledger.Problems{List: ps}
-			}
-			if ref == "" {
-				e.Ref = ledger.DefaultRef(e)
 			}
 			r, err := s.Add(ctx, e, a.author())
 			if err != nil {

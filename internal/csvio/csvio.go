@@ -35,6 +35,9 @@ type Options struct {
 	Required []string
 	// Columns allowed; nil means ledger.Columns.
 	Allowed []string
+	// Reopen, if set, reads the input again from the start; it is used
+	// only to name the column of a quoting error.
+	Reopen func() (io.ReadCloser, error)
 }
 
 // Reader reads rows of a CSV file as ledger.Fields.
@@ -44,6 +47,8 @@ type Reader struct {
 	header       []string
 	decimalComma bool
 	line         int
+	reopen       func() (io.ReadCloser, error)
+	broken       bool // a quoting error: the rest of the file cannot be trusted
 }
 
 // NewReader reads the header of r and returns a Reader positioned on the
@@ -65,7 +70,7 @@ func NewReader(r io.Reader, name string, opt Options) (*Reader, error) {
 	cr := csv.NewReader(br)
 	cr.Comma = delim
 	cr.ReuseRecord = true
-	rd := &Reader{name: name, r: cr, decimalComma: delim == ';'}
+	rd := &Reader{name: name, r: cr, decimalComma: delim == ';', reopen: opt.Reopen}
 	if opt.DecimalComma != nil {
 		rd.decimalComma = *opt.DecimalComma
 	}
@@ -125,20 +130,76 @@ func contains(list []string, s string) bool {
 func (rd *Reader) parseError(err error) error {
 	var pe *csv.ParseError
 	ps := &ledger.Problems{File: rd.name}
-	if errors.As(err, &pe) {
-		msg := pe.Err.Error()
-		switch {
-		case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
-			msg += ": a field with a quote must be wholly quoted, with inner quotes doubled (\"\")"
-		}
-		field := fmt.Sprintf("column %d", pe.Column)
-		if pe.Column > 0 && pe.Column-1 < len(rd.header) {
-			field = rd.header[pe.Column-1]
-		}
-		ps.Add(pe.Line, field, "%s", msg)
-		return ps
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", rd.name, err)
 	}
-	return fmt.Errorf("%s: %w", rd.name, err)
+	msg := pe.Err.Error()
+	line := pe.Line
+	if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
+		msg += ": a field with a quote must be wholly quoted, with inner quotes doubled (\"\")"
+		if pe.StartLine > 0 && pe.StartLine != pe.Line {
+			msg += fmt.Sprintf(" (the quote opened on line %d is still open on line %d)", pe.StartLine, pe.Line)
+			line = pe.StartLine
+		}
+	}
+	field := "column"
+	if i, ok := rd.fieldAt(pe); ok && i < len(rd.header) {
+		field = rd.header[i]
+	} else if ok {
+		field = fmt.Sprintf("column %d", i+1)
+	}
+	ps.Add(line, field, "%s", msg)
+	return ps
+}
+
+// fieldAt finds which field of its record a parse error is in. encoding/csv
+// gives only a byte offset within a line, so this reads the record's lines
+// again (only ever once, on the error that stops the read).
+func (rd *Reader) fieldAt(pe *csv.ParseError) (int, bool) {
+	if rd.reopen == nil || pe.StartLine < 1 {
+		return 0, false
+	}
+	rc, err := rd.reopen()
+	if err != nil {
+		return 0, false
+	}
+	defer rc.Close()
+	sc := bufio.NewScanner(rc)
+	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	var text []byte
+	errPos := -1
+	for n := 1; sc.Scan(); n++ {
+		if n < pe.StartLine {
+			continue
+		}
+		if n == pe.Line {
+			errPos = len(text) + pe.Column - 1
+		}
+		text = append(text, sc.Bytes()...)
+		text = append(text, '\n')
+		if n >= pe.Line {
+			break
+		}
+	}
+	if n := pe.StartLine; n == 1 {
+		text = bytes.TrimPrefix(text, []byte{0xEF, 0xBB, 0xBF})
+		if errPos > 0 && pe.Line == 1 {
+			errPos -= 3
+		}
+	}
+	if errPos < 0 || errPos > len(text) {
+		errPos = len(text)
+	}
+	field, inQuote := 0, false
+	for i := 0; i < errPos && i < len(text); i++ {
+		switch c := rune(text[i]); {
+		case c == '"':
+			inQuote = !inQuote
+		case c == rd.r.Comma && !inQuote:
+			field++
+		}
+	}
+	return field, true
 }
 
 // Header returns the columns of the file, lower case, in file order.
@@ -149,6 +210,9 @@ func (rd *Reader) Header() []string { return rd.header }
 // for that line and the read can go on; a quoting error is fatal (after a
 // broken quote the rest of the file cannot be trusted).
 func (rd *Reader) Next() (int, ledger.Fields, error) {
+	if rd.broken {
+		return 0, nil, io.EOF
+	}
 	rec, err := rd.r.Read()
 	line := rd.line + 1
 	if err == nil || errors.Is(err, csv.ErrFieldCount) {
@@ -165,6 +229,7 @@ func (rd *Reader) Next() (int, ledger.Fields, error) {
 			ps.Add(line, "", "%d fields, but the header has %d: quote fields that contain %q", len(rec), len(rd.header), string(rd.r.Comma))
 			return line, nil, ps
 		}
+		rd.broken = true
 		return line, nil, rd.parseError(err)
 	}
 	f := make(ledger.Fields, len(rec))
@@ -263,6 +328,7 @@ func FileSource(path string, opt Options, progress func(n int)) store.Source {
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: %v", ledger.ErrInvalid, err)
 		}
+		opt.Reopen = func() (io.ReadCloser, error) { return os.Open(path) }
 		rd, err := NewReader(&countingReader{r: f, progress: progress}, path, opt)
 		if err != nil {
 			f.Close()
@@ -276,6 +342,7 @@ func FileSource(path string, opt Options, progress func(n int)) store.Source {
 // embedded demo data).
 func BytesSource(name string, data []byte, opt Options) store.Source {
 	return store.Source{Name: name, Open: func() (store.Rows, io.Closer, error) {
+		opt.Reopen = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 		rd, err := NewReader(bytes.NewReader(data), name, opt)
 		if err != nil {
 			return nil, nil, err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -99,13 +100,25 @@ type PartyLookup func(code string) bool
 // checked from the entry alone plus the party list; links to other entries
 // (toward, fulfils) are checked by the caller with CheckLink.
 func Parse(f Fields, line int, known PartyLookup) (Entry, []Problem) {
+	return parse(f, line, known, true)
+}
+
+// ParseNew is Parse for an entry whose ref is not given yet: the caller
+// makes one with DefaultRef.
+func ParseNew(f Fields, known PartyLookup) (Entry, []Problem) {
+	return parse(f, 0, known, false)
+}
+
+func parse(f Fields, line int, known PartyLookup, needRef bool) (Entry, []Problem) {
 	var ps Problems
 	bad := func(field, format string, args ...any) { ps.Add(line, field, format, args...) }
 	get := func(k string) string { return strings.TrimSpace(f[k]) }
 	var e Entry
 
 	e.Ref = get("ref")
-	if e.Ref == "" {
+	if !needRef {
+		// made by DefaultRef once the content is known
+	} else if e.Ref == "" {
 		bad("ref", "required: a unique key for the entry, e.g. bel-pledge-2021")
 	} else if msg := checkRef(e.Ref); msg != "" {
 		bad("ref", "%s", msg)
@@ -200,7 +213,7 @@ func Parse(f Fields, line int, known PartyLookup) (Entry, []Problem) {
 		case err != nil:
 			bad("quantity", "%q is not a whole number", Clip(qty))
 		case n <= 0:
-			bad("quantity", "%s: must be greater than zero", qty)
+			bad("quantity", "%s: must be greater than zero", Clip(qty))
 		default:
 			e.Quantity = n
 		}
@@ -243,11 +256,18 @@ func Parse(f Fields, line int, known PartyLookup) (Entry, []Problem) {
 	}
 
 	e.Toward, e.Fulfils = get("toward"), get("fulfils")
+	for field, v := range map[string]string{"toward": e.Toward, "fulfils": e.Fulfils} {
+		if v != "" {
+			if msg := checkRef(v); msg != "" {
+				bad(field, "not a ref: %s", msg)
+			}
+		}
+	}
 	if e.Toward != "" {
 		if e.Kind == Need {
 			bad("toward", "a need cannot be toward another need")
 		}
-		if e.Toward == e.Ref {
+		if e.Toward == e.Ref && needRef {
 			bad("toward", "an entry cannot point at itself")
 		}
 	}
@@ -255,7 +275,7 @@ func Parse(f Fields, line int, known PartyLookup) (Entry, []Problem) {
 		if e.Kind != Commitment && e.Kind != Disbursement {
 			bad("fulfils", "only a commitment or a disbursement fulfils an earlier entry")
 		}
-		if e.Fulfils == e.Ref {
+		if e.Fulfils == e.Ref && needRef {
 			bad("fulfils", "an entry cannot point at itself")
 		}
 	}
@@ -338,47 +358,47 @@ func appendUnique(list []string, v string) []string {
 // ParseLocation turns an ISO 3166-1 alpha-3 (or alpha-2) country code into
 // its alpha-3 form, using golang.org/x/text's region data.
 func ParseLocation(s string) (string, bool) {
-	r, err := language.ParseRegion(strings.ToUpper(s))
-	if err != nil || !r.IsCountry() || r.Canonicalize() != r {
-		return "", false
-	}
-	iso3 := r.ISO3()
-	if !isState(r) {
-		return "", false
-	}
-	return iso3, true
+	code, ok := stateCodes()[strings.ToUpper(s)]
+	return code, ok
 }
+
+var stateCodes = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, p := range States() {
+		m[p.Code] = p.Code
+		r, _ := language.ParseRegion(p.Code)
+		m[r.String()] = p.Code
+	}
+	return m
+})
 
 // Fields returns e as text in canonical form: what export writes, and what
 // Parse turns back into the same entry.
 func (e Entry) Fields() Fields {
-	f := Fields{
-		"ref": e.Ref, "kind": string(e.Kind), "party": e.Party,
-		"date": e.Date.String(), "end": e.End.String(),
-		"asset": e.Asset, "sector": strings.Join(e.Sectors, ";"), "location": strings.Join(e.Locations, ";"),
-		"toward": e.Toward, "fulfils": e.Fulfils, "source": e.Source, "note": e.Note,
-	}
-	if e.Amount.Valid {
-		f["amount"] = money.Fixed(e.Amount.Decimal, e.Currency)
-	}
-	f["currency"] = e.Currency.Code
-	if e.Qualifier != Exact {
-		f["qualifier"] = string(e.Qualifier)
-	}
-	if e.Quantity > 0 {
-		f["quantity"] = strconv.FormatInt(e.Quantity, 10)
+	rec := e.Record()
+	f := make(Fields, len(Columns))
+	for i, c := range Columns {
+		f[c] = rec[i]
 	}
 	return f
 }
 
-// Record returns the canonical fields in column order.
+// Record returns the canonical fields in column order (the order of
+// Columns): what export writes and what ContentHash covers.
 func (e Entry) Record() []string {
-	f := e.Fields()
-	out := make([]string, len(Columns))
-	for i, c := range Columns {
-		out[i] = f[c]
+	var amount, qualifier, quantity string
+	if e.Amount.Valid {
+		amount = money.Fixed(e.Amount.Decimal, e.Currency)
 	}
-	return out
+	if e.Qualifier != Exact {
+		qualifier = string(e.Qualifier)
+	}
+	if e.Quantity > 0 {
+		quantity = strconv.FormatInt(e.Quantity, 10)
+	}
+	return []string{e.Ref, string(e.Kind), e.Party, e.Date.String(), e.End.String(), amount, e.Currency.Code,
+		qualifier, quantity, e.Asset, strings.Join(e.Sectors, ";"), strings.Join(e.Locations, ";"),
+		e.Toward, e.Fulfils, e.Source, e.Note}
 }
 
 // Amended applies changes (only the columns present) to cur and validates

@@ -184,17 +184,20 @@ func (tx *Tx) stage(ctx context.Context, src Source, batch string, known ledger.
 	return nil
 }
 
-// latestSQL is the latest revision of every ref (voids included).
-const latestSQL = `(SELECT c.ref, c.seq, c.rev, c.kind, c.party, c.action, c.content_hash FROM revisions c
-	WHERE NOT EXISTS (SELECT 1 FROM revisions n WHERE n.supersedes = c.seq))`
+// latestJoin joins c, the latest revision (voids included) of the ref in
+// the ON column, so that the engine looks it up by index rather than
+// materialising every ref's latest revision.
+func latestJoin(kind, on string) string {
+	return kind + ` JOIN revisions c ON c.ref = ` + on + ` AND NOT EXISTS (SELECT 1 FROM revisions n WHERE n.supersedes = c.seq)`
+}
 
 // checkStaged runs the whole-file checks.
 func (tx *Tx) checkStaged(ctx context.Context, batch string, opt ImportOptions, probs *problemList) error {
 	// Duplicate refs within the file.
-	dup := `SELECT s.line, s.ref, (SELECT min(d.line) FROM import_staging d WHERE d.batch = s.batch AND d.ref = s.ref) AS first
-		FROM import_staging s WHERE s.batch = ? AND EXISTS
-		(SELECT 1 FROM import_staging d WHERE d.batch = s.batch AND d.ref = s.ref AND d.line < s.line)`
-	if err := tx.each(ctx, dup, []any{batch}, func(sc scanner) error {
+	dup := `SELECT s.line, s.ref, f.first FROM import_staging s JOIN
+		(SELECT ref, min(line) AS first FROM import_staging WHERE batch = ? GROUP BY ref HAVING count(*) > 1) f
+		ON s.ref = f.ref WHERE s.batch = ? AND s.line > f.first`
+	if err := tx.each(ctx, dup, []any{batch, batch}, func(sc scanner) error {
 		var line, first int
 		var ref string
 		if err := sc.Scan(&line, &ref, &first); err != nil {
@@ -210,7 +213,7 @@ func (tx *Tx) checkStaged(ctx context.Context, batch string, opt ImportOptions, 
 		q := `SELECT s.line, s.kind, s.party, s.` + field + `, t.kind, t.party, c.kind, c.party, c.action
 			FROM import_staging s
 			LEFT JOIN import_staging t ON t.batch = s.batch AND t.ref = s.` + field + `
-			LEFT JOIN ` + latestSQL + ` c ON c.ref = s.` + field + `
+			` + latestJoin("LEFT", "s."+field) + `
 			WHERE s.batch = ? AND s.` + field + ` <> ''`
 		if err := tx.each(ctx, q, []any{batch}, func(sc scanner) error {
 			var line int
@@ -240,7 +243,7 @@ func (tx *Tx) checkStaged(ctx context.Context, batch string, opt ImportOptions, 
 		}
 	}
 	// Known refs: identical rows are skipped later; others are conflicts.
-	q := `SELECT s.line, s.ref, s.kind, c.kind, c.action, c.rev FROM import_staging s JOIN ` + latestSQL + ` c ON c.ref = s.ref
+	q := `SELECT s.line, s.ref, s.kind, c.kind, c.action, c.rev FROM import_staging s ` + latestJoin("", "s.ref") + `
 		WHERE s.batch = ? AND (c.action = 'void' OR s.content_hash <> c.content_hash)`
 	return tx.each(ctx, q, []any{batch}, func(sc scanner) error {
 		var line, rev int
@@ -303,7 +306,7 @@ func (tx *Tx) writeStaged(ctx context.Context, src Source, batch string, known l
 		}
 		// What the ledger already holds for this chunk's refs.
 		prior := map[int]knownRef{}
-		q := `SELECT s.line, c.seq, c.rev, c.content_hash, s.content_hash FROM import_staging s JOIN ` + latestSQL + ` c ON c.ref = s.ref
+		q := `SELECT s.line, c.seq, c.rev, c.content_hash, s.content_hash FROM import_staging s ` + latestJoin("", "s.ref") + `
 			WHERE s.batch = ? AND s.line >= ? AND s.line <= ?`
 		if err := tx.each(ctx, q, []any{batch, chunk[0].line, chunk[len(chunk)-1].line}, func(sc scanner) error {
 			var line int

@@ -237,7 +237,7 @@ func (s *Store) where(f Filter) (string, []any, error) {
 	if f.OrderBySeq {
 		q += ` ORDER BY r.seq`
 	} else {
-		q += ` ORDER BY r.ref`
+		q += ` ORDER BY ` + s.byteOrder("r.ref")
 	}
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, f.Skip)
@@ -289,6 +289,16 @@ func (s *Store) CountEntries(ctx context.Context, f Filter) (int, error) {
 		return 0, fmt.Errorf("store.CountEntries: %w", err)
 	}
 	return n, nil
+}
+
+// byteOrder sorts a text column by its bytes on both engines, whatever
+// collation the PostgreSQL database was created with, so that every listing
+// and report is the same on SQLite and PostgreSQL.
+func (s *Store) byteOrder(col string) string {
+	if s.dialect == Postgres {
+		return col + ` COLLATE "C"`
+	}
+	return col
 }
 
 func prefixed(p string, cols []string) string {

@@ -1,0 +1,250 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coalition/pledger/internal/csvio"
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
+	"github.com/coalition/pledger/internal/store/storetest"
+)
+
+func parse(t *testing.T, s *store.Store, f ledger.Fields) ledger.Entry {
+	t.Helper()
+	known, err := s.PartySet(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, ps := ledger.Parse(f, 0, known)
+	if len(ps) > 0 {
+		t.Fatalf("parse %v: %v", f, ps)
+	}
+	return e
+}
+
+func need(ref string) ledger.Fields {
+	return ledger.Fields{"ref": ref, "kind": "need", "party": "COALITION", "date": "2021", "amount": "670000000",
+		"currency": "USD", "sector": "stabilisation", "location": "IRQ;SYR"}
+}
+
+func current(t *testing.T, s *store.Store, f store.Filter) []ledger.Revision {
+	t.Helper()
+	var out []ledger.Revision
+	if err := s.Entries(context.Background(), f, func(r ledger.Revision) error { out = append(out, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestRevisionsAndAsOf(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		if _, err := s.Add(ctx, parse(t, s, need("n1")), "alice"); err != nil {
+			t.Fatal(err)
+		}
+		p := ledger.Fields{"ref": "p1", "kind": "pledge", "party": "BEL", "date": "2021-03", "amount": "5000000.00",
+			"currency": "EUR", "toward": "n1"}
+		if _, err := s.Add(ctx, parse(t, s, p), "alice"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Add(ctx, parse(t, s, p), "alice"); !errors.Is(err, ledger.ErrConflict) {
+			t.Fatalf("second add of p1: got %v, want conflict", err)
+		}
+		before, err := s.Head(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond)
+		r, err := s.Amend(ctx, "p1", ledger.Fields{"amount": "5500000"}, "budget review", "bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Rev != 2 || r.Supersedes != 2 || r.Action != ledger.Amend {
+			t.Fatalf("amend revision: %+v", r)
+		}
+		if _, err := s.Amend(ctx, "p1", ledger.Fields{"amount": "5500000.00"}, "again", "bob"); !errors.Is(err, ledger.ErrInvalid) {
+			t.Fatalf("amend to same content: got %v, want invalid", err)
+		}
+		if _, err := s.Amend(ctx, "p1", ledger.Fields{"amount": "1"}, "", "bob"); !errors.Is(err, ledger.ErrInvalid) {
+			t.Fatalf("amend without reason: got %v", err)
+		}
+		if _, err := s.Amend(ctx, "nope", ledger.Fields{"amount": "1"}, "x", "bob"); !errors.Is(err, ledger.ErrNotFound) {
+			t.Fatalf("amend unknown: got %v", err)
+		}
+		got := current(t, s, store.Filter{})
+		if len(got) != 2 || got[1].Entry.Amount.Decimal.String() != "5500000" || got[1].Author != "bob" {
+			t.Fatalf("current after amend: %+v", got)
+		}
+		if _, err := s.Void(ctx, "p1", "entered by mistake", "carol"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Void(ctx, "p1", "again", "carol"); !errors.Is(err, ledger.ErrConflict) {
+			t.Fatalf("void twice: got %v", err)
+		}
+		if got := current(t, s, store.Filter{}); len(got) != 1 || got[0].Ref != "n1" {
+			t.Fatalf("current after void: %+v", got)
+		}
+		// As of before the amendment: the original pledge.
+		old := current(t, s, store.Filter{Seq: before.Seq})
+		if len(old) != 2 || old[1].Entry.Amount.Decimal.String() != "5000000" {
+			t.Fatalf("as of %d: %+v", before.Seq, old)
+		}
+		h, err := s.AsOf(ctx, before.RecordedAt)
+		if err != nil || h.Seq != before.Seq || h.Hash != before.Hash {
+			t.Fatalf("AsOf(%v) = %+v, %v; want %+v", before.RecordedAt, h, err, before)
+		}
+		if _, err := s.AsOf(ctx, before.RecordedAt.Add(-time.Hour)); !errors.Is(err, ledger.ErrInvalid) {
+			t.Fatalf("as-of before the ledger: got %v", err)
+		}
+		hist, err := s.History(ctx, "p1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hist) != 3 || hist[2].Action != ledger.Void || hist[2].Reason != "entered by mistake" {
+			t.Fatalf("history: %+v", hist)
+		}
+		if n, err := s.Verify(ctx); err != nil || n != 4 {
+			t.Fatalf("verify: %d, %v", n, err)
+		}
+	})
+}
+
+func TestLinksChecked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		p := ledger.Fields{"ref": "p1", "kind": "pledge", "party": "BEL", "date": "2021", "amount": "5", "currency": "EUR", "toward": "missing"}
+		if _, err := s.Add(ctx, parse(t, s, p), "a"); !errors.Is(err, ledger.ErrInvalid) || !strings.Contains(err.Error(), "toward") {
+			t.Fatalf("toward a missing need: %v", err)
+		}
+		delete(p, "toward")
+		if _, err := s.Add(ctx, parse(t, s, p), "a"); err != nil {
+			t.Fatal(err)
+		}
+		c := ledger.Fields{"ref": "c1", "kind": "commitment", "party": "NLD", "date": "2021", "amount": "5", "currency": "EUR", "fulfils": "p1"}
+		if _, err := s.Add(ctx, parse(t, s, c), "a"); !errors.Is(err, ledger.ErrInvalid) {
+			t.Fatalf("commitment fulfilling another party's pledge: %v", err)
+		}
+		c["party"] = "BEL"
+		if _, err := s.Add(ctx, parse(t, s, c), "a"); err != nil {
+			t.Fatal(err)
+		}
+		d := ledger.Fields{"ref": "d1", "kind": "pledge", "party": "BEL", "date": "2021", "amount": "5", "currency": "EUR", "toward": "c1"}
+		if _, err := s.Add(ctx, parse(t, s, d), "a"); !errors.Is(err, ledger.ErrInvalid) {
+			t.Fatalf("toward a commitment: %v", err)
+		}
+	})
+}
+
+const header = "ref,kind,party,date,end,amount,currency,qualifier,quantity,asset,sector,location,toward,fulfils,source,note\n"
+
+func importString(t *testing.T, s *store.Store, name, data string, opt store.ImportOptions) (store.ImportResult, error) {
+	t.Helper()
+	if opt.Author == "" {
+		opt.Author = "test"
+	}
+	return s.Import(context.Background(), csvio.BytesSource(name, []byte(data), csvio.Options{}), opt)
+}
+
+func TestImportIdempotentAndAtomic(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		good := header +
+			"n1,need,COALITION,2021,,670000000,USD,,,,stabilisation,IRQ;SYR,,,seed,\n" +
+			"p1,pledge,BEL,2021-03,,5000000,EUR,,,,stabilisation,IRQ,n1,,x,\n" +
+			"c1,commitment,BEL,2021-04,,4000000,EUR,,,,stabilisation,IRQ,n1,p1,x,\n" +
+			"f16,deployment,BEL,2021,2021-10,,,,4,F-16,military,IRQ;SYR,,,seed,\n"
+		res, err := importString(t, s, "a.csv", good, store.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Added != 4 || res.Head.Seq != 4 {
+			t.Fatalf("first import: %+v", res)
+		}
+		res, err = importString(t, s, "a.csv", good, store.ImportOptions{})
+		if err != nil || res.Added != 0 || res.Skipped != 4 || res.Head.Seq != 4 {
+			t.Fatalf("re-import: %+v, %v", res, err)
+		}
+		changed := strings.Replace(good, "5000000,EUR", "6000000,EUR", 1)
+		_, err = importString(t, s, "b.csv", changed, store.ImportOptions{})
+		if !errors.Is(err, ledger.ErrInvalid) || !strings.Contains(err.Error(), "b.csv:3: ref:") {
+			t.Fatalf("differing row without --amend: %v", err)
+		}
+		res, err = importString(t, s, "b.csv", changed, store.ImportOptions{Amend: true, Reason: "fix"})
+		if err != nil || res.Amended != 1 || res.Skipped != 3 {
+			t.Fatalf("--amend: %+v, %v", res, err)
+		}
+		hist, _ := s.History(ctx, "p1")
+		if len(hist) != 2 || hist[1].Reason != "fix" {
+			t.Fatalf("history after --amend: %+v", hist)
+		}
+		// A bad file writes nothing and reports every bad line.
+		head, _ := s.Head(ctx)
+		bad := header +
+			"x1,pledge,BEL,2021,,5,EUR,,,,,,,,,\n" +
+			"x2,pledge,BEL,2021-02-30,,5,EUR,,,,,,,,,\n" +
+			"x3,pledge,BEL,2021,,1.5,JPY,,,,,,,,,\n" +
+			"x1,pledge,BEL,2021,,6,EUR,,,,,,,,,\n" +
+			"x4,pledge,BEL,2021,,5,EUR,,,,,,nope,,,\n" +
+			"x5,commitment,BEL,2021,,5,EUR,,,,,,,n1,,\n"
+		_, err = importString(t, s, "bad.csv", bad, store.ImportOptions{})
+		if err == nil {
+			t.Fatal("bad file imported")
+		}
+		for _, want := range []string{"bad.csv:3: date:", "bad.csv:4: amount:", "bad.csv:5: ref: duplicate ref \"x1\": already on line 2", "bad.csv:6: toward:", "bad.csv:7: fulfils:"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("missing %q in:\n%v", want, err)
+			}
+		}
+		if after, _ := s.Head(ctx); after != head {
+			t.Fatalf("bad import changed the ledger: %+v -> %+v", head, after)
+		}
+		if n, err := s.Verify(ctx); err != nil || n != 5 {
+			t.Fatalf("verify: %d %v", n, err)
+		}
+	})
+}
+
+func TestVerifyFindsTampering(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		data := header + "n1,need,COALITION,2021,,670000000,USD,,,,,,,,,\np1,pledge,BEL,2021,,5,EUR,,,,,,n1,,,\np2,pledge,NLD,2021,,7,EUR,,,,,,n1,,,\n"
+		if _, err := importString(t, s, "a.csv", data, store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().Exec(`UPDATE revisions SET amount_minor = amount_minor + 100 WHERE ref = 'p1'`); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Verify(ctx)
+		if !errors.Is(err, ledger.ErrTampered) || !strings.Contains(err.Error(), "ref p1") {
+			t.Fatalf("verify after tampering: %v", err)
+		}
+	})
+}
+
+func TestSameResultOnBothEngines(t *testing.T) {
+	// Ordering by ref is by bytes on both engines, whatever the collation.
+	var outs []string
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		s := storetest.Open(t, engine)
+		data := header + "b-1,need,UN,2021,,1,USD,,,,,,,,,\nB_1,need,UN,2021,,1,USD,,,,,,,,,\na.1,need,UN,2021,,1,USD,,,,,,,,,\nA-2,need,UN,2021,,1,USD,,,,,,,,,\n"
+		if _, err := importString(t, s, "a.csv", data, store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		var refs []string
+		for _, r := range current(t, s, store.Filter{}) {
+			refs = append(refs, r.Ref)
+		}
+		outs = append(outs, strings.Join(refs, " "))
+		if got, want := outs[len(outs)-1], "A-2 B_1 a.1 b-1"; got != want {
+			t.Fatalf("order on %s: %q, want %q", engine, got, want)
+		}
+	})
+}
