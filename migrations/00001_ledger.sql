@@ -56,18 +56,3 @@ CREATE TABLE ledger_head (
     recorded_at TEXT NOT NULL
 );
 INSERT INTO ledger_head (id, seq, hash, recorded_at) VALUES (1, 0, '', '');
-
--- Scratch space for an import in progress; always emptied in the same
--- transaction, so no other session ever sees a row of it.
-CREATE TABLE import_staging (
-    batch        TEXT NOT NULL,
-    line         BIGINT NOT NULL,
-    ref          TEXT NOT NULL,
-    kind         TEXT NOT NULL,
-    party        TEXT NOT NULL,
-    toward       TEXT NOT NULL,
-    fulfils      TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    PRIMARY KEY (batch, line)
-);
-CREATE INDEX import_staging_ref ON import_staging (batch, ref, line);

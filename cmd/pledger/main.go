@@ -101,7 +101,7 @@ PLEDGER_DB environment variable.`,
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", def, "ledger database: sqlite:PATH, a file path, or postgres://... (env PLEDGER_DB)")
 	root.PersistentFlags().StringVar(&a.as, "as", "", "who records the change (default: the OS user)")
 	root.AddCommand(a.initCmd(), a.addCmd(), a.amendCmd(), a.voidCmd(), a.listCmd(), a.historyCmd(),
-		a.partyCmd(), a.importCmd(), a.exportCmd(), a.verifyCmd(), a.demoCmd())
+		a.partyCmd(), a.importCmd(), a.exportCmd(), a.verifyCmd(), a.demoCmd(), a.ratesCmd(), a.reportCmd())
 	return root
 }
 

@@ -60,7 +60,11 @@ func (tx *Tx) newAppenderAt(ctx context.Context, at time.Time) (*appender, error
 func (a *appender) add(r *ledger.Revision) error {
 	r.Seq = a.head.Seq + 1
 	r.RecordedAt = a.at
-	r.Seal(a.head.Hash)
+	if r.Content == "" {
+		r.Content = ledger.ContentHash(r.Entry)
+	}
+	r.PrevHash = a.head.Hash
+	r.Hash = r.ChainHash()
 	vals, err := revValues(r)
 	if err != nil {
 		return fmt.Errorf("store: revision of %s: %w", r.Ref, err)

@@ -2,12 +2,11 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -20,8 +19,8 @@ type Rows interface {
 	Next() (line int, f ledger.Fields, err error)
 }
 
-// Source opens the input; Import reads it twice (check, then write), so it
-// must give the same rows each time.
+// Source opens the input. Import reads it once, and a second time only to
+// find the lines of entries whose links are broken.
 type Source struct {
 	Name string
 	Open func() (Rows, io.Closer, error)
@@ -72,48 +71,60 @@ func (p *problemList) err() error {
 	sort.SliceStable(p.list, func(i, j int) bool { return p.list[i].Line < p.list[j].Line })
 	ps := &ledger.Problems{File: p.file, List: p.list}
 	if p.extra > 0 {
-		ps.List = append(ps.List, ledger.Problem{Field: "", Msg: fmt.Sprintf("... and %d more problems", p.extra)})
+		ps.List = append(ps.List, ledger.Problem{Msg: fmt.Sprintf("... and %d more problems", p.extra)})
 	}
 	return ps
 }
 
-// importChunk is how many rows pass 2 holds in memory at once.
+// importChunk is how many rows are classified against the ledger with one
+// query and appended with one bulk insert.
 const importChunk = 5000
+
+// parsed is one valid input row.
+type parsed struct {
+	line    int
+	e       ledger.Entry
+	content string
+}
+
+// chunk is what the reading goroutine hands to the writer.
+type chunk struct {
+	rows  []parsed
+	probs []ledger.Problem
+	n     int // input rows read, valid or not
+	err   error
+}
 
 // Import records every row of src in one transaction, or nothing at all.
 //
-// Pass 1 validates each row (ledger.Parse) and stages its key facts in
-// import_staging; set-based SQL then finds duplicate refs, broken links and
-// conflicts with the ledger, for the whole file at once. Only if nothing is
-// wrong, pass 2 reads the rows again, chunk by chunk, and appends their
-// revisions with bulk inserts. Memory stays flat whatever the file's size:
-// no per-row map is kept, and there is no query per row.
+// One goroutine reads and validates the rows (ledger.Parse) while the
+// other classifies them against the ledger, a chunk per query (new, an
+// identical re-import to skip, a correction, or a conflict), and appends
+// their revisions with bulk inserts. Links (toward, fulfils) are checked
+// at the end with one set-based query over what the import wrote, since a
+// row may point at one further down the file. If anything is wrong, the
+// transaction is rolled back and every problem is reported. Memory stays
+// flat whatever the size of the file: no per-row state outlives its chunk.
 func (s *Store) Import(ctx context.Context, src Source, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	known, err := s.PartySet(ctx)
 	if err != nil {
 		return res, err
 	}
-	batchBytes := make([]byte, 8)
-	rand.Read(batchBytes)
-	batch := hex.EncodeToString(batchBytes)
 	probs := &problemList{file: src.Name}
-
 	err = s.InTx(ctx, func(tx *Tx) error {
-		if err := tx.stage(ctx, src, batch, known, probs, &res); err != nil {
+		start, err := tx.importRows(ctx, src, known, opt, probs, &res)
+		if err != nil {
 			return err
 		}
-		if err := tx.checkStaged(ctx, batch, opt, probs); err != nil {
+		if len(probs.list) == 0 && res.Rows == 0 {
+			probs.add(ledger.Problem{Msg: "no rows after the header: nothing to import"})
+		}
+		if err := tx.checkImportLinks(ctx, src, start, probs); err != nil {
 			return err
 		}
 		if err := probs.err(); err != nil {
 			return err
-		}
-		if err := tx.writeStaged(ctx, src, batch, known, opt, &res); err != nil {
-			return err
-		}
-		if _, err := tx.exec(ctx, `DELETE FROM import_staging WHERE batch = ?`, batch); err != nil {
-			return fmt.Errorf("store.Import: clear staging: %w", err)
 		}
 		if opt.DryRun {
 			return errDryRun
@@ -132,19 +143,16 @@ func (s *Store) Import(ctx context.Context, src Source, opt ImportOptions) (Impo
 
 var errDryRun = errors.New("dry run")
 
-var stagingCols = []string{"batch", "line", "ref", "kind", "party", "toward", "fulfils", "content_hash"}
-
-// stage is pass 1.
-func (tx *Tx) stage(ctx context.Context, src Source, batch string, known ledger.PartyLookup, probs *problemList, res *ImportResult) error {
+// readChunks reads and validates src, sending chunks of valid rows.
+func readChunks(ctx context.Context, src Source, known ledger.PartyLookup, out chan<- chunk) {
+	defer close(out)
 	rows, closer, err := src.Open()
 	if err != nil {
-		return err
+		out <- chunk{err: err}
+		return
 	}
 	defer closer.Close()
-	bulk, err := tx.newBulk(ctx, "import_staging", stagingCols)
-	if err != nil {
-		return err
-	}
+	c := chunk{rows: make([]parsed, 0, importChunk)}
 	for {
 		line, f, err := rows.Next()
 		if err == io.EOF {
@@ -152,34 +160,213 @@ func (tx *Tx) stage(ctx context.Context, src Source, batch string, known ledger.
 		}
 		var ps *ledger.Problems
 		if errors.As(err, &ps) {
-			probs.add(ps.List...)
+			c.probs = append(c.probs, ps.List...)
 			if f == nil {
 				continue
 			}
 		} else if err != nil {
-			bulk.close()
-			return err
+			c.err = err
+			out <- c
+			return
 		}
-		res.Rows++
+		c.n++
 		e, bad := ledger.Parse(f, line, known)
 		if len(bad) > 0 {
-			probs.add(bad...)
+			c.probs = append(c.probs, bad...)
+		} else {
+			c.rows = append(c.rows, parsed{line, e, ledger.ContentHash(e)})
+		}
+		if len(c.rows) == importChunk || len(c.probs) > MaxProblems {
+			select {
+			case out <- c:
+			case <-ctx.Done():
+				return
+			}
+			c = chunk{rows: make([]parsed, 0, importChunk)}
+		}
+	}
+	out <- c
+}
+
+// latest is what the ledger holds for a ref.
+type latest struct {
+	Ref     string `db:"ref"`
+	Seq     int64  `db:"seq"`
+	Rev     int    `db:"rev"`
+	Kind    string `db:"kind"`
+	Action  string `db:"action"`
+	Content string `db:"content_hash"`
+}
+
+// importRows appends the valid rows and returns the seq the ledger had
+// before the import.
+func (tx *Tx) importRows(ctx context.Context, src Source, known ledger.PartyLookup, opt ImportOptions, probs *problemList, res *ImportResult) (int64, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan chunk, 2)
+	go readChunks(ctx, src, known, chunks)
+	var start int64 = -1
+	var at time.Time
+	written, analyzeAt := 0, importChunk
+	for c := range chunks {
+		if written >= analyzeAt && tx.s.dialect == Postgres {
+			// The planner's statistics predate this transaction: refresh them
+			// as the table grows, or the per-chunk look-ups turn into scans.
+			if _, err := tx.ExecContext(ctx, `ANALYZE revisions`); err != nil {
+				return 0, fmt.Errorf("store.Import: analyze: %w", err)
+			}
+			analyzeAt *= 4
+		}
+		probs.add(c.probs...)
+		res.Rows += c.n
+		if c.err != nil {
+			return 0, c.err
+		}
+		if len(c.rows) == 0 {
 			continue
 		}
-		if err := bulk.add(batch, line, e.Ref, string(e.Kind), e.Party, e.Toward, e.Fulfils, ledger.ContentHash(e)); err != nil {
-			bulk.close()
-			return fmt.Errorf("store.Import: stage line %d: %w", line, err)
+		// What the ledger holds for this chunk's refs: one query.
+		refs := make([]any, 0, len(c.rows))
+		firstLine := make(map[string]int, len(c.rows))
+		for _, p := range c.rows {
+			if l, dup := firstLine[p.e.Ref]; dup {
+				probs.add(ledger.Problem{Line: p.line, Field: "ref", Msg: fmt.Sprintf("duplicate ref %q: already on line %d of this file", p.e.Ref, l)})
+				continue
+			}
+			firstLine[p.e.Ref] = p.line
+			refs = append(refs, p.e.Ref)
 		}
-		if err := ctx.Err(); err != nil {
-			bulk.close()
-			return err
+		prior := make(map[string]latest, 64)
+		var found []latest
+		q := `SELECT c.ref, c.seq, c.rev, c.kind, c.action, c.content_hash FROM revisions c WHERE c.ref IN (?` +
+			strings.Repeat(", ?", len(refs)-1) + `) AND NOT EXISTS (SELECT 1 FROM revisions n WHERE n.supersedes = c.seq)`
+		if err := tx.SelectContext(ctx, &found, tx.Rebind(q), refs...); err != nil {
+			return 0, fmt.Errorf("store.Import: look up refs: %w", err)
+		}
+		for _, l := range found {
+			prior[l.Ref] = l
+		}
+		a, err := tx.newAppenderAt(ctx, at)
+		if err != nil {
+			return 0, err
+		}
+		if start < 0 {
+			start = a.head.Seq
+		}
+		at = a.at
+		for _, p := range c.rows {
+			if firstLine[p.e.Ref] != p.line {
+				continue // a duplicate, reported above
+			}
+			r := ledger.Revision{Ref: p.e.Ref, Rev: 1, Action: ledger.Add, Entry: p.e, Author: opt.Author, Content: p.content}
+			if k, ok := prior[p.e.Ref]; ok {
+				switch {
+				case k.Seq > start:
+					probs.add(ledger.Problem{Line: p.line, Field: "ref", Msg: fmt.Sprintf("duplicate ref %q: already earlier in this file", p.e.Ref)})
+					continue
+				case k.Action == string(ledger.Void):
+					probs.add(ledger.Problem{Line: p.line, Field: "ref", Msg: fmt.Sprintf("%q was withdrawn (voided, revision %d): use a new ref", p.e.Ref, k.Rev)})
+					continue
+				case k.Content == p.content:
+					res.Skipped++
+					continue
+				case k.Kind != string(p.e.Kind):
+					probs.add(ledger.Problem{Line: p.line, Field: "kind", Msg: fmt.Sprintf("%q is a %s in the ledger; a kind cannot change", p.e.Ref, k.Kind)})
+					continue
+				case !opt.Amend:
+					probs.add(ledger.Problem{Line: p.line, Field: "ref", Msg: fmt.Sprintf("%q is already in the ledger with different content: run `pledger import --amend` to record this row as a correction, or fix the row", p.e.Ref)})
+					continue
+				}
+				r.Rev, r.Action, r.Supersedes, r.Reason = k.Rev+1, ledger.Amend, k.Seq, opt.Reason
+				res.Amended++
+			} else {
+				res.Added++
+			}
+			if err := a.add(&r); err != nil {
+				a.close(ctx)
+				return 0, err
+			}
+		}
+		written += a.n
+		if err := a.close(ctx); err != nil {
+			return 0, err
 		}
 	}
-	if err := bulk.close(); err != nil {
-		return fmt.Errorf("store.Import: stage: %w", err)
+	if err := ctx.Err(); err != nil {
+		return 0, err
 	}
-	if res.Rows == 0 && len(probs.list) == 0 {
-		probs.add(ledger.Problem{Msg: "no rows after the header: nothing to import"})
+	return start, nil
+}
+
+// checkImportLinks checks toward and fulfils of every revision the import
+// wrote, against the ledger as it now stands (which includes the file).
+func (tx *Tx) checkImportLinks(ctx context.Context, src Source, start int64, probs *problemList) error {
+	if start < 0 {
+		return nil
+	}
+	bad := map[string][]ledger.Problem{} // by ref; lines are found below
+	nbad := 0
+	for _, field := range []string{"toward", "fulfils"} {
+		q := `SELECT r.ref, r.kind, r.party, r.` + field + `, c.kind, c.party, c.action FROM revisions r
+			` + latestJoin("LEFT", "r."+field) + `
+			WHERE r.seq > ? AND r.` + field + ` <> ''`
+		err := tx.each(ctx, q, []any{start}, func(sc scanner) error {
+			var ref, kind, party, target string
+			var ck, cp, ca *string
+			if err := sc.Scan(&ref, &kind, &party, &target, &ck, &cp, &ca); err != nil {
+				return err
+			}
+			msg := ""
+			switch {
+			case ck == nil:
+				msg = fmt.Sprintf("no entry with ref %q in this file or in the ledger", target)
+			case *ca == string(ledger.Void):
+				msg = fmt.Sprintf("%q was withdrawn (voided)", target)
+			default:
+				if m := ledger.CheckLink(field, ledger.Kind(kind), party, ledger.Kind(*ck), *cp); m != "" {
+					msg = target + ": " + m
+				}
+			}
+			if msg != "" && nbad < MaxProblems {
+				bad[ref] = append(bad[ref], ledger.Problem{Field: field, Msg: msg})
+				nbad++
+			} else if msg != "" {
+				probs.extra++
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("store.Import: %s links: %w", field, err)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	// Read the input once more to put line numbers on those problems.
+	rows, closer, err := src.Open()
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	for len(bad) > 0 {
+		line, f, err := rows.Next()
+		if err == io.EOF {
+			break
+		}
+		if f == nil {
+			continue
+		}
+		ref := strings.TrimSpace(f["ref"])
+		if ps, ok := bad[ref]; ok {
+			for _, p := range ps {
+				p.Line = line
+				probs.add(p)
+			}
+			delete(bad, ref)
+		}
+	}
+	for _, ps := range bad {
+		probs.add(ps...)
 	}
 	return nil
 }
@@ -189,78 +376,6 @@ func (tx *Tx) stage(ctx context.Context, src Source, batch string, known ledger.
 // materialising every ref's latest revision.
 func latestJoin(kind, on string) string {
 	return kind + ` JOIN revisions c ON c.ref = ` + on + ` AND NOT EXISTS (SELECT 1 FROM revisions n WHERE n.supersedes = c.seq)`
-}
-
-// checkStaged runs the whole-file checks.
-func (tx *Tx) checkStaged(ctx context.Context, batch string, opt ImportOptions, probs *problemList) error {
-	// Duplicate refs within the file.
-	dup := `SELECT s.line, s.ref, f.first FROM import_staging s JOIN
-		(SELECT ref, min(line) AS first FROM import_staging WHERE batch = ? GROUP BY ref HAVING count(*) > 1) f
-		ON s.ref = f.ref WHERE s.batch = ? AND s.line > f.first`
-	if err := tx.each(ctx, dup, []any{batch, batch}, func(sc scanner) error {
-		var line, first int
-		var ref string
-		if err := sc.Scan(&line, &ref, &first); err != nil {
-			return err
-		}
-		probs.add(ledger.Problem{Line: line, Field: "ref", Msg: fmt.Sprintf("duplicate ref %q: already on line %d of this file", ref, first)})
-		return nil
-	}); err != nil {
-		return fmt.Errorf("store.Import: duplicates: %w", err)
-	}
-	// Links: the target is in the file, or current (not voided) in the ledger.
-	for _, field := range []string{"toward", "fulfils"} {
-		q := `SELECT s.line, s.kind, s.party, s.` + field + `, t.kind, t.party, c.kind, c.party, c.action
-			FROM import_staging s
-			LEFT JOIN import_staging t ON t.batch = s.batch AND t.ref = s.` + field + `
-			` + latestJoin("LEFT", "s."+field) + `
-			WHERE s.batch = ? AND s.` + field + ` <> ''`
-		if err := tx.each(ctx, q, []any{batch}, func(sc scanner) error {
-			var line int
-			var kind, party, target string
-			var tk, tp, ck, cp, ca *string
-			if err := sc.Scan(&line, &kind, &party, &target, &tk, &tp, &ck, &cp, &ca); err != nil {
-				return err
-			}
-			toKind, toParty := tk, tp
-			if toKind == nil && ck != nil && *ca != string(ledger.Void) {
-				toKind, toParty = ck, cp
-			}
-			if toKind == nil {
-				msg := fmt.Sprintf("no entry with ref %q in this file or in the ledger", target)
-				if ck != nil {
-					msg = fmt.Sprintf("%q was withdrawn (voided)", target)
-				}
-				probs.add(ledger.Problem{Line: line, Field: field, Msg: msg})
-				return nil
-			}
-			if msg := ledger.CheckLink(field, ledger.Kind(kind), party, ledger.Kind(*toKind), *toParty); msg != "" {
-				probs.add(ledger.Problem{Line: line, Field: field, Msg: fmt.Sprintf("%s: %s", target, msg)})
-			}
-			return nil
-		}); err != nil {
-			return fmt.Errorf("store.Import: %s links: %w", field, err)
-		}
-	}
-	// Known refs: identical rows are skipped later; others are conflicts.
-	q := `SELECT s.line, s.ref, s.kind, c.kind, c.action, c.rev FROM import_staging s ` + latestJoin("", "s.ref") + `
-		WHERE s.batch = ? AND (c.action = 'void' OR s.content_hash <> c.content_hash)`
-	return tx.each(ctx, q, []any{batch}, func(sc scanner) error {
-		var line, rev int
-		var ref, kind, ckind, action string
-		if err := sc.Scan(&line, &ref, &kind, &ckind, &action, &rev); err != nil {
-			return err
-		}
-		switch {
-		case action == string(ledger.Void):
-			probs.add(ledger.Problem{Line: line, Field: "ref", Msg: fmt.Sprintf("%q was withdrawn (voided, revision %d): use a new ref", ref, rev)})
-		case kind != ckind:
-			probs.add(ledger.Problem{Line: line, Field: "kind", Msg: fmt.Sprintf("%q is a %s in the ledger; a kind cannot change", ref, ckind)})
-		case !opt.Amend:
-			probs.add(ledger.Problem{Line: line, Field: "ref", Msg: fmt.Sprintf("%q is already in the ledger with different content: run `pledger import --amend` to record this row as a correction, or fix the row", ref)})
-		}
-		return nil
-	})
 }
 
 type scanner interface{ Scan(...any) error }
@@ -278,92 +393,4 @@ func (tx *Tx) each(ctx context.Context, q string, args []any, fn func(scanner) e
 		}
 	}
 	return rows.Err()
-}
-
-// known is what pass 2 needs about a ref already in the ledger.
-type knownRef struct {
-	seq  int64
-	rev  int
-	same bool
-}
-
-// writeStaged is pass 2.
-func (tx *Tx) writeStaged(ctx context.Context, src Source, batch string, known ledger.PartyLookup, opt ImportOptions, res *ImportResult) error {
-	rows, closer, err := src.Open()
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	type pending struct {
-		line int
-		e    ledger.Entry
-	}
-	chunk := make([]pending, 0, importChunk)
-	var at time.Time
-	flush := func() error {
-		if len(chunk) == 0 {
-			return nil
-		}
-		// What the ledger already holds for this chunk's refs.
-		prior := map[int]knownRef{}
-		q := `SELECT s.line, c.seq, c.rev, c.content_hash, s.content_hash FROM import_staging s ` + latestJoin("", "s.ref") + `
-			WHERE s.batch = ? AND s.line >= ? AND s.line <= ?`
-		if err := tx.each(ctx, q, []any{batch, chunk[0].line, chunk[len(chunk)-1].line}, func(sc scanner) error {
-			var line int
-			var k knownRef
-			var ch, sh string
-			if err := sc.Scan(&line, &k.seq, &k.rev, &ch, &sh); err != nil {
-				return err
-			}
-			k.same = ch == sh
-			prior[line] = k
-			return nil
-		}); err != nil {
-			return fmt.Errorf("store.Import: known refs: %w", err)
-		}
-		a, err := tx.newAppenderAt(ctx, at)
-		if err != nil {
-			return err
-		}
-		at = a.at
-		for _, p := range chunk {
-			r := ledger.Revision{Ref: p.e.Ref, Rev: 1, Action: ledger.Add, Entry: p.e, Author: opt.Author}
-			if k, ok := prior[p.line]; ok {
-				if k.same {
-					res.Skipped++
-					continue
-				}
-				r.Rev, r.Action, r.Supersedes, r.Reason = k.rev+1, ledger.Amend, k.seq, opt.Reason
-				res.Amended++
-			} else {
-				res.Added++
-			}
-			if err := a.add(&r); err != nil {
-				a.close(ctx)
-				return err
-			}
-		}
-		chunk = chunk[:0]
-		return a.close(ctx)
-	}
-	for {
-		line, f, err := rows.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("store.Import: second read of %s changed (line %d): %w", src.Name, line, err)
-		}
-		e, bad := ledger.Parse(f, line, known)
-		if len(bad) > 0 {
-			return fmt.Errorf("store.Import: second read of %s changed (line %d): %w", src.Name, line, &ledger.Problems{File: src.Name, List: bad})
-		}
-		chunk = append(chunk, pending{line, e})
-		if len(chunk) == importChunk {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	return flush()
 }

@@ -384,3 +384,49 @@ func (s *Store) Verify(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+// Amount is the lean view of an entry with an amount, for aggregation.
+type Amount struct {
+	Ref       string
+	Kind      string
+	Party     string
+	Date      string // as stated
+	Currency  string
+	Minor     int64 // the amount in minor units of Currency
+	Qualifier string
+	Sector    string // ';'-separated
+	Location  string // ';'-separated
+	Toward    string
+	Fulfils   string
+}
+
+// Amounts streams the current entries with an amount that match f, in no
+// particular order, scanning only the columns aggregation needs. fn must
+// not keep a; it is reused.
+func (s *Store) Amounts(ctx context.Context, f Filter, fn func(a *Amount) error) error {
+	f.OrderBySeq = true
+	q, args, err := s.where(f)
+	if err != nil {
+		return err
+	}
+	q = strings.Replace(q, `WHERE r.seq <= ?`, `WHERE r.amount_minor IS NOT NULL AND r.seq <= ?`, 1)
+	q = q[:strings.LastIndex(q, " ORDER BY")]
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.ref, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier, r.sector, r.location, r.toward, r.fulfils `+q), args...)
+	if err != nil {
+		return fmt.Errorf("store.Amounts: %w", err)
+	}
+	defer rows.Close()
+	var a Amount
+	for rows.Next() {
+		if err := rows.Scan(&a.Ref, &a.Kind, &a.Party, &a.Date, &a.Currency, &a.Minor, &a.Qualifier, &a.Sector, &a.Location, &a.Toward, &a.Fulfils); err != nil {
+			return fmt.Errorf("store.Amounts: %w", err)
+		}
+		if err := fn(&a); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store.Amounts: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/coalition/pledger/internal/csvio"
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) ratesCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "rates",
+		Short: "Import, list and set dated exchange rates",
+		Long: `Exchange rates are dated and keep their source. Like entries, they are never
+overwritten: a different rate for the same day, pair and source is refused unless
+--replace, which records the new rate beside the old one.`,
+	}
+	var source string
+	var replace bool
+	imp := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import rates: the ECB's historical CSV, or date,base,quote,rate[,source]",
+		Long: `Import rates from either layout, told apart by the header:
+  - the ECB's euro reference rates (eurofxref-hist.csv): Date,USD,JPY,... in
+    units per 1 EUR, N/A for a missing value;
+  - a long layout: date,base,quote,rate[,source] (1 BASE = RATE QUOTE).
+All or nothing: any bad line and nothing is written.`,
+		Example: `  pledger rates import eurofxref-hist.csv
+  pledger rates import treasury-2021.csv --source "Treasury monthly rates"
+  pledger rates import corrected.csv --replace`,
+		Args: exactArgs(1, "the rate FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			res, err := s.ImportRates(cmd.Context(), csvio.RateFileSource(args[0], source), replace, a.author())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "imported %s: %d rates, %d added, %d replaced, %d unchanged\n", args[0], res.Rows, res.Added, res.Replaced, res.Skipped)
+			return nil
+		},
+	}
+	imp.Flags().StringVar(&source, "source", "", "source of the rates, when the file does not say (ECB files: the ECB)")
+	imp.Flags().BoolVar(&replace, "replace", false, "record a different rate for a known day, pair and source (the old one is kept)")
+
+	var setSource string
+	var setReplace bool
+	set := &cobra.Command{
+		Use:     "set DATE BASE QUOTE RATE",
+		Short:   "Record one rate: 1 BASE = RATE QUOTE on DATE",
+		Example: `  pledger rates set 2021-03-15 EUR USD 1.1926 --source "ECB euro foreign exchange reference rates"`,
+		Args:    exactArgs(4, "DATE BASE QUOTE RATE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			row := "date,base,quote,rate,source\n" + csvLine(append(args, setSource))
+			res, err := s.ImportRates(cmd.Context(), csvio.RateBytesSource("rates set", []byte(row), ""), setReplace, a.author())
+			if err != nil {
+				return err
+			}
+			switch {
+			case res.Skipped > 0:
+				fmt.Fprintln(a.out, "unchanged: that rate is already recorded")
+			case res.Replaced > 0:
+				fmt.Fprintln(a.out, "replaced (the earlier rate is kept in the record)")
+			default:
+				fmt.Fprintln(a.out, "recorded")
+			}
+			return nil
+		},
+	}
+	set.Flags().StringVar(&setSource, "source", "manual", "where the rate comes from")
+	set.Flags().BoolVar(&setReplace, "replace", false, "replace a different rate for that day, pair and source")
+
+	var cur, from, to, format, asOfFlag string
+	list := &cobra.Command{
+		Use:     "list",
+		Short:   "List the rates in force",
+		Example: "  pledger rates list --currency USD --from 2021-01-01 --to 2021-01-31",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "table" && format != "csv" && format != "json" {
+				return usage("--format %q: use table, csv or json", format)
+			}
+			f := store.RateFilter{Currency: strings.ToUpper(cur), From: from, To: to}
+			for _, d := range []string{from, to} {
+				if d != "" {
+					if _, err := ledger.ParseDate(d); err != nil {
+						return err
+					}
+				}
+			}
+			if asOfFlag != "" {
+				t, err := ledger.ParseAsOf(asOfFlag)
+				if err != nil {
+					return err
+				}
+				f.AsOf = t
+			}
+			s, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			rows, err := s.Rates(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			return writeRates(a.out, rows, format)
+		},
+	}
+	list.Flags().StringVar(&cur, "currency", "", "only rates with this currency as base or quote")
+	list.Flags().StringVar(&from, "from", "", "first day (YYYY-MM-DD)")
+	list.Flags().StringVar(&to, "to", "", "last day (YYYY-MM-DD)")
+	list.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	list.Flags().StringVar(&asOfFlag, "as-of", "", "the rates as recorded at this moment")
+	cmd.AddCommand(imp, set, list)
+	return cmd
+}
+
+func csvLine(fields []string) string {
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if strings.ContainsAny(f, ",\"\n\r") {
+			f = `"` + strings.ReplaceAll(f, `"`, `""`) + `"`
+		}
+		b.WriteString(f)
+	}
+	return b.String() + "\n"
+}
+
+func writeRates(w io.Writer, rows []store.RateRow, format string) error {
+	switch format {
+	case "json":
+		if rows == nil {
+			rows = []store.RateRow{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	case "csv":
+		cw, err := csvio.NewWriter(w, []string{"date", "base", "quote", "rate", "source"})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			cw.Write([]string{r.Day, r.Base, r.Quote, r.Rate, r.Source})
+		}
+		return cw.Flush()
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DATE\tBASE\tQUOTE\tRATE\tSOURCE")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Day, r.Base, r.Quote, r.Rate, r.Source)
+	}
+	fmt.Fprintf(tw, "%d rates\n", len(rows))
+	return tw.Flush()
+}

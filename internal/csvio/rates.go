@@ -1,0 +1,263 @@
+package csvio
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
+	"github.com/coalition/pledger/internal/store"
+)
+
+// ECBSource is the source recorded for rates read from an ECB file when no
+// other is named.
+const ECBSource = "ECB euro foreign exchange reference rates"
+
+// RateReader reads exchange rates from either of two layouts, told apart
+// by the header:
+//   - the ECB's historical reference-rate file: Date,USD,JPY,... with units
+//     of each currency per 1 EUR, newest first, N/A for a missing value and
+//     a trailing comma on every line;
+//   - a long layout: date,base,quote,rate[,source].
+type RateReader struct {
+	name    string
+	r       *csv.Reader
+	ecb     bool
+	quotes  []string // ECB: the currency of each column (index 0 unused)
+	cols    map[string]int
+	source  string
+	pending []store.RateInput
+	probs   []ledger.Problem
+	broken  bool
+}
+
+// NewRateReader reads the header of r. source names the rates' source
+// when the file does not (default: the ECB's for an ECB file).
+func NewRateReader(r io.Reader, name, source string) (*RateReader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	rr := &RateReader{name: name, r: cr, source: source}
+	ps := &ledger.Problems{File: name}
+	hdr, err := cr.Read()
+	if err == io.EOF {
+		ps.Add(1, "", "empty file: want an ECB header (Date,USD,JPY,...) or date,base,quote,rate[,source]")
+		return nil, ps
+	}
+	if err != nil {
+		ps.Add(1, "", "%v", err)
+		return nil, ps
+	}
+	low := make([]string, len(hdr))
+	for i, h := range hdr {
+		low[i] = strings.ToLower(strings.TrimSpace(h))
+	}
+	switch {
+	case len(low) > 1 && low[0] == "date" && low[1] != "base":
+		rr.ecb = true
+		if rr.source == "" {
+			rr.source = ECBSource
+		}
+		rr.quotes = make([]string, len(hdr))
+		for i, h := range hdr[1:] {
+			h = strings.TrimSpace(h)
+			if h == "" && i == len(hdr)-2 {
+				continue // the ECB's trailing comma
+			}
+			c, err := money.ParseCurrency(h)
+			if err != nil {
+				ps.Add(1, ledger.Clip(h), "unknown currency in the header: %v", err)
+				continue
+			}
+			if c.Code == "EUR" {
+				ps.Add(1, h, "an ECB file quotes other currencies against EUR; EUR itself cannot be a column")
+			}
+			rr.quotes[i+1] = c.Code
+		}
+	default:
+		rr.cols = map[string]int{}
+		for i, h := range low {
+			rr.cols[h] = i
+		}
+		for _, c := range []string{"date", "base", "quote", "rate"} {
+			if _, ok := rr.cols[c]; !ok {
+				ps.Add(1, "", "the header is neither the ECB layout (Date,USD,JPY,...) nor date,base,quote,rate[,source]")
+				return nil, ps
+			}
+		}
+		for h := range rr.cols {
+			switch h {
+			case "date", "base", "quote", "rate", "source":
+			default:
+				ps.Add(1, ledger.Clip(h), "unknown column: the long layout is date,base,quote,rate[,source]")
+			}
+		}
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	return rr, nil
+}
+
+func parseDay(s string) (time.Time, error) {
+	d, err := ledger.ParseDate(strings.TrimSpace(s))
+	if err != nil || d.Precision != ledger.Day {
+		return time.Time{}, fmt.Errorf("date %q: use YYYY-MM-DD", ledger.Clip(s))
+	}
+	return d.First(), nil
+}
+
+func parseRate(s string) (money.Rate, error) {
+	d, err := money.ParseDecimal(strings.TrimSpace(s))
+	if err != nil {
+		return money.Rate{}, fmt.Errorf("rate %q is not a number", ledger.Clip(s))
+	}
+	if !d.IsPositive() {
+		return money.Rate{}, fmt.Errorf("rate %s must be greater than zero", d)
+	}
+	return money.Rate{Rate: d}, nil
+}
+
+// Next returns the next rate, io.EOF at the end, or a *ledger.Problems
+// about one line (reading can go on).
+func (rr *RateReader) Next() (store.RateInput, error) {
+	for len(rr.pending) == 0 && len(rr.probs) == 0 {
+		if rr.broken {
+			return store.RateInput{}, io.EOF
+		}
+		rec, err := rr.r.Read()
+		if err == io.EOF {
+			return store.RateInput{}, io.EOF
+		}
+		line, _ := rr.r.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
+			rr.broken = true
+			rr.probs = append(rr.probs, ledger.Problem{Line: line, Msg: err.Error()})
+			break
+		}
+		rr.readRecord(line, rec)
+	}
+	if len(rr.probs) > 0 {
+		ps := &ledger.Problems{File: rr.name, List: rr.probs}
+		rr.probs = nil
+		return store.RateInput{}, ps
+	}
+	in := rr.pending[0]
+	rr.pending = rr.pending[1:]
+	return in, nil
+}
+
+func (rr *RateReader) readRecord(line int, rec []string) {
+	bad := func(field, format string, args ...any) {
+		rr.probs = append(rr.probs, ledger.Problem{Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+		return // a blank line
+	}
+	if rr.ecb {
+		day, err := parseDay(rec[0])
+		if err != nil {
+			bad("Date", "%v", err)
+			return
+		}
+		for i := 1; i < len(rec); i++ {
+			v := strings.TrimSpace(rec[i])
+			if i >= len(rr.quotes) {
+				if v != "" {
+					bad("", "more values than the header has currencies")
+				}
+				break
+			}
+			if rr.quotes[i] == "" || v == "" || v == "N/A" {
+				continue
+			}
+			r, err := parseRate(v)
+			if err != nil {
+				bad(rr.quotes[i], "%v", err)
+				continue
+			}
+			r.Day, r.Base, r.Quote, r.Source = day, "EUR", rr.quotes[i], rr.source
+			rr.pending = append(rr.pending, store.RateInput{Line: line, Rate: r})
+		}
+		return
+	}
+	get := func(c string) string {
+		if i, ok := rr.cols[c]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	day, err := parseDay(get("date"))
+	if err != nil {
+		bad("date", "%v", err)
+	}
+	base, err := money.ParseCurrency(get("base"))
+	if err != nil {
+		bad("base", "unknown currency %q", ledger.Clip(get("base")))
+	}
+	quote, err := money.ParseCurrency(get("quote"))
+	if err != nil {
+		bad("quote", "unknown currency %q", ledger.Clip(get("quote")))
+	}
+	if base.Code != "" && base.Code == quote.Code {
+		bad("quote", "base and quote are both %s", base.Code)
+	}
+	r, err := parseRate(get("rate"))
+	if err != nil {
+		bad("rate", "%v", err)
+	}
+	source := get("source")
+	if source == "" {
+		source = rr.source
+	}
+	if source == "" {
+		bad("source", "no source: add a source column or give --source NAME")
+	}
+	if len(rr.probs) > 0 {
+		return
+	}
+	r.Day, r.Base, r.Quote, r.Source = day, base.Code, quote.Code, source
+	rr.pending = append(rr.pending, store.RateInput{Line: line, Rate: r})
+}
+
+// RateFileSource opens a rate file for import.
+func RateFileSource(path, source string) store.RateSource {
+	return store.RateSource{Name: path, Open: func() (store.RateRows, io.Closer, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %v", ledger.ErrInvalid, err)
+		}
+		rr, err := NewRateReader(f, path, source)
+		if err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		return rr, f, nil
+	}}
+}
+
+// RateBytesSource is a rate source over an in-memory file.
+func RateBytesSource(name string, data []byte, source string) store.RateSource {
+	return store.RateSource{Name: name, Open: func() (store.RateRows, io.Closer, error) {
+		rr, err := NewRateReader(bytes.NewReader(data), name, source)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rr, io.NopCloser(nil), nil
+	}}
+}
