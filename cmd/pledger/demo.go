@@ -38,7 +38,12 @@ exactly as made, plus illustrative entries of other members (each marked
 			if err != nil {
 				return err
 			}
+			rates, err := s.ImportRates(ctx, csvio.RateBytesSource("demo/rates.csv", demo.Rates, ""), false, "pledger demo")
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(a.out, "demo ledger: %s\n", db)
+			fmt.Fprintf(a.out, "rates: %d ECB reference rates, %d added, %d already there\n", rates.Rows, rates.Added, rates.Skipped)
 			fmt.Fprintf(a.out, "entries: %d in the data set, %d added, %d already there\n", res.Rows, res.Added, res.Skipped)
 			fmt.Fprintf(a.out, "chain head: %s (revision %d)\n", res.Head.Hash, res.Head.Seq)
 			fmt.Fprintf(a.out, "try: pledger list --db sqlite:%s\n", db)
