@@ -43,14 +43,12 @@ func Open(ctx context.Context, s *store.Store, opt Options) (*State, error) {
 		return nil, fmt.Errorf("%w: the ledger is empty: add entries first (pledger add, pledger import, or pledger demo)", ledger.ErrInvalid)
 	}
 	at := head.RecordedAt
-	rates, err := s.Rates(ctx, store.RateFilter{AsOf: opt.AsOf})
+	lastRate, err := s.LastRateAt(ctx, opt.AsOf)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range rates {
-		if r.RecordedAt.After(at) {
-			at = r.RecordedAt
-		}
+	if lastRate.After(at) {
+		at = lastRate
 	}
 	table, err := s.RateTable(ctx, at)
 	if err != nil {

@@ -12,9 +12,9 @@ import (
 )
 
 // Summary is, for each party and kind, the total in one currency, and per
-// kind the grand total. Each entry is converted and rounded on its own; a
-// row is the sum of its rounded entries and a total the sum of its rows,
-// so every table adds up.
+// kind the grand total. A row is the exact sum of its entries, each
+// amount × rate, rounded once, half to even; a total is the sum of its
+// rounded rows, so every table adds up.
 type Summary struct {
 	Report    string         `json:"report"`
 	Currency  string         `json:"currency"`
@@ -53,8 +53,7 @@ type SummaryTotal struct {
 type rowKey struct{ party, kind string }
 
 type acc struct {
-	sum       decimal.Decimal
-	minor     int64 // same-currency amounts, summed exactly as integers
+	sum       money.Sum // Σ amount × factor, exact
 	entries   int
 	qualified map[string]int
 	refs      map[string][]string
@@ -69,6 +68,7 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 	conv := NewConverter(st.Table, opt.Currency, opt.Valuation)
 	rows := map[rowKey]*acc{}
 	dates := map[string]ledger.Date{}
+	currencies := map[string]money.Currency{}
 	err = s.Amounts(ctx, st.filter(opt), func(a *store.Amount) error {
 		k := rowKey{a.Party, a.Kind}
 		r := rows[k]
@@ -83,12 +83,8 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 			}
 			r.qualified[a.Qualifier]++
 			if len(r.refs[a.Qualifier]) < 3 {
-				r.refs[a.Qualifier] = append(r.refs[a.Qualifier], a.Ref)
+				r.refs[a.Qualifier] = append(r.refs[a.Qualifier], string(a.Ref))
 			}
-		}
-		if a.Currency == opt.Currency.Code {
-			r.minor += a.Minor
-			return nil
 		}
 		d, ok := dates[a.Date]
 		if !ok {
@@ -98,15 +94,19 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 			}
 			dates[a.Date] = d
 		}
-		cur, err := money.ParseCurrency(a.Currency)
-		if err != nil {
-			return fmt.Errorf("entry %s: %w", a.Ref, err)
+		cur, ok := currencies[a.Currency]
+		if !ok {
+			var err error
+			if cur, err = money.ParseCurrency(a.Currency); err != nil {
+				return fmt.Errorf("entry %s: %w", a.Ref, err)
+			}
+			currencies[a.Currency] = cur
 		}
-		v, err := conv.Convert(money.FromMinor(a.Minor, cur), a.Currency, d)
+		f, err := conv.ExactFactor(a.Currency, d)
 		if err != nil {
 			return fmt.Errorf("%w (entry %s)", err, a.Ref)
 		}
-		r.sum = r.sum.Add(v)
+		r.sum.AddMinor(a.Minor, cur.Units, f)
 		return nil
 	})
 	if err != nil {
@@ -129,7 +129,7 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 	var kindOrder []string
 	for _, k := range keys {
 		r := rows[k]
-		v := r.sum.Add(money.FromMinor(r.minor, opt.Currency))
+		v := r.sum.Rounded(opt.Currency)
 		sum.Rows = append(sum.Rows, SummaryRow{Party: k.party, Kind: k.kind, Amount: money.Fixed(v, opt.Currency), Entries: r.entries, Value: v})
 		sum.RowQualifiers = append(sum.RowQualifiers, r.qualified)
 		t := totals[k.kind]
@@ -165,7 +165,7 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 	}
 	sum.Notes = append(sum.Notes,
 		fmt.Sprintf("Amounts in %s; valuation %s.", opt.Currency.Code, opt.Valuation.Describe()),
-		"Each entry is converted and rounded half to even to the currency's minor units; rows are sums of rounded entries and totals sums of rows.",
+		"Each row is the exact sum of its entries converted (amount × rate), rounded once, half to even, to the currency's minor units; totals are sums of rows.",
 		"Deployments without an amount are not counted.")
 	if srcs, first, last := conv.RatesUsed(); len(srcs) > 0 {
 		sum.Notes = append(sum.Notes, fmt.Sprintf("Rates: %s, %s to %s.", joinRefs(srcs, len(srcs)), first.Format("2006-01-02"), last.Format("2006-01-02")))

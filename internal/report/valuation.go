@@ -66,6 +66,7 @@ type Converter struct {
 	target money.Currency
 	val    Valuation
 	cache  map[convKey]decimal.Decimal
+	fixed  map[convKey]*money.Factor
 
 	sources     map[string]bool
 	first, last time.Time
@@ -78,7 +79,7 @@ type convKey struct {
 
 // NewConverter converts into target with the rates of table.
 func NewConverter(table *money.Table, target money.Currency, val Valuation) *Converter {
-	return &Converter{table: table, target: target, val: val, cache: map[convKey]decimal.Decimal{}, sources: map[string]bool{}}
+	return &Converter{table: table, target: target, val: val, cache: map[convKey]decimal.Decimal{}, fixed: map[convKey]*money.Factor{}, sources: map[string]bool{}}
 }
 
 // Factor returns the rate (target units per unit of cur) for an entry of
@@ -121,6 +122,21 @@ func (c *Converter) Factor(cur string, date ledger.Date) (decimal.Decimal, error
 		}
 	}
 	c.cache[k] = f
+	return f, nil
+}
+
+// ExactFactor is Factor ready for money.Sum.
+func (c *Converter) ExactFactor(cur string, date ledger.Date) (*money.Factor, error) {
+	k := convKey{cur, date}
+	if f, ok := c.fixed[k]; ok {
+		return f, nil
+	}
+	d, err := c.Factor(cur, date)
+	if err != nil {
+		return nil, err
+	}
+	f := money.NewFactor(d)
+	c.fixed[k] = f
 	return f, nil
 }
 

@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
-	"sort"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -213,30 +213,57 @@ func (s *Store) Rates(ctx context.Context, f RateFilter) ([]RateRow, error) {
 // lookup table, in recording order so that for a day and pair quoted by
 // several sources the one recorded last wins.
 func (s *Store) RateTable(ctx context.Context, asOf time.Time) (*money.Table, error) {
-	rows, err := s.Rates(ctx, RateFilter{AsOf: asOf})
-	if err != nil {
-		return nil, err
+	limit := "9999"
+	if !asOf.IsZero() {
+		limit = asOf.UTC().Format(ledger.TimeLayout)
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
-	rates := make([]money.Rate, 0, len(rows))
-	for _, r := range rows {
-		d, err := time.Parse("2006-01-02", r.Day)
-		if err != nil {
-			return nil, fmt.Errorf("store.RateTable: rate %d: day %q: %w", r.ID, r.Day, err)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.day, r.base, r.quote, r.rate, r.source FROM rates r
+		WHERE r.recorded_at <= ? AND NOT EXISTS (SELECT 1 FROM rates n WHERE n.supersedes = r.id AND n.recorded_at <= ?)
+		ORDER BY r.id`), limit, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store.RateTable: %w", err)
+	}
+	defer rows.Close()
+	var rates []money.Rate
+	interned := map[string]string{}
+	intern := func(b []byte) string {
+		if v, ok := interned[string(b)]; ok {
+			return v
 		}
-		v, err := decimal.NewFromString(r.Rate)
-		if err != nil {
-			return nil, fmt.Errorf("store.RateTable: rate %d: %q: %w", r.ID, r.Rate, err)
+		v := string(b)
+		interned[v] = v
+		return v
+	}
+	var day, base, quote, rate, source sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&day, &base, &quote, &rate, &source); err != nil {
+			return nil, fmt.Errorf("store.RateTable: %w", err)
 		}
-		rates = append(rates, money.Rate{Day: d, Base: r.Base, Quote: r.Quote, Rate: v, Source: r.Source})
+		d, err := ledger.ParseDate(string(day))
+		if err != nil || d.Precision != ledger.Day {
+			return nil, fmt.Errorf("store.RateTable: rate day %q: %w", day, err)
+		}
+		v, err := decimal.NewFromString(string(rate))
+		if err != nil {
+			return nil, fmt.Errorf("store.RateTable: rate %q: %w", rate, err)
+		}
+		rates = append(rates, money.Rate{Day: d.First(), Base: intern(base), Quote: intern(quote), Rate: v, Source: intern(source)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store.RateTable: %w", err)
 	}
 	return money.NewTable(rates), nil
 }
 
-// LastRateAt is when the latest rate was recorded (zero if none).
-func (s *Store) LastRateAt(ctx context.Context) (time.Time, error) {
+// LastRateAt is when the latest rate recorded at or before asOf (zero:
+// ever) was recorded; zero if none.
+func (s *Store) LastRateAt(ctx context.Context, asOf time.Time) (time.Time, error) {
 	var at *string
-	if err := s.db.GetContext(ctx, &at, `SELECT max(recorded_at) FROM rates`); err != nil {
+	limit := "9999"
+	if !asOf.IsZero() {
+		limit = asOf.UTC().Format(ledger.TimeLayout)
+	}
+	if err := s.db.GetContext(ctx, &at, s.rebind(`SELECT max(recorded_at) FROM rates WHERE recorded_at <= ?`), limit); err != nil {
 		return time.Time{}, fmt.Errorf("store.LastRateAt: %w", err)
 	}
 	if at == nil {

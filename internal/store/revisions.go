@@ -386,18 +386,12 @@ func (s *Store) Verify(ctx context.Context) (int64, error) {
 }
 
 // Amount is the lean view of an entry with an amount, for aggregation.
+// The short, repetitive fields are interned strings; the others are raw
+// bytes, valid only during the callback.
 type Amount struct {
-	Ref       string
-	Kind      string
-	Party     string
-	Date      string // as stated
-	Currency  string
-	Minor     int64 // the amount in minor units of Currency
-	Qualifier string
-	Sector    string // ';'-separated
-	Location  string // ';'-separated
-	Toward    string
-	Fulfils   string
+	Kind, Party, Date, Currency, Qualifier string
+	Minor                                  int64        // the amount in minor units of Currency
+	Ref                                    sql.RawBytes // only for qualified entries (not exact)
 }
 
 // Amounts streams the current entries with an amount that match f, in no
@@ -411,16 +405,27 @@ func (s *Store) Amounts(ctx context.Context, f Filter, fn func(a *Amount) error)
 	}
 	q = strings.Replace(q, `WHERE r.seq <= ?`, `WHERE r.amount_minor IS NOT NULL AND r.seq <= ?`, 1)
 	q = q[:strings.LastIndex(q, " ORDER BY")]
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.ref, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier, r.sector, r.location, r.toward, r.fulfils `+q), args...)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT CASE WHEN r.qualifier = 'exact' THEN '' ELSE r.ref END, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier `+q), args...)
 	if err != nil {
 		return fmt.Errorf("store.Amounts: %w", err)
 	}
 	defer rows.Close()
 	var a Amount
+	var kind, party, date, cur, qual sql.RawBytes
+	interned := map[string]string{}
+	intern := func(b []byte) string {
+		if v, ok := interned[string(b)]; ok {
+			return v
+		}
+		v := string(b)
+		interned[v] = v
+		return v
+	}
 	for rows.Next() {
-		if err := rows.Scan(&a.Ref, &a.Kind, &a.Party, &a.Date, &a.Currency, &a.Minor, &a.Qualifier, &a.Sector, &a.Location, &a.Toward, &a.Fulfils); err != nil {
+		if err := rows.Scan(&a.Ref, &kind, &party, &date, &cur, &a.Minor, &qual); err != nil {
 			return fmt.Errorf("store.Amounts: %w", err)
 		}
+		a.Kind, a.Party, a.Date, a.Currency, a.Qualifier = intern(kind), intern(party), intern(date), intern(cur), intern(qual)
 		if err := fn(&a); err != nil {
 			return err
 		}

@@ -1,0 +1,63 @@
+// Package deps holds the import policy of pledger as a test: each package
+// may import only the project packages below it, and each third-party
+// library has one home. Changing the allow-list is a design decision.
+package deps
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const mod = "github.com/coalition/pledger/"
+
+// allowed lists, for each package, the project packages and third-party
+// module prefixes it may depend on (directly or not).
+var allowed = map[string][]string{
+	"internal/money":  {"github.com/shopspring/decimal", "golang.org/x/text"},
+	"internal/ledger": {"internal/money", "github.com/shopspring/decimal", "golang.org/x/text"},
+	"internal/store": {"internal/money", "internal/ledger", "migrations", "github.com/shopspring/decimal", "golang.org/x/text",
+		"github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc.org/", "github.com/pressly/goose", "github.com/mfridman/interpolate",
+		"github.com/sethvargo/go-retry", "go.uber.org/multierr", "golang.org/x/sync", "github.com/google/uuid",
+		"github.com/dustin/go-humanize", "github.com/mattn/go-isatty", "github.com/ncruces/go-strftime",
+		"github.com/remyoudompheng/bigfft", "golang.org/x/sys", "golang.org/x/exp"},
+	"internal/csvio":  {"internal/money", "internal/ledger", "internal/store", "*store"},
+	"internal/report": {"internal/money", "internal/ledger", "internal/store", "*store"},
+}
+
+func deps(t *testing.T, pkg string) []string {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", mod+pkg).Output()
+	if err != nil {
+		t.Fatalf("go list %s: %v", pkg, err)
+	}
+	return strings.Fields(string(out))
+}
+
+func TestImportPolicy(t *testing.T) {
+	for pkg, allow := range allowed {
+		// "*store" inherits what internal/store may use.
+		var expanded []string
+		for _, a := range allow {
+			if a == "*store" {
+				expanded = append(expanded, allowed["internal/store"]...)
+			} else {
+				expanded = append(expanded, a)
+			}
+		}
+		for _, d := range deps(t, pkg) {
+			if d == mod+pkg {
+				continue
+			}
+			ok := false
+			for _, a := range expanded {
+				if strings.HasPrefix(d, a) || strings.HasPrefix(d, mod+a) {
+					ok = true
+					break
+				}
+			}
+			if !ok {
+				t.Errorf("%s depends on %s, which the import policy does not allow", pkg, d)
+			}
+		}
+	}
+}
