@@ -397,20 +397,45 @@ type Amount struct {
 // Amounts streams the current entries with an amount that match f, in no
 // particular order, scanning only the columns aggregation needs. fn must
 // not keep a; it is reused.
+//
+// Instead of asking, for every row, whether a later revision supersedes it,
+// Amounts first reads the (few) superseded revisions into a set and skips
+// them while scanning: on SQLite that halves the cost of a large report.
 func (s *Store) Amounts(ctx context.Context, f Filter, fn func(a *Amount) error) error {
 	f.OrderBySeq = true
 	q, args, err := s.where(f)
 	if err != nil {
 		return err
 	}
-	q = strings.Replace(q, `WHERE r.seq <= ?`, `WHERE r.amount_minor IS NOT NULL AND r.seq <= ?`, 1)
+	superseded := map[int64]bool{}
+	err = func() error {
+		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT supersedes FROM revisions WHERE supersedes IS NOT NULL AND seq <= ?`), args[1])
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var seq int64
+			if err := rows.Scan(&seq); err != nil {
+				return err
+			}
+			superseded[seq] = true
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return fmt.Errorf("store.Amounts: superseded: %w", err)
+	}
+	q = strings.Replace(q, currentSQL, `FROM revisions r WHERE r.amount_minor IS NOT NULL AND r.seq <= ?`, 1)
+	args = args[1:] // currentSQL's second seq is gone
 	q = q[:strings.LastIndex(q, " ORDER BY")]
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT CASE WHEN r.qualifier = 'exact' THEN '' ELSE r.ref END, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier `+q), args...)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.seq, CASE WHEN r.qualifier = 'exact' THEN '' ELSE r.ref END, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier `+q), args...)
 	if err != nil {
 		return fmt.Errorf("store.Amounts: %w", err)
 	}
 	defer rows.Close()
 	var a Amount
+	var seq int64
 	var kind, party, date, cur, qual sql.RawBytes
 	interned := map[string]string{}
 	intern := func(b []byte) string {
@@ -422,8 +447,11 @@ func (s *Store) Amounts(ctx context.Context, f Filter, fn func(a *Amount) error)
 		return v
 	}
 	for rows.Next() {
-		if err := rows.Scan(&a.Ref, &kind, &party, &date, &cur, &a.Minor, &qual); err != nil {
+		if err := rows.Scan(&seq, &a.Ref, &kind, &party, &date, &cur, &a.Minor, &qual); err != nil {
 			return fmt.Errorf("store.Amounts: %w", err)
+		}
+		if superseded[seq] {
+			continue
 		}
 		a.Kind, a.Party, a.Date, a.Currency, a.Qualifier = intern(kind), intern(party), intern(date), intern(cur), intern(qual)
 		if err := fn(&a); err != nil {
