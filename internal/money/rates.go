@@ -120,13 +120,12 @@ func (t *Table) Cross(from, to string, day time.Time, stale int) (decimal.Decima
 }
 
 func (t *Table) missing(from, to string, day time.Time, stale int) error {
-	base := "EUR"
-	if from == "EUR" || to == "EUR" {
-		base = from
-	}
-	other := to
-	if base == to {
+	// Suggest the pair the way reference rates are quoted: against EUR.
+	base, other := "EUR", to
+	if to == "EUR" {
 		other = from
+	} else if from != "EUR" {
+		base, other = from, to
 	}
 	d := day.Format("2006-01-02")
 	return fmt.Errorf("%w: no %s/%s rate on %s or in the %d days before: add one with `pledger rates set %s %s %s RATE`, or import the ECB file with `pledger rates import eurofxref-hist.csv`",

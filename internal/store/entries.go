@@ -22,7 +22,7 @@ func (tx *Tx) checkLinks(ctx context.Context, e ledger.Entry, line int) []ledger
 		}
 		var t linkTarget
 		q := `SELECT r.kind, r.party ` + currentSQL + ` AND r.action <> 'void' AND r.ref = ?`
-		err := tx.GetContext(ctx, &t, tx.Rebind(q), 1<<62, 1<<62, l.ref)
+		err := tx.GetContext(ctx, &t, tx.Rebind(q), maxSeq, maxSeq, l.ref)
 		if err != nil {
 			ps.Add(line, l.field, "no entry with ref %q", l.ref)
 			continue
@@ -122,7 +122,7 @@ func (s *Store) Void(ctx context.Context, ref, reason, author string) (ledger.Re
 func (tx *Tx) current(ctx context.Context, ref string) (ledger.Revision, error) {
 	var row revRow
 	q := `SELECT ` + prefixed("r.", revCols) + ` ` + currentSQL + ` AND r.ref = ?`
-	if err := tx.GetContext(ctx, &row, tx.Rebind(q), 1<<62, 1<<62, ref); err != nil {
+	if err := tx.GetContext(ctx, &row, tx.Rebind(q), maxSeq, maxSeq, ref); err != nil {
 		return ledger.Revision{}, notFound(err, fmt.Sprintf("no entry with ref %q (see `pledger list`)", ref))
 	}
 	return row.revision()

@@ -198,7 +198,7 @@ const currentSQL = `FROM revisions r WHERE r.seq <= ? AND NOT EXISTS (SELECT 1 F
 func (s *Store) where(f Filter) (string, []any, error) {
 	seq := f.Seq
 	if seq == 0 {
-		seq = 1<<62 - 1
+		seq = maxSeq
 	}
 	q := currentSQL
 	args := []any{seq, seq}
@@ -390,8 +390,8 @@ func (s *Store) Verify(ctx context.Context) (int64, error) {
 // bytes, valid only during the callback.
 type Amount struct {
 	Kind, Party, Date, Currency, Qualifier string
-	Minor                                  int64        // the amount in minor units of Currency
-	Ref                                    sql.RawBytes // only for qualified entries (not exact)
+	Minor                                  int64 // the amount in minor units of Currency
+	Ref                                    sql.RawBytes
 }
 
 // Amounts streams the current entries with an amount that match f, in no
@@ -429,7 +429,7 @@ func (s *Store) Amounts(ctx context.Context, f Filter, fn func(a *Amount) error)
 	q = strings.Replace(q, currentSQL, `FROM revisions r WHERE r.amount_minor IS NOT NULL AND r.seq <= ?`, 1)
 	args = args[1:] // currentSQL's second seq is gone
 	q = q[:strings.LastIndex(q, " ORDER BY")]
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.seq, CASE WHEN r.qualifier = 'exact' THEN '' ELSE r.ref END, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier `+q), args...)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.seq, r.ref, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier `+q), args...)
 	if err != nil {
 		return fmt.Errorf("store.Amounts: %w", err)
 	}
@@ -463,3 +463,7 @@ func (s *Store) Amounts(ctx context.Context, f Filter, fn func(a *Amount) error)
 	}
 	return nil
 }
+
+// maxSeq stands for "the latest revision": seq is an INTEGER, which on
+// PostgreSQL holds up to 2^31-1.
+const maxSeq = 1<<31 - 1
