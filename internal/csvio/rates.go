@@ -63,8 +63,14 @@ func NewRateReader(r io.Reader, name, source string) (*RateReader, error) {
 	for i, h := range hdr {
 		low[i] = strings.ToLower(strings.TrimSpace(h))
 	}
+	isLong := false
+	for _, h := range low {
+		if h == "base" || h == "quote" {
+			isLong = true
+		}
+	}
 	switch {
-	case len(low) > 1 && low[0] == "date" && low[1] != "base":
+	case !isLong && len(low) > 1 && low[0] == "date":
 		rr.ecb = true
 		if rr.source == "" {
 			rr.source = ECBSource
@@ -181,6 +187,11 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 				if v != "" {
 					bad("", "more values than the header has currencies")
 				}
+				break
+			}
+			if rr.quotes[i] == "" && v != "" {
+				// only the trailing comma's column has no currency
+				bad("", "more values than the header has currencies")
 				break
 			}
 			if rr.quotes[i] == "" || v == "" || v == "N/A" {
