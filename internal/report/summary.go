@@ -69,44 +69,52 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 	rows := map[rowKey]*acc{}
 	dates := map[string]ledger.Date{}
 	currencies := map[string]money.Currency{}
-	err = s.Amounts(ctx, st.filter(opt), func(a *store.Amount) error {
-		k := rowKey{a.Party, a.Kind}
+	f := st.filter(opt)
+	err = s.AmountGroups(ctx, f, func(g *store.AmountGroup) error {
+		k := rowKey{g.Party, g.Kind}
 		r := rows[k]
 		if r == nil {
 			r = &acc{}
 			rows[k] = r
 		}
-		r.entries++
-		if a.Qualifier != string(ledger.Exact) {
+		r.entries += g.Entries
+		if g.Qualifier != string(ledger.Exact) {
 			if r.qualified == nil {
 				r.qualified, r.refs = map[string]int{}, map[string][]string{}
 			}
-			r.qualified[a.Qualifier]++
-			if len(r.refs[a.Qualifier]) < 3 {
-				r.refs[a.Qualifier] = append(r.refs[a.Qualifier], string(a.Ref))
-			}
+			r.qualified[g.Qualifier] += g.Entries
 		}
-		d, ok := dates[a.Date]
+		d, ok := dates[g.Date]
 		if !ok {
 			var err error
-			if d, err = ledger.ParseDate(a.Date); err != nil {
-				return fmt.Errorf("entry %s: %w", a.Ref, err)
+			if d, err = ledger.ParseDate(g.Date); err != nil {
+				return fmt.Errorf("entries of %s dated %q: %w", g.Party, g.Date, err)
 			}
-			dates[a.Date] = d
+			dates[g.Date] = d
 		}
-		cur, ok := currencies[a.Currency]
+		cur, ok := currencies[g.Currency]
 		if !ok {
 			var err error
-			if cur, err = money.ParseCurrency(a.Currency); err != nil {
-				return fmt.Errorf("entry %s: %w", a.Ref, err)
+			if cur, err = money.ParseCurrency(g.Currency); err != nil {
+				return fmt.Errorf("entries of %s in %q: %w", g.Party, g.Currency, err)
 			}
-			currencies[a.Currency] = cur
+			currencies[g.Currency] = cur
 		}
-		f, err := conv.ExactFactor(a.Currency, d)
+		factor, err := conv.ExactFactor(g.Currency, d)
 		if err != nil {
-			return fmt.Errorf("%w (entry %s)", err, a.Ref)
+			return fmt.Errorf("%w (entry %s)", err, s.FirstRef(ctx, f, g.Currency, g.Date))
 		}
-		r.sum.AddMinor(a.Minor, cur.Units, f)
+		r.sum.AddMinor(g.Minor, cur.Units, factor)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The refs of qualified entries, for the notes: the first three by ref.
+	err = s.QualifiedRefs(ctx, f, func(party, kind, q, ref string) error {
+		if r := rows[rowKey{party, kind}]; r != nil && len(r.refs[q]) < 3 {
+			r.refs[q] = append(r.refs[q], ref)
+		}
 		return nil
 	})
 	if err != nil {

@@ -288,11 +288,11 @@ func TestSummaryMissingRate(t *testing.T) {
 			t.Fatal(err)
 		}
 		val, _ := report.ParseValuation("spot", 4)
-		for _, c := range []struct{ target, ref, cur, date string }{
-			{"JPY", "usa-pledge-late", "USD", "2021-04-15"}, // an exact entry (the first missing)
-			{"USD", "gbr-pledge-late", "GBP", "2021-04-16"}, // a qualified one
+		for _, c := range []struct{ target, party, ref, cur, date string }{
+			{"JPY", "USA", "usa-pledge-late", "USD", "2021-04-15"}, // an exact entry
+			{"USD", "GBR", "gbr-pledge-late", "GBP", "2021-04-16"}, // a qualified one
 		} {
-			sum, err := report.MakeSummary(ctx, s, report.Options{Currency: money.MustCurrency(c.target), Valuation: val})
+			sum, err := report.MakeSummary(ctx, s, report.Options{Currency: money.MustCurrency(c.target), Valuation: val, Parties: []string{c.party}})
 			if !errors.Is(err, money.ErrNoRate) || sum != nil {
 				t.Fatalf("summary in %s with a missing rate = %+v, %v; want ErrNoRate", c.target, sum, err)
 			}
