@@ -70,47 +70,48 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 	dates := map[string]ledger.Date{}
 	currencies := map[string]money.Currency{}
 	f := st.filter(opt)
-	err = s.AmountGroups(ctx, f, func(g *store.AmountGroup) error {
-		k := rowKey{g.Party, g.Kind}
+	err = s.Amounts(ctx, f, func(a *store.Amount) error {
+		k := rowKey{a.Party, a.Kind}
 		r := rows[k]
 		if r == nil {
 			r = &acc{}
 			rows[k] = r
 		}
-		r.entries += g.Entries
-		if g.Qualifier != string(ledger.Exact) {
+		r.entries++
+		if a.Qualifier != string(ledger.Exact) {
 			if r.qualified == nil {
 				r.qualified, r.refs = map[string]int{}, map[string][]string{}
 			}
-			r.qualified[g.Qualifier] += g.Entries
+			r.qualified[a.Qualifier]++
 		}
-		d, ok := dates[g.Date]
+		d, ok := dates[a.Date]
 		if !ok {
 			var err error
-			if d, err = ledger.ParseDate(g.Date); err != nil {
-				return fmt.Errorf("entries of %s dated %q: %w", g.Party, g.Date, err)
+			if d, err = ledger.ParseDate(a.Date); err != nil {
+				return fmt.Errorf("entry %s: %w", a.Ref, err)
 			}
-			dates[g.Date] = d
+			dates[a.Date] = d
 		}
-		cur, ok := currencies[g.Currency]
+		cur, ok := currencies[a.Currency]
 		if !ok {
 			var err error
-			if cur, err = money.ParseCurrency(g.Currency); err != nil {
-				return fmt.Errorf("entries of %s in %q: %w", g.Party, g.Currency, err)
+			if cur, err = money.ParseCurrency(a.Currency); err != nil {
+				return fmt.Errorf("entry %s: %w", a.Ref, err)
 			}
-			currencies[g.Currency] = cur
+			currencies[a.Currency] = cur
 		}
-		factor, err := conv.ExactFactor(g.Currency, d)
+		f, err := conv.ExactFactor(a.Currency, d)
 		if err != nil {
-			return fmt.Errorf("%w (entry %s)", err, s.FirstRef(ctx, f, g.Currency, g.Date))
+			return fmt.Errorf("%w (entry %s)", err, a.Ref)
 		}
-		r.sum.AddMinor(g.Minor, cur.Units, factor)
+		r.sum.AddMinor(a.Minor, cur.Units, f)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	// The refs of qualified entries, for the notes: the first three by ref.
+	// The refs of qualified entries, for the notes: the first three by ref,
+	// the same on both engines whatever order the scan returned.
 	err = s.QualifiedRefs(ctx, f, func(party, kind, q, ref string) error {
 		if r := rows[rowKey{party, kind}]; r != nil && len(r.refs[q]) < 3 {
 			r.refs[q] = append(r.refs[q], ref)

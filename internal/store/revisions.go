@@ -468,49 +468,6 @@ func (s *Store) Amounts(ctx context.Context, f Filter, fn func(a *Amount) error)
 // PostgreSQL holds up to 2^31-1.
 const maxSeq = 1<<31 - 1
 
-// AmountGroup is the exact total of the current entries sharing a party,
-// kind, date, currency and qualifier: everything a conversion depends on.
-type AmountGroup struct {
-	Party, Kind, Date, Currency, Qualifier string
-	Minor                                  int64 // sum of the amounts, in minor units
-	Entries                                int
-}
-
-// AmountGroups streams the current entries with an amount that match f,
-// summed per party, kind, date, currency and qualifier in the database, in
-// that order (bytewise). Aggregating reports convert each group once: the
-// exact sum of amount × rate over a group equals the sum over its entries.
-func (s *Store) AmountGroups(ctx context.Context, f Filter, fn func(g *AmountGroup) error) error {
-	q, args, err := s.amountsWhere(f, "")
-	if err != nil {
-		return err
-	}
-	cols := []string{"r.party", "r.kind", "r.date", "r.currency", "r.qualifier"}
-	order := make([]string, len(cols))
-	for i, c := range cols {
-		order[i] = s.byteOrder(c)
-	}
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT `+strings.Join(cols, ", ")+`, sum(r.amount_minor), count(*) `+q+
-		` GROUP BY `+strings.Join(cols, ", ")+` ORDER BY `+strings.Join(order, ", ")), args...)
-	if err != nil {
-		return fmt.Errorf("store.AmountGroups: %w", err)
-	}
-	defer rows.Close()
-	var g AmountGroup
-	for rows.Next() {
-		if err := rows.Scan(&g.Party, &g.Kind, &g.Date, &g.Currency, &g.Qualifier, &g.Minor, &g.Entries); err != nil {
-			return fmt.Errorf("store.AmountGroups: %w", err)
-		}
-		if err := fn(&g); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store.AmountGroups: %w", err)
-	}
-	return nil
-}
-
 // QualifiedRefs streams, ordered by ref, the party, kind, qualifier and
 // ref of the current entries with an amount whose qualifier is not exact.
 func (s *Store) QualifiedRefs(ctx context.Context, f Filter, fn func(party, kind, qualifier, ref string) error) error {
@@ -533,18 +490,6 @@ func (s *Store) QualifiedRefs(ctx context.Context, f Filter, fn func(party, kind
 		}
 	}
 	return rows.Err()
-}
-
-// FirstRef names one current entry of the given currency and date, for
-// error messages about a group.
-func (s *Store) FirstRef(ctx context.Context, f Filter, currency, date string) string {
-	q, args, err := s.amountsWhere(f, ` AND r.currency = ? AND r.date = ?`)
-	if err != nil {
-		return ""
-	}
-	var ref string
-	s.db.GetContext(ctx, &ref, s.rebind(`SELECT min(r.ref) `+q), append(args, currency, date)...)
-	return ref
 }
 
 // amountsWhere is the FROM ... WHERE of the current entries with an
