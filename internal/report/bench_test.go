@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -115,21 +114,7 @@ func BenchmarkSummary(b *testing.B) {
 			if entries != n {
 				b.Fatalf("summary counted %d entries of %d", entries, n)
 			}
-			b.ReportMetric(peakRSS(), "peakRSS-MB")
+			b.ReportMetric(storetest.PeakRSS(), "peakRSS-MB")
 		})
 	}
-}
-
-func peakRSS() float64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			kb, _ := strconv.Atoi(strings.Fields(l)[1])
-			return float64(kb) / 1024
-		}
-	}
-	return 0
 }

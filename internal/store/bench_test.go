@@ -65,21 +65,6 @@ func writeBenchCSV(tb testing.TB, n int) string {
 	return path
 }
 
-// peakRSS reads the process's peak resident set size (VmHWM) in MB.
-func peakRSS() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			kb, _ := strconv.Atoi(strings.Fields(l)[1])
-			return float64(kb) / 1024
-		}
-	}
-	return 0
-}
-
 // BenchmarkImport imports generated rows into an empty ledger on each
 // engine. Run: PLEDGER_BENCH_ROWS=1000000 go test -run ^$ -bench Import -benchtime 1x ./internal/store/
 func BenchmarkImport(b *testing.B) {
@@ -100,7 +85,7 @@ func BenchmarkImport(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-			b.ReportMetric(peakRSS(), "peakRSS-MB")
+			b.ReportMetric(storetest.PeakRSS(), "peakRSS-MB")
 		})
 	}
 }

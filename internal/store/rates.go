@@ -225,15 +225,7 @@ func (s *Store) RateTable(ctx context.Context, asOf time.Time) (*money.Table, er
 	}
 	defer rows.Close()
 	var rates []money.Rate
-	interned := map[string]string{}
-	intern := func(b []byte) string {
-		if v, ok := interned[string(b)]; ok {
-			return v
-		}
-		v := string(b)
-		interned[v] = v
-		return v
-	}
+	intern := newInterner()
 	var day, base, quote, rate, source sql.RawBytes
 	for rows.Next() {
 		if err := rows.Scan(&day, &base, &quote, &rate, &source); err != nil {

@@ -437,15 +437,7 @@ func (s *Store) Amounts(ctx context.Context, f Filter, fn func(a *Amount) error)
 	var a Amount
 	var seq int64
 	var kind, party, date, cur, qual sql.RawBytes
-	interned := map[string]string{}
-	intern := func(b []byte) string {
-		if v, ok := interned[string(b)]; ok {
-			return v
-		}
-		v := string(b)
-		interned[v] = v
-		return v
-	}
+	intern := newInterner()
 	for rows.Next() {
 		if err := rows.Scan(&seq, &a.Ref, &kind, &party, &date, &cur, &a.Minor, &qual); err != nil {
 			return fmt.Errorf("store.Amounts: %w", err)
@@ -506,4 +498,19 @@ func (s *Store) amountsWhere(f Filter, extra string) (string, []any, error) {
 		AND r.seq NOT IN (SELECT x.supersedes FROM revisions x WHERE x.supersedes IS NOT NULL AND x.seq <= ?)`, 1)
 	q = q[:strings.LastIndex(q, " ORDER BY")]
 	return q + extra, args, nil
+}
+
+// newInterner returns a function that turns bytes into a string, sharing
+// one string per distinct value: columns such as kind, party and currency
+// repeat on every row of a large scan.
+func newInterner() func([]byte) string {
+	seen := map[string]string{}
+	return func(b []byte) string {
+		if v, ok := seen[string(b)]; ok {
+			return v
+		}
+		v := string(b)
+		seen[v] = v
+		return v
+	}
 }

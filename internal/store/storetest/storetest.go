@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/coalition/pledger/internal/store"
@@ -72,6 +74,22 @@ func Open(t testing.TB, engine store.Dialect) *store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// PeakRSS reads the process's peak resident set size (VmHWM) in MB, for
+// benchmarks to report.
+func PeakRSS() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			kb, _ := strconv.Atoi(strings.Fields(l)[1])
+			return float64(kb) / 1024
+		}
+	}
+	return 0
 }
 
 // Each runs fn as a subtest on every engine.
