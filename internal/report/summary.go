@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -52,6 +53,36 @@ type SummaryTotal struct {
 
 type rowKey struct{ party, kind string }
 
+func (a *acc) merge(o *acc) {
+	a.sum.Add(&o.sum)
+	a.entries += o.entries
+	for q, n := range o.qualified {
+		if a.qualified == nil {
+			a.qualified, a.refs = map[string]int{}, map[string][]string{}
+		}
+		a.qualified[q] += n
+		for _, ref := range o.refs[q] {
+			a.refs[q] = keepFirst(a.refs[q], ref, 3)
+		}
+	}
+}
+
+// keepFirst adds ref to refs, a sorted list of at most n refs, keeping
+// the n smallest: the same refs whatever order they come in.
+func keepFirst(refs []string, ref string, n int) []string {
+	i := sort.SearchStrings(refs, ref)
+	if i >= n || (i < len(refs) && refs[i] == ref) {
+		return refs
+	}
+	refs = append(refs, "")
+	copy(refs[i+1:], refs[i:])
+	refs[i] = ref
+	if len(refs) > n {
+		refs = refs[:n]
+	}
+	return refs
+}
+
 type acc struct {
 	sum       money.Sum // Σ amount × factor, exact
 	entries   int
@@ -65,17 +96,31 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 	if err != nil {
 		return nil, err
 	}
+	// The scan runs in parts, one per core; each part has its own
+	// accumulators, merged afterwards (sums are exact, so the merge order
+	// cannot change a figure), and a local cache in front of the shared
+	// converter.
+	parts := runtime.GOMAXPROCS(0)
 	conv := NewConverter(st.Table, opt.Currency, opt.Valuation)
-	rows := map[rowKey]*acc{}
-	dates := map[string]ledger.Date{}
-	currencies := map[string]money.Currency{}
+	type part struct {
+		factors    map[convKey]*money.Factor
+		rows       map[rowKey]*acc
+		dates      map[string]ledger.Date
+		currencies map[string]money.Currency
+	}
+	ps := make([]*part, parts)
+	for i := range ps {
+		ps[i] = &part{factors: map[convKey]*money.Factor{}, rows: map[rowKey]*acc{},
+			dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}}
+	}
 	f := st.filter(opt)
-	err = s.Amounts(ctx, f, func(a *store.Amount) error {
+	err = s.Amounts(ctx, f, parts, func(i int, a *store.Amount) error {
+		p := ps[i]
 		k := rowKey{a.Party, a.Kind}
-		r := rows[k]
+		r := p.rows[k]
 		if r == nil {
 			r = &acc{}
-			rows[k] = r
+			p.rows[k] = r
 		}
 		r.entries++
 		if a.Qualifier != string(ledger.Exact) {
@@ -83,44 +128,50 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 				r.qualified, r.refs = map[string]int{}, map[string][]string{}
 			}
 			r.qualified[a.Qualifier]++
+			r.refs[a.Qualifier] = keepFirst(r.refs[a.Qualifier], string(a.Ref), 3)
 		}
-		d, ok := dates[a.Date]
+		d, ok := p.dates[a.Date]
 		if !ok {
 			var err error
 			if d, err = ledger.ParseDate(a.Date); err != nil {
 				return fmt.Errorf("entry %s: %w", a.Ref, err)
 			}
-			dates[a.Date] = d
+			p.dates[a.Date] = d
 		}
-		cur, ok := currencies[a.Currency]
+		cur, ok := p.currencies[a.Currency]
 		if !ok {
 			var err error
 			if cur, err = money.ParseCurrency(a.Currency); err != nil {
 				return fmt.Errorf("entry %s: %w", a.Ref, err)
 			}
-			currencies[a.Currency] = cur
+			p.currencies[a.Currency] = cur
 		}
-		f, err := conv.ExactFactor(a.Currency, d)
-		if err != nil {
-			return fmt.Errorf("%w (entry %s)", err, a.Ref)
+		factor, ok := p.factors[convKey{a.Currency, d}]
+		if !ok {
+			var err error
+			if factor, err = conv.ExactFactor(a.Currency, d); err != nil {
+				return fmt.Errorf("%w (entry %s)", err, s.FirstRef(ctx, f, a.Currency, a.Date))
+			}
+			p.factors[convKey{a.Currency, d}] = factor
 		}
-		r.sum.AddMinor(a.Minor, cur.Units, f)
+		r.sum.AddMinor(a.Minor, cur.Units, factor)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	// The refs of qualified entries, for the notes: the first three by ref,
-	// the same on both engines whatever order the scan returned.
-	err = s.QualifiedRefs(ctx, f, func(party, kind, q, ref string) error {
-		if r := rows[rowKey{party, kind}]; r != nil && len(r.refs[q]) < 3 {
-			r.refs[q] = append(r.refs[q], ref)
+	rows := ps[0].rows
+	for _, p := range ps[1:] {
+		for k, r := range p.rows {
+			into := rows[k]
+			if into == nil {
+				rows[k] = r
+				continue
+			}
+			into.merge(r)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
+
 	sum := &Summary{Report: "summary", Currency: opt.Currency.Code, Valuation: opt.Valuation.String(),
 		AsOf: st.AsOf.Format(TimeLayout), State: st, Rows: []SummaryRow{}, Totals: []SummaryTotal{}}
 	keys := make([]rowKey, 0, len(rows))

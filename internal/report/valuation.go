@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -62,6 +63,7 @@ func (v Valuation) Describe() string {
 // Converter converts entry amounts into one currency under a valuation,
 // computing each needed factor once.
 type Converter struct {
+	mu     sync.Mutex // guards the maps and the span; factors are computed outside it
 	table  *money.Table
 	target money.Currency
 	val    Valuation
@@ -95,10 +97,12 @@ func (c *Converter) Factor(cur string, date ledger.Date) (decimal.Decimal, error
 	case "fixed":
 		k.date = ledger.Date{}
 	}
-	if f, ok := c.cache[k]; ok {
+	c.mu.Lock()
+	f, ok := c.cache[k]
+	c.mu.Unlock()
+	if ok {
 		return f, nil
 	}
-	var f decimal.Decimal
 	var legs []money.Leg
 	var err error
 	switch {
@@ -112,6 +116,8 @@ func (c *Converter) Factor(cur string, date ledger.Date) (decimal.Decimal, error
 	if err != nil {
 		return decimal.Decimal{}, fmt.Errorf("valuing a %s amount dated %s (%s): %w", cur, date, c.val, err)
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, l := range legs {
 		c.sources[l.Source] = true
 		if c.first.IsZero() || l.Day.Before(c.first) {
@@ -128,15 +134,20 @@ func (c *Converter) Factor(cur string, date ledger.Date) (decimal.Decimal, error
 // ExactFactor is Factor ready for money.Sum.
 func (c *Converter) ExactFactor(cur string, date ledger.Date) (*money.Factor, error) {
 	k := convKey{cur, date}
-	if f, ok := c.fixed[k]; ok {
+	c.mu.Lock()
+	f, ok := c.fixed[k]
+	c.mu.Unlock()
+	if ok {
 		return f, nil
 	}
 	d, err := c.Factor(cur, date)
 	if err != nil {
 		return nil, err
 	}
-	f := money.NewFactor(d)
+	f = money.NewFactor(d)
+	c.mu.Lock()
 	c.fixed[k] = f
+	c.mu.Unlock()
 	return f, nil
 }
 
@@ -156,6 +167,8 @@ func (c *Converter) Convert(amount decimal.Decimal, cur string, date ledger.Date
 // RatesUsed describes the rates the conversions used: their sources and
 // the span of days, or "" when none was needed.
 func (c *Converter) RatesUsed() (sources []string, first, last time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for s := range c.sources {
 		sources = append(sources, s)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -390,26 +391,35 @@ func (s *Store) Verify(ctx context.Context) (int64, error) {
 // bytes, valid only during the callback.
 type Amount struct {
 	Kind, Party, Date, Currency, Qualifier string
-	Minor                                  int64 // the amount in minor units of Currency
-	Ref                                    sql.RawBytes
+	Minor                                  int64        // the amount in minor units of Currency
+	Ref                                    sql.RawBytes // empty for exact entries (see FirstRef)
 }
 
 // Amounts streams the current entries with an amount that match f, in no
-// particular order, scanning only the columns aggregation needs. fn must
-// not keep a; it is reused.
+// particular order, scanning only the columns aggregation needs. The scan
+// is split into parts ranges of seq, read concurrently (each on its own
+// connection; the ledger below f.Seq never changes, so the parts see one
+// state); fn is called from part p's goroutine with p, and must not keep a.
 //
 // Instead of asking, for every row, whether a later revision supersedes it,
 // Amounts first reads the (few) superseded revisions into a set and skips
-// them while scanning: on SQLite that halves the cost of a large report.
-func (s *Store) Amounts(ctx context.Context, f Filter, fn func(a *Amount) error) error {
+// them while scanning.
+func (s *Store) Amounts(ctx context.Context, f Filter, parts int, fn func(part int, a *Amount) error) error {
 	f.OrderBySeq = true
+	if f.Seq == 0 {
+		head, err := s.Head(ctx)
+		if err != nil {
+			return err
+		}
+		f.Seq = head.Seq
+	}
 	q, args, err := s.where(f)
 	if err != nil {
 		return err
 	}
 	superseded := map[int64]bool{}
 	err = func() error {
-		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT supersedes FROM revisions WHERE supersedes IS NOT NULL AND seq <= ?`), args[1])
+		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT supersedes FROM revisions WHERE supersedes IS NOT NULL AND seq <= ?`), f.Seq)
 		if err != nil {
 			return err
 		}
@@ -426,10 +436,36 @@ func (s *Store) Amounts(ctx context.Context, f Filter, fn func(a *Amount) error)
 	if err != nil {
 		return fmt.Errorf("store.Amounts: superseded: %w", err)
 	}
-	q = strings.Replace(q, currentSQL, `FROM revisions r WHERE r.amount_minor IS NOT NULL AND r.seq <= ?`, 1)
-	args = args[1:] // currentSQL's second seq is gone
-	q = q[:strings.LastIndex(q, " ORDER BY")]
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.seq, r.ref, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier `+q), args...)
+	q = strings.Replace(q, currentSQL, `FROM revisions r WHERE r.amount_minor IS NOT NULL AND r.seq > ? AND r.seq <= ?`, 1)
+	q = `SELECT r.seq, CASE WHEN r.qualifier = 'exact' THEN '' ELSE r.ref END, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier ` + q[:strings.LastIndex(q, " ORDER BY")]
+	rest := args[2:] // after currentSQL's two seqs
+	if parts < 1 || f.Seq < int64(parts)*1000 {
+		parts = 1
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, parts)
+	for p := 0; p < parts; p++ {
+		lo, hi := f.Seq*int64(p)/int64(parts), f.Seq*int64(p+1)/int64(parts)
+		go func(p int) {
+			err := s.scanAmounts(ctx, q, append([]any{lo, hi}, rest...), superseded, func(a *Amount) error { return fn(p, a) })
+			if err != nil {
+				cancel()
+			}
+			errs <- err
+		}(p)
+	}
+	var first error
+	for p := 0; p < parts; p++ {
+		if err := <-errs; err != nil && (first == nil || errors.Is(first, context.Canceled)) {
+			first = err
+		}
+	}
+	return first
+}
+
+func (s *Store) scanAmounts(ctx context.Context, q string, args []any, superseded map[int64]bool, fn func(a *Amount) error) error {
+	rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("store.Amounts: %w", err)
 	}
@@ -456,32 +492,16 @@ func (s *Store) Amounts(ctx context.Context, f Filter, fn func(a *Amount) error)
 	return nil
 }
 
-// maxSeq stands for "the latest revision": seq is an INTEGER, which on
-// PostgreSQL holds up to 2^31-1.
-const maxSeq = 1<<31 - 1
-
-// QualifiedRefs streams, ordered by ref, the party, kind, qualifier and
-// ref of the current entries with an amount whose qualifier is not exact.
-func (s *Store) QualifiedRefs(ctx context.Context, f Filter, fn func(party, kind, qualifier, ref string) error) error {
-	q, args, err := s.amountsWhere(f, ` AND r.qualifier <> 'exact'`)
+// FirstRef names one current entry of the given currency and date (the
+// first by ref), for messages about entries a scan did not name.
+func (s *Store) FirstRef(ctx context.Context, f Filter, currency, date string) string {
+	q, args, err := s.amountsWhere(f, ` AND r.currency = ? AND r.date = ?`)
 	if err != nil {
-		return err
+		return ""
 	}
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.party, r.kind, r.qualifier, r.ref `+q+` ORDER BY `+s.byteOrder("r.ref")), args...)
-	if err != nil {
-		return fmt.Errorf("store.QualifiedRefs: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p, k, ql, ref string
-		if err := rows.Scan(&p, &k, &ql, &ref); err != nil {
-			return fmt.Errorf("store.QualifiedRefs: %w", err)
-		}
-		if err := fn(p, k, ql, ref); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	var ref sql.NullString
+	s.db.GetContext(ctx, &ref, s.rebind(`SELECT min(r.ref) `+q), append(args, currency, date)...)
+	return ref.String
 }
 
 // amountsWhere is the FROM ... WHERE of the current entries with an
@@ -514,3 +534,7 @@ func newInterner() func([]byte) string {
 		return v
 	}
 }
+
+// maxSeq stands for "the latest revision": seq is an INTEGER, which on
+// PostgreSQL holds up to 2^31-1.
+const maxSeq = 1<<31 - 1

@@ -83,7 +83,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		// Pragmas go in the DSN so that every pooled connection has them;
 		// _txlock=immediate makes writers queue instead of failing on upgrade.
-		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate"
+		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-16384)&_txlock=immediate"
 		db, err = sqlx.Open("sqlite", "file:"+src+q)
 	case Postgres:
 		db, err = sqlx.Open("postgres", src)

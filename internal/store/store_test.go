@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -245,6 +247,55 @@ func TestSameResultOnBothEngines(t *testing.T) {
 		outs = append(outs, strings.Join(refs, " "))
 		if got, want := outs[len(outs)-1], "A-2 B_1 a.1 b-1"; got != want {
 			t.Fatalf("order on %s: %q, want %q", engine, got, want)
+		}
+	})
+}
+
+// A scan split into parts sees every current entry once, amendments and
+// voids included, whatever the number of parts.
+func TestAmountsInParts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		var b strings.Builder
+		b.WriteString(header)
+		for i := 0; i < 5000; i++ {
+			fmt.Fprintf(&b, "r%d,pledge,BEL,2021,,%d,EUR,about,,,,,,,,\n", i, i+1) // qualified, so the scan names them
+		}
+		if _, err := importString(t, s, "a.csv", b.String(), store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Amend(ctx, "r10", ledger.Fields{"amount": "1000000"}, "fix", "a"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Void(ctx, "r20", "gone", "a"); err != nil {
+			t.Fatal(err)
+		}
+		head, _ := s.Head(ctx)
+		for _, parts := range []int{1, 2, 3} {
+			var mu sync.Mutex
+			seen := map[string]int64{}
+			var total int64
+			err := s.Amounts(ctx, store.Filter{Seq: head.Seq}, parts, func(p int, a *store.Amount) error {
+				mu.Lock()
+				defer mu.Unlock()
+				seen[string(a.Ref)]++
+				total += a.Minor
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// 1..5000 EUR in cents, minus r10's 11 and r20's 21, plus r10's 1000000.
+			want := int64(5000*5001/2-11-21+1000000) * 100
+			if len(seen) != 4999 || total != want {
+				t.Fatalf("%d parts: %d refs, total %d; want 4999, %d", parts, len(seen), total, want)
+			}
+			for ref, n := range seen {
+				if n != 1 {
+					t.Fatalf("%d parts: %s seen %d times", parts, ref, n)
+				}
+			}
 		}
 	})
 }
