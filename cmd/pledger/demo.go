@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/demo"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
@@ -33,12 +32,11 @@ exactly as made, plus illustrative entries of other members (each marked
 				return err
 			}
 			defer s.Close()
-			res, err := s.Import(ctx, csvio.BytesSource("demo/entries.csv", demo.Entries, csvio.Options{}),
-				store.ImportOptions{Author: "pledger demo", Reason: "demo data set"})
+			res, rates, err := demo.Load(ctx, s)
 			if err != nil {
 				return err
 			}
-			rates, err := s.ImportRates(ctx, csvio.RateBytesSource("demo/rates.csv", demo.Rates, ""), false, "pledger demo")
+			files, err := demo.WriteReports(ctx, s, filepath.Join(dir, "reports"))
 			if err != nil {
 				return err
 			}
@@ -46,7 +44,9 @@ exactly as made, plus illustrative entries of other members (each marked
 			fmt.Fprintf(a.out, "rates: %d ECB reference rates, %d added, %d already there\n", rates.Rows, rates.Added, rates.Skipped)
 			fmt.Fprintf(a.out, "entries: %d in the data set, %d added, %d already there\n", res.Rows, res.Added, res.Skipped)
 			fmt.Fprintf(a.out, "chain head: %s (revision %d)\n", res.Head.Hash, res.Head.Seq)
+			fmt.Fprintf(a.out, "reports: %d files in %s\n", len(files), filepath.Join(dir, "reports"))
 			fmt.Fprintf(a.out, "try: pledger list --db sqlite:%s\n", db)
+			fmt.Fprintf(a.out, "     pledger report coverage --db sqlite:%s\n", db)
 			return nil
 		},
 	}

@@ -1,36 +1,54 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
+	"github.com/coalition/pledger/internal/render"
 	"github.com/coalition/pledger/internal/report"
+	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
 
-// reportFlags are the options every report takes.
+// reportFlags are the options every report (and chart) takes.
 type reportFlags struct {
-	currency, valuation, asOf, from, to, format string
-	parties                                     []string
-	maxStale                                    int
+	currency, valuation, asOf, from, to, format, lang, out string
+	by, activeOn                                           string
+	parties, sectors, locations                            []string
+	maxStale                                               int
+	stamp                                                  bool
 }
 
-func (f *reportFlags) bind(cmd *cobra.Command) {
+func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
 	cmd.Flags().StringVar(&f.currency, "currency", "USD", "report currency (ISO 4217)")
 	cmd.Flags().StringVar(&f.valuation, "valuation", "spot", "spot, annual or fixed:YYYY-MM-DD")
 	cmd.Flags().IntVar(&f.maxStale, "max-staleness", 7, "days a spot or fixed rate may be older than its day")
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "the ledger and rates as recorded at this moment (RFC 3339, or a date: end of that day, UTC)")
-	cmd.Flags().StringVar(&f.from, "from", "", "only entries dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD)")
-	cmd.Flags().StringVar(&f.to, "to", "", "only entries dated on or before this day")
-	cmd.Flags().StringSliceVar(&f.parties, "party", nil, "only these parties")
-	cmd.Flags().StringVar(&f.format, "format", "table", "table or json")
+	cmd.Flags().StringVar(&f.from, "from", "", "only entries dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD)")
+	cmd.Flags().StringVar(&f.to, "to", "", "only entries dated on or before this")
+	cmd.Flags().StringSliceVar(&f.parties, "party", nil, "only these parties (codes)")
+	cmd.Flags().StringSliceVar(&f.sectors, "sector", nil, "only entries with one of these sectors")
+	cmd.Flags().StringSliceVar(&f.locations, "location", nil, "only entries in one of these locations (ISO 3166-1 alpha-3)")
+	cmd.Flags().StringVar(&f.lang, "lang", "en", "language of labels and numbers: en, nl or fr")
+	cmd.Flags().StringVar(&f.format, "format", "table", strings.Join(formats, ", "))
+	cmd.Flags().StringVar(&f.out, "out", "", "write to this file (default: standard output)")
+	cmd.Flags().BoolVar(&f.stamp, "stamp", false, "print when the report was generated (off by default, so that reports are reproducible)")
+	cmd.Flags().StringVar(&f.by, "by", "", "timeline: year, quarter or month")
+	cmd.Flags().StringVar(&f.activeOn, "active-on", "", "deployments: only what was deployed on this day (YYYY-MM-DD)")
 }
 
-func (f *reportFlags) options() (report.Options, error) {
+// options checks the flags against the ledger and returns report options.
+// A filter value the ledger does not know is an error, never an empty
+// report that looks like zero.
+func (f *reportFlags) options(ctx context.Context, s *store.Store) (report.Options, error) {
 	var o report.Options
 	cur, err := money.ParseCurrency(f.currency)
 	if err != nil {
@@ -38,6 +56,9 @@ func (f *reportFlags) options() (report.Options, error) {
 	}
 	o.Currency = cur
 	if o.Valuation, err = report.ParseValuation(f.valuation, f.maxStale); err != nil {
+		return o, err
+	}
+	if o.Lang, err = report.ParseLang(f.lang); err != nil {
 		return o, err
 	}
 	if f.asOf != "" {
@@ -62,24 +83,94 @@ func (f *reportFlags) options() (report.Options, error) {
 	if o.From != "" && o.To != "" && o.From > o.To {
 		return o, fmt.Errorf("%w: --from %s is after --to %s", ledger.ErrInvalid, f.from, f.to)
 	}
+	known, err := s.PartySet(ctx)
+	if err != nil {
+		return o, err
+	}
 	for _, p := range f.parties {
-		o.Parties = append(o.Parties, strings.ToUpper(strings.TrimSpace(p)))
+		p = strings.ToUpper(strings.TrimSpace(p))
+		if !known(p) {
+			return o, fmt.Errorf("%w: --party %s: unknown party (pledger party list)", ledger.ErrInvalid, p)
+		}
+		o.Parties = append(o.Parties, p)
+	}
+	if len(f.sectors) > 0 {
+		all, err := s.Sectors(ctx)
+		if err != nil {
+			return o, err
+		}
+		for _, sec := range f.sectors {
+			if !contains(all, sec) {
+				return o, fmt.Errorf("%w: --sector %q: no entry has this sector; the sectors are %s", ledger.ErrInvalid, sec, strings.Join(all, ", "))
+			}
+			o.Sectors = append(o.Sectors, sec)
+		}
+	}
+	if len(f.locations) > 0 {
+		all, err := s.Locations(ctx)
+		if err != nil {
+			return o, err
+		}
+		for _, loc := range f.locations {
+			code, ok := ledger.ParseLocation(loc)
+			if !ok {
+				return o, fmt.Errorf("%w: --location %q: not an ISO 3166-1 country code", ledger.ErrInvalid, loc)
+			}
+			if !contains(all, code) {
+				return o, fmt.Errorf("%w: --location %s: no entry is located there; the locations are %s", ledger.ErrInvalid, code, strings.Join(all, ", "))
+			}
+			o.Locations = append(o.Locations, code)
+		}
+	}
+	o.Params = map[string]string{"by": f.by, "active-on": f.activeOn}
+	if f.stamp {
+		o.Stamp = time.Now().UTC().Truncate(time.Second)
 	}
 	return o, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// writeOut writes through fn to --out (atomically: a temp file renamed) or
+// to standard output.
+func (a *app) writeOut(path string, fn func(w io.Writer) error) error {
+	if path == "" {
+		return fn(a.out)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".pledger-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := fn(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.errw, "wrote %s\n", path)
+	return nil
 }
 
 func (a *app) reportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report",
-		Short: "Make reports from the ledger",
-	}
-	var rf reportFlags
-	summary := &cobra.Command{
-		Use:   "summary",
-		Short: "Per party and kind, the total in one currency; per kind the grand total",
-		Long: `For each party and kind, the total of its entries in the report currency, and
-per kind the grand total. Each entry is converted on its own, rounded half to even
-to the currency's minor units; rows add up to the totals.
+		Short: "Make reports from the ledger (pledger report list)",
+		Long: `Make a report of the built-in catalog. Every report takes the same options:
+currency and valuation, --as-of (the ledger as recorded then: a report made today
+--as-of last March equals the one made last March), date range, party, sector and
+location filters, --lang en|nl|fr and --format table|md|csv|json|html.
 
 Valuation conventions (--valuation):
   spot          the rate on the entry's date, or the latest earlier one at most
@@ -87,62 +178,82 @@ Valuation conventions (--valuation):
                 precision at the mean of the daily rates over that month or year
   annual        the mean of the daily rates over the entry's calendar year (OECD DAC)
   fixed:DATE    every entry at the rate of that one day`,
-		Example: `  pledger report summary --currency USD
-  pledger report summary --currency EUR --valuation annual --format json
-  pledger report summary --currency JPY --valuation fixed:2021-12-31 --as-of 2026-03-31`,
-		Args: noArgs,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opt, err := rf.options()
-			if err != nil {
+			if len(args) > 0 {
+				_, err := report.Lookup(args[0])
 				return err
 			}
-			if rf.format != "table" && rf.format != "json" {
-				return usage("--format %q: use table or json", rf.format)
+			return cmd.Help()
+		},
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "list",
+		Short: "List the reports of the catalog",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+			for _, d := range report.Catalog() {
+				use := d.Name
+				for _, arg := range d.Args {
+					use += " " + strings.ToUpper(arg)
+				}
+				fmt.Fprintf(tw, "%s\t%s\n", use, d.Description["en"])
 			}
-			s, err := a.open(cmd.Context())
+			return tw.Flush()
+		},
+	})
+	for _, d := range report.Catalog() {
+		cmd.AddCommand(a.reportSubcommand(d))
+	}
+	return cmd
+}
+
+// reportSubcommand makes the command for one report of the catalog.
+func (a *app) reportSubcommand(d *report.Def) *cobra.Command {
+	var rf reportFlags
+	use := d.Name
+	for _, arg := range d.Args {
+		use += " " + strings.ToUpper(arg)
+	}
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: d.Title["en"],
+		Long:  d.Description["en"],
+		Example: fmt.Sprintf("  pledger report %s%s --currency EUR --format md\n  pledger report %s%s --lang nl --format html --out %s.html",
+			d.Name, exampleArgs(d), d.Name, exampleArgs(d), d.Name),
+		Args: exactArgs(len(d.Args), "its "+strings.Join(d.Args, ", ")),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if !contains(render.Formats, rf.format) {
+				return usage("--format %q: use %s", rf.format, strings.Join(render.Formats, ", "))
+			}
+			s, err := a.open(ctx)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			known, err := s.PartySet(cmd.Context())
+			opt, err := rf.options(ctx, s)
 			if err != nil {
 				return err
 			}
-			for _, p := range opt.Parties {
-				if !known(p) {
-					return fmt.Errorf("%w: --party %s: unknown party (see pledger party list)", ledger.ErrInvalid, p)
-				}
+			for i, arg := range d.Args {
+				opt.Params[arg] = args[i]
 			}
-			sum, err := report.MakeSummary(cmd.Context(), s, opt)
+			m, err := report.Run(ctx, s, d.Name, opt)
 			if err != nil {
 				return err
 			}
-			if rf.format == "json" {
-				enc := json.NewEncoder(a.out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(sum)
-			}
-			tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintf(a.out, "Summary in %s, valuation %s, as of %s\n\n", sum.Currency, sum.Valuation, sum.AsOf)
-			fmt.Fprintln(tw, "PARTY\tKIND\tAMOUNT\tENTRIES\t")
-			for _, r := range sum.Rows {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t\n", r.Party, r.Kind, r.Amount, r.Entries)
-			}
-			fmt.Fprintln(tw, "\t\t\t\t")
-			for _, t := range sum.Totals {
-				fmt.Fprintf(tw, "TOTAL\t%s\t%s\t%d\t\n", t.Kind, t.Amount, t.Entries)
-			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			fmt.Fprintln(a.out)
-			for _, n := range sum.Notes {
-				fmt.Fprintln(a.out, "- "+n)
-			}
-			return nil
+			return a.writeOut(rf.out, func(w io.Writer) error { return render.Write(w, m, rf.format, opt.Lang) })
 		},
 	}
-	rf.bind(summary)
-	cmd.AddCommand(summary)
+	rf.bind(cmd, render.Formats)
 	return cmd
+}
+
+func exampleArgs(d *report.Def) string {
+	if len(d.Args) > 0 {
+		return " BEL"
+	}
+	return ""
 }

@@ -74,3 +74,74 @@ func TestCLISummarySameOnBothEngines(t *testing.T) {
 		}
 	}
 }
+
+// Bad report options get a clear message and exit 2, never an empty
+// report that looks like zero.
+func TestCLIReportBadInput(t *testing.T) {
+	dsn := storetest.DSN(t, store.SQLite)
+	if r := pledger(t, dsn, "report", "summary"); r.code != 2 || !strings.Contains(r.stderr, "empty") {
+		t.Errorf("report on an empty ledger: %s", r)
+	}
+	mustPledger(t, dsn, "import", "../../internal/demo/data/entries.csv")
+	mustPledger(t, dsn, "rates", "import", "../../internal/demo/data/rates.csv")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", "nosuch"}, `unknown report "nosuch"`},
+		{[]string{"report", "summary", "--party", "XYZ"}, "--party XYZ: unknown party"},
+		{[]string{"report", "summary", "--sector", "gardening"}, `--sector "gardening": no entry has this sector`},
+		{[]string{"report", "summary", "--location", "ATL"}, `--location "ATL": not an ISO 3166-1 country code`},
+		{[]string{"report", "summary", "--location", "FRA"}, "--location FRA: no entry is located there"},
+		{[]string{"report", "timeline", "--from", "2022", "--to", "2021"}, "--from 2022 is after --to 2021"},
+		{[]string{"report", "coverage", "--lang", "de"}, `--lang "de"`},
+		{[]string{"report", "coverage", "--format", "pdf"}, `--format "pdf"`},
+		{[]string{"report", "coverage", "--as-of", "2001-01-01"}, "before the ledger existed"},
+		{[]string{"report", "coverage", "--currency", "XYZ"}, "--currency"},
+		{[]string{"report", "coverage", "--valuation", "weekly"}, `--valuation "weekly"`},
+		{[]string{"report", "timeline", "--by", "week"}, `--by "week"`},
+		{[]string{"report", "deployments", "--active-on", "2021-13-01"}, "--active-on"},
+		{[]string{"report", "party"}, "needs its party"},
+		{[]string{"report", "party", "XYZ"}, `unknown party "XYZ"`},
+	} {
+		r := pledger(t, dsn, c.args...)
+		if r.code == 0 || !strings.Contains(r.stderr, c.want) || r.stdout != "" {
+			t.Errorf("%v: want a non-zero exit, no output and %q, got %s", c.args, c.want, r)
+		}
+	}
+}
+
+// Every report made --as-of an earlier moment equals, byte for byte, the
+// one made at that moment, after more entries, a correction and a rate.
+func TestCLIReportsReproducible(t *testing.T) {
+	dsn := storetest.DSN(t, store.SQLite)
+	mustPledger(t, dsn, "import", "../../internal/demo/data/entries.csv")
+	mustPledger(t, dsn, "rates", "import", "../../internal/demo/data/rates.csv")
+	reports := [][]string{{"summary"}, {"coverage"}, {"deployments"}, {"timeline", "--by", "quarter"}, {"party", "BEL"}}
+	before := map[string]string{}
+	for _, r := range reports {
+		for _, f := range []string{"json", "md", "html"} {
+			before[strings.Join(r, " ")+f] = mustPledger(t, dsn, append(append([]string{"report"}, r...), "--format", f, "--lang", "nl")...)
+		}
+	}
+	var doc struct {
+		AsOf string `json:"as_of"`
+	}
+	json.Unmarshal([]byte(before["summaryjson"]), &doc)
+	time.Sleep(5 * time.Millisecond)
+	mustPledger(t, dsn, "add", "pledge", "--ref", "late", "--party", "BEL", "--date", "2021-06-01", "--amount", "1000000", "--currency", "EUR", "--toward", "coal-need-2021-stab")
+	mustPledger(t, dsn, "amend", "bel-dep-f16", "--end", "2021-12", "--reason", "extended")
+	mustPledger(t, dsn, "rates", "set", "2021-06-01", "EUR", "USD", "1.3", "--source", "later")
+	for _, r := range reports {
+		for _, f := range []string{"json", "md", "html"} {
+			now := mustPledger(t, dsn, append(append([]string{"report"}, r...), "--format", f, "--lang", "nl")...)
+			again := mustPledger(t, dsn, append(append([]string{"report"}, r...), "--format", f, "--lang", "nl", "--as-of", doc.AsOf)...)
+			if again != before[strings.Join(r, " ")+f] {
+				t.Errorf("%v %s --as-of %s differs from the report made then:\n%s", r, f, doc.AsOf, firstDiff(before[strings.Join(r, " ")+f], again))
+			}
+			if now == again && r[0] != "timeline" {
+				t.Errorf("%v %s: recording more did not change the report", r, f)
+			}
+		}
+	}
+}

@@ -22,7 +22,8 @@ var allowed = map[string][]string{
 		"github.com/dustin/go-humanize", "github.com/mattn/go-isatty", "github.com/ncruces/go-strftime",
 		"github.com/remyoudompheng/bigfft", "golang.org/x/sys", "golang.org/x/exp"},
 	"internal/csvio":  {"internal/money", "internal/ledger", "internal/store", "*store"},
-	"internal/report": {"internal/money", "internal/ledger", "internal/store", "*store"},
+	"internal/report": {"internal/money", "internal/ledger", "internal/store", "reports", "*store"},
+	"internal/render": {"internal/money", "internal/ledger", "internal/store", "internal/report", "reports", "*store"},
 }
 
 func deps(t *testing.T, pkg string) []string {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/money"
+	"github.com/coalition/pledger/internal/render"
 	"github.com/coalition/pledger/internal/report"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/coalition/pledger/internal/store/storetest"
@@ -53,8 +55,9 @@ func writeBenchLedger(b *testing.B, n int) (entries, rates string) {
 	f.Close()
 	f, _ = os.Create(entries)
 	w = bufio.NewWriterSize(f, 1<<20)
-	w.WriteString("ref,kind,party,date,amount,currency,qualifier\n")
-	kinds := []string{"need", "pledge", "commitment", "disbursement"}
+	w.WriteString("ref,kind,party,date,amount,currency,qualifier,quantity,asset,sector,location,toward\n")
+	kinds := []string{"need", "pledge", "commitment", "disbursement", "deployment"}
+	sectors := []string{"stabilisation", "demining", "camps;humanitarian", "reconstruction", "training"}
 	for i := 0; i < n; i++ {
 		cur := benchCurrencies[(i/3)%len(benchCurrencies)]
 		cu := money.MustCurrency(cur)
@@ -74,7 +77,15 @@ func writeBenchLedger(b *testing.B, n int) (entries, rates string) {
 		if i%50 == 0 {
 			q = "at-least"
 		}
-		fmt.Fprintf(w, "b-%d,%s,%s,%s,%s,%s,%s\n", i, kinds[i%4], benchParties[i%len(benchParties)], ds, amount, cur, q)
+		party, sector := benchParties[i%len(benchParties)], sectors[(i/5)%len(sectors)]
+		switch kind := kinds[i%5]; kind {
+		case "need":
+			fmt.Fprintf(w, "b-%d,need,COALITION,%s,%s,%s,%s,,,%s,IRQ;SYR,\n", i, ds, amount, cur, q, sector)
+		case "deployment":
+			fmt.Fprintf(w, "b-%d,deployment,%s,%s,,,,%d,F-16,military,IRQ,\n", i, party, ds, 1+i%8)
+		default:
+			fmt.Fprintf(w, "b-%d,%s,%s,%s,%s,%s,%s,,,%s,IRQ,b-%d\n", i, kind, party, ds, amount, cur, q, sector, i-i%5)
+		}
 	}
 	w.Flush()
 	f.Close()
@@ -89,23 +100,7 @@ func BenchmarkSummary(b *testing.B) {
 	for _, engine := range storetest.Engines {
 		b.Run(string(engine), func(b *testing.B) {
 			ctx := context.Background()
-			s := storetest.Open(b, engine)
-			if dir := os.Getenv("PLEDGER_BENCH_DIR"); dir != "" && engine == store.SQLite {
-				// Reuse a ledger built by an earlier run (for profiling).
-				var err error
-				if s, err = store.Open(ctx, "sqlite:"+filepath.Join(dir, fmt.Sprintf("summary-%d.db", n))); err != nil {
-					b.Fatal(err)
-				}
-				defer s.Close()
-			}
-			if h, _ := s.Head(ctx); h.Seq >= int64(n) {
-				// already built
-			} else if _, err := s.Import(ctx, csvio.FileSource(entries, csvio.Options{}, nil), store.ImportOptions{Author: "bench"}); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := s.ImportRates(ctx, csvio.RateFileSource(rates, ""), false, "bench"); err != nil {
-				b.Fatal(err)
-			}
+			s := benchStore(b, engine, n, entries, rates)
 			val, _ := report.ParseValuation("spot", 7)
 			opt := report.Options{Currency: money.MustCurrency("USD"), Valuation: val}
 			b.ResetTimer()
@@ -121,10 +116,64 @@ func BenchmarkSummary(b *testing.B) {
 			for _, r := range sum.Rows {
 				entries += r.Entries
 			}
-			if entries != n {
-				b.Fatalf("summary counted %d entries of %d", entries, n)
+			if want := n - n/5; entries != want { // deployments have no amount
+				b.Fatalf("summary counted %d entries of %d", entries, want)
 			}
 			b.ReportMetric(storetest.PeakRSS(), "peakRSS-MB")
 		})
 	}
+}
+
+// BenchmarkReports makes every report of the catalog, rendered as JSON,
+// over the generated ledger.
+// Run: PLEDGER_BENCH_ROWS=1000000 go test -run ^$ -bench Reports -benchtime 3x -timeout 30m ./internal/report/
+func BenchmarkReports(b *testing.B) {
+	n := benchRows()
+	entries, rates := writeBenchLedger(b, n)
+	for _, engine := range storetest.Engines {
+		b.Run(string(engine), func(b *testing.B) {
+			ctx := context.Background()
+			s := benchStore(b, engine, n, entries, rates)
+			val, _ := report.ParseValuation("spot", 7)
+			for _, d := range report.Catalog() {
+				b.Run(d.Name, func(b *testing.B) {
+					opt := report.Options{Currency: money.MustCurrency("USD"), Valuation: val, Params: map[string]string{"party": "BEL"}}
+					for i := 0; i < b.N; i++ {
+						m, err := report.Run(ctx, s, d.Name, opt)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if err := render.Write(io.Discard, m, "json", nil); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(storetest.PeakRSS(), "peakRSS-MB")
+				})
+			}
+		})
+	}
+}
+
+// benchStore opens a store on engine holding the generated ledger (with
+// PLEDGER_BENCH_DIR set, SQLite reuses a ledger built by an earlier run).
+func benchStore(b *testing.B, engine store.Dialect, n int, entries, rates string) *store.Store {
+	ctx := context.Background()
+	s := storetest.Open(b, engine)
+	if dir := os.Getenv("PLEDGER_BENCH_DIR"); dir != "" && engine == store.SQLite {
+		// Reuse a ledger built by an earlier run (for profiling).
+		var err error
+		if s, err = store.Open(ctx, "sqlite:"+filepath.Join(dir, fmt.Sprintf("bench-v2-%d.db", n))); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+	}
+	if h, _ := s.Head(ctx); h.Seq >= int64(n) {
+		// already built
+	} else if _, err := s.Import(ctx, csvio.FileSource(entries, csvio.Options{}, nil), store.ImportOptions{Author: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.ImportRates(ctx, csvio.RateFileSource(rates, ""), false, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	return s
 }

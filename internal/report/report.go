@@ -8,7 +8,7 @@ package report
 import (
 	"context"
 	"fmt"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -23,13 +23,28 @@ type Options struct {
 	AsOf      time.Time // zero: the latest recorded state
 	From, To  string    // entry dates, YYYY-MM-DD, inclusive
 	Parties   []string
+	Sectors   []string
+	Locations []string
+	Lang      *Lang             // nil: English
+	Stamp     time.Time         // non-zero: print "generated at" (off by default, for reproducibility)
+	Params    map[string]string // report parameters: by, active-on, party
 }
 
 // State is the ledger state a report was made from.
 type State struct {
 	Head  store.Head
 	AsOf  time.Time // the moment of the latest revision or rate recorded by then
-	Table *money.Table
+	s     *store.Store
+	table *money.Table // loaded by Rates on first use
+	err   error
+	once  sync.Once
+}
+
+// Rates returns the rates in force at the state's moment, loading them
+// once, the first time a report needs to convert.
+func (st *State) Rates(ctx context.Context) (*money.Table, error) {
+	st.once.Do(func() { st.table, st.err = st.s.RateTable(ctx, st.AsOf) })
+	return st.table, st.err
 }
 
 // Open resolves the state for opt: the latest revision and rate recorded at
@@ -50,38 +65,14 @@ func Open(ctx context.Context, s *store.Store, opt Options) (*State, error) {
 	if lastRate.After(at) {
 		at = lastRate
 	}
-	table, err := s.RateTable(ctx, at)
-	if err != nil {
-		return nil, err
-	}
-	return &State{Head: head, AsOf: at, Table: table}, nil
+	return &State{Head: head, AsOf: at, s: s}, nil
 }
 
 // filter is the store filter for opt at st.
 func (st *State) filter(opt Options, kinds ...ledger.Kind) store.Filter {
-	return store.Filter{Seq: st.Head.Seq, Kinds: kinds, Parties: opt.Parties, From: opt.From, To: opt.To}
+	return store.Filter{Seq: st.Head.Seq, Kinds: kinds, Parties: opt.Parties, From: opt.From, To: opt.To,
+		Sectors: opt.Sectors, Locations: opt.Locations}
 }
 
 // TimeLayout is how report moments are written.
 const TimeLayout = ledger.TimeLayout
-
-// qualifierNote says what a qualifier means for a total containing it.
-func qualifierNote(q string) string {
-	switch ledger.Qualifier(q) {
-	case ledger.AtLeast:
-		return "a lower bound"
-	case ledger.UpTo:
-		return "an upper bound"
-	case ledger.About:
-		return "approximate"
-	}
-	return ""
-}
-
-func joinRefs(refs []string, n int) string {
-	s := strings.Join(refs, ", ")
-	if n > len(refs) {
-		s += fmt.Sprintf(" and %d more", n-len(refs))
-	}
-	return s
-}

@@ -43,7 +43,7 @@ func (tx *Tx) newAppenderAt(ctx context.Context, at time.Time) (*appender, error
 	// Revision times never go backwards, even if the clock does: as-of
 	// queries rely on time order being chain order.
 	if at.IsZero() {
-		at = time.Now().UTC().Truncate(time.Microsecond)
+		at = tx.s.now().UTC().Truncate(time.Microsecond)
 	}
 	if prev, err := time.Parse(ledger.TimeLayout, row.RecordedAt); err == nil && at.Before(prev) {
 		at = prev

@@ -60,7 +60,7 @@ func (s *Store) ImportRates(ctx context.Context, src RateSource, replace bool, a
 			return err
 		}
 		defer closer.Close()
-		at := time.Now().UTC().Truncate(time.Microsecond).Format(ledger.TimeLayout)
+		at := s.now().UTC().Truncate(time.Microsecond).Format(ledger.TimeLayout)
 		var nextID int64
 		if err := tx.GetContext(ctx, &nextID, `SELECT COALESCE(max(id), 0) FROM rates`); err != nil {
 			return fmt.Errorf("store.ImportRates: %w", err)

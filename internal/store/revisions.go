@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -187,6 +189,9 @@ type Filter struct {
 	Ref         string
 	WithVoided  bool // include refs whose latest revision is a void
 	From, To    string
+	Sectors     []string // only entries with one of these sectors (matched exactly, in Go)
+	Locations   []string // only entries with one of these locations
+	Wide        bool     // Amounts: also read ref, sector, location and toward of every entry
 	OrderBySeq  bool
 	SearchText  string
 	Limit, Skip int
@@ -262,6 +267,9 @@ func (s *Store) Entries(ctx context.Context, f Filter, fn func(ledger.Revision) 
 		var row revRow
 		if err := rows.StructScan(&row); err != nil {
 			return fmt.Errorf("store.Entries: %w", err)
+		}
+		if !f.matchLists([]byte(row.Sector), []byte(row.Location)) {
+			continue
 		}
 		r, err := row.revision()
 		if err != nil {
@@ -392,7 +400,28 @@ func (s *Store) Verify(ctx context.Context) (int64, error) {
 type Amount struct {
 	Kind, Party, Date, Currency, Qualifier string
 	Minor                                  int64        // the amount in minor units of Currency
-	Ref                                    sql.RawBytes // empty for exact entries (see FirstRef)
+	Ref                                    sql.RawBytes // empty for exact entries unless Filter.Wide (see FirstRef)
+	Sector, Location, Toward               sql.RawBytes // only with Filter.Wide or a sector or location filter
+}
+
+// matchLists reports whether an entry's ';'-separated sector and location
+// lists pass f's sector and location filters.
+func (f *Filter) matchLists(sector, location []byte) bool {
+	return matchList(f.Sectors, sector) && matchList(f.Locations, location)
+}
+
+func matchList(want []string, list []byte) bool {
+	if len(want) == 0 {
+		return true
+	}
+	for _, v := range bytes.Split(list, []byte{';'}) {
+		for _, w := range want {
+			if string(v) == w {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Amounts streams the current entries with an amount that match f, in no
@@ -437,7 +466,12 @@ func (s *Store) Amounts(ctx context.Context, f Filter, parts int, fn func(part i
 		return fmt.Errorf("store.Amounts: superseded: %w", err)
 	}
 	q = strings.Replace(q, currentSQL, `FROM revisions r WHERE r.amount_minor IS NOT NULL AND r.seq > ? AND r.seq <= ?`, 1)
-	q = `SELECT r.seq, CASE WHEN r.qualifier = 'exact' THEN '' ELSE r.ref END, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier ` + q[:strings.LastIndex(q, " ORDER BY")]
+	wide := f.Wide || len(f.Sectors) > 0 || len(f.Locations) > 0
+	cols := `r.seq, CASE WHEN r.qualifier = 'exact' THEN '' ELSE r.ref END, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier`
+	if wide {
+		cols = `r.seq, r.ref, r.kind, r.party, r.date, r.currency, r.amount_minor, r.qualifier, r.sector, r.location, r.toward`
+	}
+	q = `SELECT ` + cols + ` ` + q[:strings.LastIndex(q, " ORDER BY")]
 	rest := args[2:] // after currentSQL's two seqs
 	if parts < 1 || f.Seq < int64(parts)*1000 {
 		parts = 1
@@ -448,7 +482,7 @@ func (s *Store) Amounts(ctx context.Context, f Filter, parts int, fn func(part i
 	for p := 0; p < parts; p++ {
 		lo, hi := f.Seq*int64(p)/int64(parts), f.Seq*int64(p+1)/int64(parts)
 		go func(p int) {
-			err := s.scanAmounts(ctx, q, append([]any{lo, hi}, rest...), superseded, func(a *Amount) error { return fn(p, a) })
+			err := s.scanAmounts(ctx, q, append([]any{lo, hi}, rest...), superseded, &f, wide, func(a *Amount) error { return fn(p, a) })
 			if err != nil {
 				cancel()
 			}
@@ -464,7 +498,7 @@ func (s *Store) Amounts(ctx context.Context, f Filter, parts int, fn func(part i
 	return first
 }
 
-func (s *Store) scanAmounts(ctx context.Context, q string, args []any, superseded map[int64]bool, fn func(a *Amount) error) error {
+func (s *Store) scanAmounts(ctx context.Context, q string, args []any, superseded map[int64]bool, f *Filter, wide bool, fn func(a *Amount) error) error {
 	rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("store.Amounts: %w", err)
@@ -475,10 +509,14 @@ func (s *Store) scanAmounts(ctx context.Context, q string, args []any, supersede
 	var kind, party, date, cur, qual sql.RawBytes
 	intern := newInterner()
 	for rows.Next() {
-		if err := rows.Scan(&seq, &a.Ref, &kind, &party, &date, &cur, &a.Minor, &qual); err != nil {
+		dest := []any{&seq, &a.Ref, &kind, &party, &date, &cur, &a.Minor, &qual}
+		if wide {
+			dest = append(dest, &a.Sector, &a.Location, &a.Toward)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("store.Amounts: %w", err)
 		}
-		if superseded[seq] {
+		if superseded[seq] || !f.matchLists(a.Sector, a.Location) {
 			continue
 		}
 		a.Kind, a.Party, a.Date, a.Currency, a.Qualifier = intern(kind), intern(party), intern(date), intern(cur), intern(qual)
@@ -538,3 +576,33 @@ func newInterner() func([]byte) string {
 // maxSeq stands for "the latest revision": seq is an INTEGER, which on
 // PostgreSQL holds up to 2^31-1.
 const maxSeq = 1<<31 - 1
+
+// Sectors lists every sector any revision ever named, sorted: what a
+// --sector filter may ask for.
+func (s *Store) Sectors(ctx context.Context) ([]string, error) {
+	return s.listValues(ctx, "sector")
+}
+
+// Locations lists every location any revision ever named, sorted.
+func (s *Store) Locations(ctx context.Context) ([]string, error) {
+	return s.listValues(ctx, "location")
+}
+
+func (s *Store) listValues(ctx context.Context, col string) ([]string, error) {
+	var lists []string
+	if err := s.db.SelectContext(ctx, &lists, `SELECT DISTINCT `+col+` FROM revisions WHERE `+col+` <> ''`); err != nil {
+		return nil, fmt.Errorf("store.listValues(%s): %w", col, err)
+	}
+	set := map[string]bool{}
+	for _, l := range lists {
+		for _, v := range strings.Split(l, ";") {
+			set[v] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for v := range set {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out, nil
+}

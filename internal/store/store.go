@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/migrations"
@@ -42,7 +43,13 @@ type Store struct {
 	db      *sqlx.DB
 	dialect Dialect
 	dsn     string
+	now     func() time.Time
 }
+
+// SetClock makes the store record revisions and rates at the times now
+// gives (tests and golden files use a fixed clock; times never go back
+// before the latest recorded one). Not for concurrent use with writes.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // ParseDSN splits a --db value into driver and data source:
 // postgres://... or postgresql://... for PostgreSQL, sqlite:PATH or a plain
@@ -91,7 +98,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store.Open: %w", err)
 	}
-	s := &Store{db: db, dialect: dialect, dsn: dsn}
+	s := &Store{db: db, dialect: dialect, dsn: dsn, now: time.Now}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store.Open: cannot reach %s database: %w", dialect, err)

@@ -1,0 +1,114 @@
+package render
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/report"
+)
+
+// writeCSV lays the report out for a spreadsheet, locale-neutral whatever
+// the reader's language: per section a header of column keys, the rows and
+// the totals; amounts as plain decimals in the report currency with its
+// minor units (18000000.00: no grouping, no currency, no qualifier words),
+// percentages with one decimal, counts as integers, kinds as their codes.
+// Sections are separated by an empty line. Then, after another empty line,
+// a "note" row per note and a "provenance" row per provenance field. Text
+// is the model's, in its language.
+//
+// Text that a spreadsheet would run as a formula (starting with =, +, -,
+// @, tab or carriage return) is prefixed with a single quote.
+func writeCSV(w io.Writer, m *report.Model, _ *report.Lang) error {
+	units, err := currencyUnits(m)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	write := func(rec ...string) {
+		if err == nil {
+			err = cw.Write(rec)
+		}
+	}
+	for i, s := range m.Sections {
+		if i > 0 {
+			write()
+		}
+		keys := make([]string, len(s.Columns))
+		for j, c := range s.Columns {
+			keys[j] = c.Key
+		}
+		write(keys...)
+		for _, rows := range [][]report.Row{s.Rows, s.Totals} {
+			for _, r := range rows {
+				rec := make([]string, len(s.Columns))
+				for j, c := range s.Columns {
+					rec[j] = neutral(c, r, units)
+				}
+				write(rec...)
+			}
+		}
+	}
+	if len(m.Sections) > 0 {
+		write()
+	}
+	for _, n := range m.Notes {
+		write("note", noFormula(n))
+	}
+	p := m.Provenance
+	write("provenance", "valuation", noFormula(p.Valuation))
+	write("provenance", "currency", m.Currency)
+	sources := make([]string, len(p.RateSources))
+	for i, s := range p.RateSources {
+		sources[i] = noFormula(s)
+	}
+	write("provenance", "rate_sources", strings.Join(sources, ";"))
+	from, to := "", ""
+	if !p.RateFirst.IsZero() {
+		from, to = p.RateFirst.Format(dateLayout), p.RateLast.Format(dateLayout)
+	}
+	write("provenance", "rate_from", from)
+	write("provenance", "rate_to", to)
+	write("provenance", "as_of", p.AsOf.UTC().Format(ledger.TimeLayout))
+	write("provenance", "revision", strconv.FormatInt(p.Seq, 10))
+	write("provenance", "chain_hash", noFormula(p.ChainHash))
+	write("provenance", "entries", strconv.Itoa(p.Entries))
+	if !m.GeneratedAt.IsZero() {
+		write("provenance", "generated_at", m.GeneratedAt.UTC().Format(ledger.TimeLayout))
+	}
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// neutral is a cell as a spreadsheet reads it, whatever the language.
+func neutral(c report.Column, r report.Row, units int32) string {
+	cell, ok := r[c.Key]
+	if !ok || cell.Empty {
+		return ""
+	}
+	switch c.Type {
+	case "amount":
+		return cell.Value.StringFixed(units)
+	case "percent":
+		return cell.Value.StringFixed(1)
+	case "count":
+		return strconv.FormatInt(cell.Int, 10)
+	default: // text, party, kind (its code), date (as stated), list (';'-joined)
+		return noFormula(cell.Text)
+	}
+}
+
+// noFormula keeps text from being run as a formula by a spreadsheet that
+// opens the file (CSV injection): a leading =, +, -, @, tab or carriage
+// return gets a single quote in front.
+func noFormula(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

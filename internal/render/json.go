@@ -1,0 +1,137 @@
+package render
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
+	"github.com/coalition/pledger/internal/report"
+)
+
+// The JSON shape is fixed: report, currency, valuation, as_of, rows,
+// totals, notes (rows and totals are the first section's), then the
+// sections and the provenance. Amounts are decimal strings in the report
+// currency with its minor units; nothing is localised.
+type jsonReport struct {
+	Report     string         `json:"report"`
+	Currency   string         `json:"currency"`
+	Valuation  string         `json:"valuation"`
+	AsOf       string         `json:"as_of"`
+	Rows       []jsonRow      `json:"rows"`
+	Totals     []jsonRow      `json:"totals"`
+	Notes      []string       `json:"notes"`
+	Title      string         `json:"title"`
+	Lang       string         `json:"lang"`
+	Sections   []jsonSection  `json:"sections"`
+	Provenance jsonProvenance `json:"provenance"`
+	Generated  string         `json:"generated_at,omitempty"`
+}
+
+type jsonSection struct {
+	Key     string    `json:"key"`
+	Title   string    `json:"title,omitempty"`
+	Columns []string  `json:"columns"`
+	Rows    []jsonRow `json:"rows"`
+	Totals  []jsonRow `json:"totals"`
+}
+
+type jsonProvenance struct {
+	Valuation   string   `json:"valuation"`
+	RateSources []string `json:"rate_sources"`
+	RateFrom    string   `json:"rate_from,omitempty"`
+	RateTo      string   `json:"rate_to,omitempty"`
+	AsOf        string   `json:"as_of"`
+	Revision    int64    `json:"revision"`
+	ChainHash   string   `json:"chain_hash"`
+	Entries     int      `json:"entries"`
+}
+
+// jsonRow keeps the columns' order.
+type jsonRow struct {
+	cols []report.Column
+	row  report.Row
+	cur  money.Currency
+}
+
+func (r jsonRow) MarshalJSON() ([]byte, error) {
+	buf := []byte{'{'}
+	n := 0
+	for _, c := range r.cols {
+		cell, ok := r.row[c.Key]
+		if !ok {
+			continue
+		}
+		if n > 0 {
+			buf = append(buf, ',')
+		}
+		n++
+		k, _ := json.Marshal(c.Key)
+		buf = append(buf, k...)
+		buf = append(buf, ':')
+		var v any
+		switch {
+		case cell.Empty:
+			v = nil
+		case c.Type == "amount":
+			v = cell.Value.StringFixed(r.cur.Units)
+		case c.Type == "percent":
+			v = cell.Value.StringFixed(1)
+		case c.Type == "count":
+			v = cell.Int
+		default:
+			v = cell.Text
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, b...)
+	}
+	return append(buf, '}'), nil
+}
+
+func writeJSON(w io.Writer, m *report.Model, l *report.Lang) error {
+	cur, err := money.ParseCurrency(m.Currency)
+	if err != nil {
+		return err
+	}
+	rows := func(cols []report.Column, rs []report.Row) []jsonRow {
+		out := make([]jsonRow, len(rs))
+		for i, r := range rs {
+			out[i] = jsonRow{cols, r, cur}
+		}
+		return out
+	}
+	j := jsonReport{Report: m.Report, Currency: m.Currency, Valuation: m.Valuation, AsOf: m.AsOf.UTC().Format(ledger.TimeLayout),
+		Rows: []jsonRow{}, Totals: []jsonRow{}, Notes: m.Notes, Title: m.Title, Lang: m.Lang, Sections: []jsonSection{}}
+	if j.Notes == nil {
+		j.Notes = []string{}
+	}
+	for i, s := range m.Sections {
+		keys := make([]string, len(s.Columns))
+		for k, c := range s.Columns {
+			keys[k] = c.Key
+		}
+		js := jsonSection{Key: s.Key, Title: s.Title, Columns: keys, Rows: rows(s.Columns, s.Rows), Totals: rows(s.Columns, s.Totals)}
+		if i == 0 {
+			j.Rows, j.Totals = js.Rows, js.Totals
+		}
+		j.Sections = append(j.Sections, js)
+	}
+	p := m.Provenance
+	j.Provenance = jsonProvenance{Valuation: p.Valuation, RateSources: p.RateSources, AsOf: p.AsOf.UTC().Format(ledger.TimeLayout),
+		Revision: p.Seq, ChainHash: p.ChainHash, Entries: p.Entries}
+	if j.Provenance.RateSources == nil {
+		j.Provenance.RateSources = []string{}
+	}
+	if !p.RateFirst.IsZero() {
+		j.Provenance.RateFrom, j.Provenance.RateTo = p.RateFirst.Format("2006-01-02"), p.RateLast.Format("2006-01-02")
+	}
+	if !m.GeneratedAt.IsZero() {
+		j.Generated = m.GeneratedAt.UTC().Format(ledger.TimeLayout)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(j)
+}

@@ -1,0 +1,214 @@
+// Package render lays out a finished report.Model for a reader: a terminal
+// table, Markdown for briefing notes, CSV for spreadsheets, JSON for
+// programs and a standalone, printable HTML page. One file per format.
+//
+// Renderers never compute figures: every amount, count and percentage is
+// already in the Model, summed and rounded by internal/report. A renderer
+// only chooses how a cell reads: the table, Markdown and HTML layouts write
+// numbers in the reader's language through report.Lang (18.000.000,00 EUR
+// for nl), while CSV and JSON stay locale-neutral (18000000.00). Every
+// format carries the report's notes and its provenance (valuation, rates,
+// ledger revision and chain hash), so a reader can tell which ledger state
+// produced the figures.
+//
+// Ledger text (party names, sectors, notes) is data, never markup: each
+// layout escapes it for its own syntax.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
+	"github.com/coalition/pledger/internal/report"
+	"github.com/shopspring/decimal"
+)
+
+// Formats lists the formats Write knows, in the order the CLI offers them.
+var Formats = []string{"table", "md", "csv", "json", "html"}
+
+// Write lays out m in format for the reader of l. When l is nil the
+// model's own language is used. The output is written to w in one piece,
+// only once it is complete. An unknown format is an error wrapping
+// ledger.ErrInvalid.
+func Write(w io.Writer, m *report.Model, format string, l *report.Lang) error {
+	var write func(io.Writer, *report.Model, *report.Lang) error
+	switch format {
+	case "table":
+		write = writeTable
+	case "md":
+		write = writeMarkdown
+	case "csv":
+		write = writeCSV
+	case "json":
+		write = writeJSON
+	case "html":
+		write = writeHTML
+	default:
+		return fmt.Errorf("%w: format %q: use one of %s", ledger.ErrInvalid, format, strings.Join(Formats, ", "))
+	}
+	if m == nil {
+		return fmt.Errorf("%w: render %s: no report", ledger.ErrInvalid, format)
+	}
+	if l == nil {
+		var err error
+		if l, err = report.ParseLang(m.Lang); err != nil {
+			return fmt.Errorf("render %s: %w", format, err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, m, l); err != nil {
+		return fmt.Errorf("render %s: %w", format, err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("render %s: %w", format, err)
+	}
+	return nil
+}
+
+// layout is what the reader-facing formats (table, md, html) share: the
+// model, the reader's language and the report currency's minor units.
+type layout struct {
+	m     *report.Model
+	l     *report.Lang
+	units int32
+}
+
+func newLayout(m *report.Model, l *report.Lang) (*layout, error) {
+	units, err := currencyUnits(m)
+	if err != nil {
+		return nil, err
+	}
+	return &layout{m: m, l: l, units: units}, nil
+}
+
+// currencyUnits returns the minor units of the report currency. A report
+// without amount columns needs no currency.
+func currencyUnits(m *report.Model) (int32, error) {
+	cur, err := money.ParseCurrency(m.Currency)
+	if err == nil {
+		return cur.Units, nil
+	}
+	for _, s := range m.Sections {
+		for _, c := range s.Columns {
+			if c.Type == "amount" {
+				return 0, err
+			}
+		}
+	}
+	return 0, nil
+}
+
+// numeric tells whether a column holds numbers, which every layout
+// aligns to the right.
+func numeric(c report.Column) bool {
+	switch c.Type {
+	case "amount", "count", "percent":
+		return true
+	}
+	return false
+}
+
+// text is how the cell of row r in column c reads in the reader's
+// language. A cell missing from the row reads as blank.
+func (v *layout) text(c report.Column, r report.Row) string {
+	cell, ok := r[c.Key]
+	if !ok {
+		return ""
+	}
+	if cell.Empty {
+		if c.Type == "date" && c.Key == "end" {
+			return v.l.T("open")
+		}
+		return ""
+	}
+	switch c.Type {
+	case "kind":
+		return v.l.Kind(cell.Text)
+	case "list":
+		return joinList(cell.Text, ", ")
+	case "amount":
+		return v.l.Amount(cell, v.m.Currency, v.units)
+	case "count":
+		return v.l.Number(decimal.NewFromInt(cell.Int), 0)
+	case "percent":
+		return v.l.Percent(cell.Value)
+	default: // text, party, date (as stated)
+		return cell.Text
+	}
+}
+
+// joinList rewrites a ';'-joined list with sep between its items.
+func joinList(s, sep string) string {
+	items := strings.Split(s, ";")
+	for i := range items {
+		items[i] = strings.TrimSpace(items[i])
+	}
+	return strings.Join(items, sep)
+}
+
+// field is one line of the footer.
+type field struct {
+	Key   string // valuation, rates, asof, revision, hash, entries, generated
+	Label string // in the reader's language
+	Value string
+}
+
+// footer is the provenance as the reader reads it: which valuation and
+// rates, and which ledger state, produced the figures.
+func (v *layout) footer() []field {
+	p, l := v.m.Provenance, v.l
+	rates := l.T("footer.norates")
+	if !p.RateFirst.IsZero() {
+		span := p.RateFirst.Format(dateLayout) + " – " + p.RateLast.Format(dateLayout)
+		if len(p.RateSources) > 0 {
+			rates = strings.Join(p.RateSources, ", ") + " (" + span + ")"
+		} else {
+			rates = span
+		}
+	}
+	fs := []field{
+		{"valuation", l.T("footer.valuation"), p.Valuation},
+		{"rates", l.T("footer.rates"), rates},
+		{"asof", l.T("footer.asof"), p.AsOf.UTC().Format(ledger.TimeLayout)},
+		{"revision", l.T("footer.revision"), strconv.FormatInt(p.Seq, 10)},
+		{"hash", l.T("footer.hash"), p.ChainHash},
+		{"entries", l.T("footer.entries"), l.Number(decimal.NewFromInt(int64(p.Entries)), 0)},
+	}
+	if !v.m.GeneratedAt.IsZero() {
+		fs = append(fs, field{"generated", l.T("footer.generated"), v.m.GeneratedAt.UTC().Format(ledger.TimeLayout)})
+	}
+	return fs
+}
+
+// dateLayout writes the days of the rates used.
+const dateLayout = "2006-01-02"
+
+// colon ends a label: "Valuation:" in English and Dutch, "Valorisation :"
+// in French.
+func colon(l *report.Lang) string {
+	if l.Code == "fr" {
+		return " :"
+	}
+	return ":"
+}
+
+// oneLine keeps text on one line for the line-based layouts: newlines,
+// tabs and other control characters (a terminal escape sequence, say)
+// become spaces.
+func oneLine(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,227 @@
+package report
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
+	"github.com/coalition/pledger/internal/store"
+	"github.com/coalition/pledger/reports"
+)
+
+// Def is a report of the catalog, as written in reports/NAME.json.
+type Def struct {
+	Name        string            `json:"name"`
+	Compute     string            `json:"compute"`          // which computation: summary, breakdown, coverage, deployments, party
+	Args        []string          `json:"args,omitempty"`   // positional arguments, stored as params (e.g. party)
+	Params      map[string]string `json:"params,omitempty"` // defaults, overridden by options
+	Title       map[string]string `json:"title"`
+	Description map[string]string `json:"description"`
+	Sections    []DefSection      `json:"sections"`
+}
+
+// DefSection lays out one section: which columns, in which order, labelled how.
+type DefSection struct {
+	Key     string            `json:"key"`
+	Title   map[string]string `json:"title,omitempty"`
+	Columns []DefColumn       `json:"columns"`
+}
+
+// DefColumn is one column of a section.
+type DefColumn struct {
+	Key   string            `json:"key"`
+	Type  string            `json:"type"`
+	Label map[string]string `json:"label"`
+}
+
+var columnTypes = map[string]bool{"text": true, "kind": true, "party": true, "amount": true, "count": true, "percent": true, "date": true, "list": true}
+
+var defs = mustLoadCatalog(reports.FS)
+
+// mustLoadCatalog reads and checks every report definition: a broken
+// catalog stops pledger at start-up, not in front of a reader.
+func mustLoadCatalog(fsys fs.FS) map[string]*Def {
+	d, err := LoadCatalog(fsys)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// LoadCatalog reads the report definitions in fsys (every *.json but
+// i18n.json) and checks them.
+func LoadCatalog(fsys fs.FS) (map[string]*Def, error) {
+	names, err := fs.Glob(fsys, "*.json")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*Def{}
+	for _, n := range names {
+		if n == "i18n.json" {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		var d Def
+		dec := json.NewDecoder(strings.NewReader(string(data)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&d); err != nil {
+			return nil, fmt.Errorf("reports/%s: %w", n, err)
+		}
+		if err := d.check(); err != nil {
+			return nil, fmt.Errorf("reports/%s: %w", n, err)
+		}
+		if d.Name+".json" != n {
+			return nil, fmt.Errorf("reports/%s: name %q must match the file name", n, d.Name)
+		}
+		out[d.Name] = &d
+	}
+	return out, nil
+}
+
+func (d *Def) check() error {
+	if computes[d.Compute] == nil {
+		return fmt.Errorf("unknown compute %q", d.Compute)
+	}
+	texts := []map[string]string{d.Title, d.Description}
+	for _, s := range d.Sections {
+		if s.Title != nil {
+			texts = append(texts, s.Title)
+		}
+		if len(s.Columns) == 0 {
+			return fmt.Errorf("section %s has no columns", s.Key)
+		}
+		for _, c := range s.Columns {
+			if !columnTypes[c.Type] {
+				return fmt.Errorf("section %s: column %s: unknown type %q", s.Key, c.Key, c.Type)
+			}
+			texts = append(texts, c.Label)
+		}
+	}
+	for _, t := range texts {
+		for _, l := range Languages {
+			if t[l] == "" {
+				return fmt.Errorf("a text has no %s version: %v", l, t)
+			}
+		}
+	}
+	return nil
+}
+
+// Catalog lists the built-in reports, by name.
+func Catalog() []*Def {
+	out := make([]*Def, 0, len(defs))
+	for _, d := range defs {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Lookup finds a report of the catalog.
+func Lookup(name string) (*Def, error) {
+	d := defs[name]
+	if d == nil {
+		var names []string
+		for _, x := range Catalog() {
+			names = append(names, x.Name)
+		}
+		return nil, fmt.Errorf("%w: unknown report %q: the reports are %s (pledger report list)", ledger.ErrInvalid, name, strings.Join(names, ", "))
+	}
+	return d, nil
+}
+
+// Run makes report name with opt.
+func Run(ctx context.Context, s *store.Store, name string, opt Options) (*Model, error) {
+	def, err := Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	l := opt.Lang
+	if l == nil {
+		if l, err = ParseLang("en"); err != nil {
+			return nil, err
+		}
+	}
+	params := map[string]string{}
+	for k, v := range def.Params {
+		params[k] = v
+	}
+	for k, v := range opt.Params {
+		if v != "" {
+			params[k] = v
+		}
+	}
+	for _, a := range def.Args {
+		if params[a] == "" {
+			return nil, fmt.Errorf("%w: report %s needs its %s: pledger report %s %s", ledger.ErrInvalid, name, a, name, strings.ToUpper(a))
+		}
+	}
+	opt.Params = params
+	if opt.Currency.Code == "" {
+		opt.Currency = money.MustCurrency("USD")
+	}
+	if opt.Valuation.Kind == "" {
+		opt.Valuation, _ = ParseValuation("spot", 7)
+	}
+	st, err := Open(ctx, s, opt)
+	if err != nil {
+		return nil, err
+	}
+	c, err := computes[def.Compute](ctx, s, st, opt, l)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{Report: name, Title: def.Title[l.Code], Subtitle: c.subtitle, Lang: l.Code, Currency: opt.Currency.Code,
+		Valuation: opt.Valuation.String(), AsOf: st.AsOf, GeneratedAt: opt.Stamp}
+	money := false
+	for _, ds := range def.Sections {
+		sec := Section{Key: ds.Key}
+		if ds.Title != nil {
+			sec.Title = ds.Title[l.Code]
+		}
+		for _, dc := range ds.Columns {
+			sec.Columns = append(sec.Columns, Column{Key: dc.Key, Label: dc.Label[l.Code], Type: dc.Type})
+			money = money || dc.Type == "amount"
+		}
+		if got := c.sections[ds.Key]; got != nil {
+			sec.Rows, sec.Totals = got.Rows, got.Totals
+		}
+		m.Sections = append(m.Sections, sec)
+	}
+	if money {
+		m.Notes = append(m.Notes, l.T("note.rounding", opt.Currency.Code))
+	}
+	m.Notes = append(m.Notes, c.notes...)
+	m.Provenance = Provenance{Valuation: describeValuation(l, opt.Valuation), AsOf: st.AsOf, Seq: st.Head.Seq, ChainHash: st.Head.Hash, Entries: c.entries}
+	if c.conv != nil {
+		m.Provenance.RateSources, m.Provenance.RateFirst, m.Provenance.RateLast = c.conv.RatesUsed()
+	}
+	return m, nil
+}
+
+func describeValuation(l *Lang, v Valuation) string {
+	stale := strconv.Itoa(v.MaxStale)
+	switch v.Kind {
+	case "annual":
+		return l.T("val.annual")
+	case "fixed":
+		return l.T("val.fixed", v.Fixed.Format("2006-01-02"), stale)
+	}
+	return l.T("val.spot", stale)
+}
+
+// reportDay is the day a report is "as of", for open-ended periods.
+func reportDay(st *State) time.Time {
+	t := st.AsOf.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

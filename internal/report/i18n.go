@@ -1,0 +1,158 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/reports"
+	"github.com/shopspring/decimal"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// Languages pledger reports in. Belgium publishes in Dutch and French; the
+// number formats are Belgium's: 18.000.000,00 (nl) and 18 000 000,00 (fr).
+var Languages = []string{"en", "nl", "fr"}
+
+var (
+	langTags = []language.Tag{language.English, language.Dutch, language.French}
+	matcher  = language.NewMatcher(langTags)
+	strs     = catalog.NewBuilder(catalog.Fallback(language.English))
+	keys     = map[string]bool{}
+)
+
+func init() {
+	data, err := reports.FS.ReadFile("i18n.json")
+	if err != nil {
+		panic(err)
+	}
+	var m map[string]map[string]string
+	if err := json.Unmarshal(data, &m); err != nil {
+		panic(fmt.Sprintf("reports/i18n.json: %v", err))
+	}
+	for i, code := range Languages {
+		for k, v := range m[code] {
+			if err := strs.SetString(langTags[i], k, v); err != nil {
+				panic(err)
+			}
+			keys[k] = true
+		}
+	}
+}
+
+// Lang formats words and numbers for one reader.
+type Lang struct {
+	Code     string // en, nl, fr
+	tag      language.Tag
+	p        *message.Printer
+	group    string
+	decimals string
+}
+
+// ParseLang matches a --lang value (en, nl, fr, or a tag such as nl-BE) to
+// a language pledger reports in. Anything else is an error.
+func ParseLang(s string) (*Lang, error) {
+	if s == "" {
+		s = "en"
+	}
+	t, err := language.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --lang %q: use en, nl or fr", ledger.ErrInvalid, s)
+	}
+	_, i, conf := matcher.Match(t)
+	if conf < language.High {
+		return nil, fmt.Errorf("%w: --lang %q: reports are in en, nl or fr", ledger.ErrInvalid, s)
+	}
+	l := &Lang{Code: Languages[i], tag: langTags[i], p: message.NewPrinter(langTags[i], message.Catalog(strs))}
+	switch l.Code {
+	case "nl":
+		l.group, l.decimals = ".", ","
+	case "fr":
+		l.group, l.decimals = " ", ","
+	default:
+		l.group, l.decimals = ",", "."
+	}
+	return l, nil
+}
+
+// T translates a key of reports/i18n.json, filling %s verbs with args
+// (pass strings: numbers are formatted by the caller, never by x/text).
+func (l *Lang) T(key string, args ...any) string {
+	if !keys[key] {
+		panic("report: no translation key " + key)
+	}
+	return l.p.Sprintf(key, args...)
+}
+
+// PartyName is "NAME (CODE)", a state's name in the reader's language
+// (from golang.org/x/text's display names).
+func (l *Lang) PartyName(p ledger.Party) string {
+	name := p.Name
+	if p.Type == "state" {
+		if r, err := language.ParseRegion(p.Code); err == nil {
+			if n := display.Regions(l.tag).Name(r); n != "" {
+				name = n
+			}
+		}
+	}
+	return name + " (" + p.Code + ")"
+}
+
+// Kind translates a kind.
+func (l *Lang) Kind(k string) string {
+	if keys["kind."+k] {
+		return l.T("kind." + k)
+	}
+	return k
+}
+
+// Number writes d with places decimals, grouped in thousands, from the
+// decimal's own digits (never through a float).
+func (l *Lang) Number(d decimal.Decimal, places int32) string {
+	s := d.RoundBank(places).StringFixed(places)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(l.group)
+		}
+		b.WriteRune(r)
+	}
+	if places > 0 {
+		b.WriteString(l.decimals + frac)
+	}
+	return b.String()
+}
+
+// Amount writes an amount cell: "more than 18,000,000.00 EUR" when every
+// entry in it is at-least, with the qualifier in the reader's words.
+func (l *Lang) Amount(c Cell, cur string, units int32) string {
+	if c.Empty {
+		return ""
+	}
+	s := l.Number(c.Value, units) + " " + cur
+	if c.Qualifier != "" && c.Qualifier != string(ledger.Exact) {
+		s = l.T("q."+c.Qualifier) + " " + s
+	}
+	if c.Bound != "" {
+		s += " (" + l.T("bound."+c.Bound) + ")"
+	}
+	return s
+}
+
+// Percent writes a percentage with one decimal.
+func (l *Lang) Percent(d decimal.Decimal) string {
+	if l.Code == "fr" {
+		return l.Number(d, 1) + " %"
+	}
+	return l.Number(d, 1) + "%"
+}

@@ -1,0 +1,65 @@
+package report
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Model is a finished report: everything a renderer needs, already
+// computed and translated. Renderers (internal/render) only lay it out.
+type Model struct {
+	Report      string    // catalog name, e.g. "coverage"
+	Title       string    // in Lang
+	Subtitle    string    // e.g. the party of a profile, in Lang
+	Lang        string    // en, nl or fr
+	Currency    string    // ISO 4217
+	Valuation   string    // as on the command line: spot, annual, fixed:2021-12-31
+	AsOf        time.Time // the ledger state's moment
+	Sections    []Section
+	Notes       []string // in Lang
+	Provenance  Provenance
+	GeneratedAt time.Time // zero unless --stamp
+}
+
+// Section is one table of a report.
+type Section struct {
+	Key     string
+	Title   string // in Lang; "" for a report's only table
+	Columns []Column
+	Rows    []Row
+	Totals  []Row
+}
+
+// Column describes one column of a section.
+type Column struct {
+	Key   string
+	Label string // in Lang
+	Type  string // text, kind, party, amount, count, percent, date, list
+}
+
+// Row is one row: a cell per column key.
+type Row map[string]Cell
+
+// Cell is one value. Which fields count depends on the column type.
+type Cell struct {
+	Text      string          // text, kind, party, date (as stated), list (';'-joined)
+	Value     decimal.Decimal // amount (report currency, already rounded), percent
+	Int       int64           // count; for an amount, the number of entries in it
+	Empty     bool            // no value: renders blank (or "open" for an end date)
+	Qualifier string          // amount: the qualifier every entry in it shares (at-least, about, up-to), or ""
+	Bound     string          // amount: "lower", "upper" or "approximate" when some but not all entries are qualified
+}
+
+// Provenance is what a reader needs to verify which ledger state produced
+// the figures.
+type Provenance struct {
+	Valuation   string    // described in Lang
+	RateSources []string  // the sources of the rates used
+	RateFirst   time.Time // the span of rate days used (zero: none needed)
+	RateLast    time.Time
+	AsOf        time.Time
+	Seq         int64  // the ledger's last revision at AsOf
+	ChainHash   string // its hash
+	Entries     int    // entries counted in the report
+}
