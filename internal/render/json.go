@@ -1,7 +1,9 @@
 package render
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -131,7 +133,99 @@ func writeJSON(w io.Writer, m *report.Model, l *report.Lang) error {
 	if !m.GeneratedAt.IsZero() {
 		j.Generated = m.GeneratedAt.UTC().Format(ledger.TimeLayout)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(j)
+	return encodeReport(w, &j)
+}
+
+// encodeReport writes j indented, one row per line: the same bytes as
+// indenting the whole document would give for the other fields, without
+// re-indenting every row of a large report.
+func encodeReport(w io.Writer, j *jsonReport) error {
+	bw := bufio.NewWriter(w)
+	field := func(name string, v any, last bool) {
+		b, err := json.MarshalIndent(v, "  ", "  ")
+		if err != nil {
+			panic(err) // only plain values reach here
+		}
+		fmt.Fprintf(bw, "  %q: %s", name, b)
+		if !last {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+	}
+	rows := func(indent string, rs []jsonRow) error {
+		if len(rs) == 0 {
+			bw.WriteString("[]")
+			return nil
+		}
+		bw.WriteString("[\n")
+		for i, r := range rs {
+			b, err := r.MarshalJSON()
+			if err != nil {
+				return err
+			}
+			bw.WriteString(indent + "  ")
+			bw.Write(b)
+			if i < len(rs)-1 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n")
+		}
+		bw.WriteString(indent + "]")
+		return nil
+	}
+	bw.WriteString("{\n")
+	field("report", j.Report, false)
+	field("currency", j.Currency, false)
+	field("valuation", j.Valuation, false)
+	field("as_of", j.AsOf, false)
+	bw.WriteString(`  "rows": `)
+	if err := rows("  ", j.Rows); err != nil {
+		return err
+	}
+	bw.WriteString(",\n  \"totals\": ")
+	if err := rows("  ", j.Totals); err != nil {
+		return err
+	}
+	bw.WriteString(",\n")
+	field("notes", j.Notes, false)
+	field("title", j.Title, false)
+	field("lang", j.Lang, false)
+	bw.WriteString("  \"sections\": [")
+	for i, sec := range j.Sections {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    {\n")
+		fmt.Fprintf(bw, "      \"key\": %s,\n", mustJSON(sec.Key))
+		if sec.Title != "" {
+			fmt.Fprintf(bw, "      \"title\": %s,\n", mustJSON(sec.Title))
+		}
+		fmt.Fprintf(bw, "      \"columns\": %s,\n      \"rows\": ", mustJSON(sec.Columns))
+		if err := rows("      ", sec.Rows); err != nil {
+			return err
+		}
+		bw.WriteString(",\n      \"totals\": ")
+		if err := rows("      ", sec.Totals); err != nil {
+			return err
+		}
+		bw.WriteString("\n    }")
+	}
+	if len(j.Sections) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n")
+	field("provenance", j.Provenance, j.Generated == "")
+	if j.Generated != "" {
+		field("generated_at", j.Generated, true)
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }

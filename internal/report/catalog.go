@@ -202,6 +202,9 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*Model,
 		m.Notes = append(m.Notes, l.T("note.rounding", opt.Currency.Code))
 	}
 	m.Notes = append(m.Notes, c.notes...)
+	if c.qnotes > maxQualifierNotes {
+		m.Notes = append(m.Notes, l.T("note.more-qualified", strconv.Itoa(c.qnotes-maxQualifierNotes)))
+	}
 	m.Provenance = Provenance{Valuation: describeValuation(l, opt.Valuation), AsOf: st.AsOf, Seq: st.Head.Seq, ChainHash: st.Head.Hash, Entries: c.entries}
 	if c.conv != nil {
 		m.Provenance.RateSources, m.Provenance.RateFirst, m.Provenance.RateLast = c.conv.RatesUsed()

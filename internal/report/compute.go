@@ -18,7 +18,12 @@ type computed struct {
 	entries  int
 	conv     *Converter
 	subtitle string
+	qnotes   int // qualifier notes written; past maxQualifierNotes they are only counted
 }
+
+// maxQualifierNotes caps the notes about qualified figures: a large report
+// marks them in its tables and says how many more there are.
+const maxQualifierNotes = 20
 
 func newComputed(ag *aggregation) *computed {
 	c := &computed{sections: map[string]*Section{}}
@@ -66,6 +71,10 @@ func boundOf(q string) string {
 func (c *computed) qualifierNotes(l *Lang, label string, g *acc) {
 	for _, q := range qualifiers {
 		if n := g.qualified[q]; n > 0 {
+			c.qnotes++
+			if c.qnotes > maxQualifierNotes {
+				continue
+			}
 			c.notes = append(c.notes, l.T("note.qualified", label, strconv.Itoa(n), l.T(entryWord(n)), l.T("q."+q),
 				joinRefs(g.refs[q], n), l.T("is."+boundOf(q))))
 		}
