@@ -1,20 +1,16 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"github.com/coalition/pledger/internal/ledger"
-	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/render"
 	"github.com/coalition/pledger/internal/report"
-	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
 
@@ -45,97 +41,10 @@ func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
 	cmd.Flags().StringVar(&f.activeOn, "active-on", "", "deployments: only what was deployed on this day (YYYY-MM-DD)")
 }
 
-// options checks the flags against the ledger and returns report options.
-// A filter value the ledger does not know is an error, never an empty
-// report that looks like zero.
-func (f *reportFlags) options(ctx context.Context, s *store.Store) (report.Options, error) {
-	var o report.Options
-	cur, err := money.ParseCurrency(f.currency)
-	if err != nil {
-		return o, fmt.Errorf("%w: --currency: %v", ledger.ErrInvalid, err)
-	}
-	o.Currency = cur
-	if o.Valuation, err = report.ParseValuation(f.valuation, f.maxStale); err != nil {
-		return o, err
-	}
-	if o.Lang, err = report.ParseLang(f.lang); err != nil {
-		return o, err
-	}
-	if f.asOf != "" {
-		if o.AsOf, err = ledger.ParseAsOf(f.asOf); err != nil {
-			return o, err
-		}
-	}
-	if f.from != "" {
-		d, err := ledger.ParseDate(f.from)
-		if err != nil {
-			return o, fmt.Errorf("--from: %w", err)
-		}
-		o.From = d.First().Format("2006-01-02")
-	}
-	if f.to != "" {
-		d, err := ledger.ParseDate(f.to)
-		if err != nil {
-			return o, fmt.Errorf("--to: %w", err)
-		}
-		o.To = d.Last().Format("2006-01-02")
-	}
-	if o.From != "" && o.To != "" && o.From > o.To {
-		return o, fmt.Errorf("%w: --from %s is after --to %s", ledger.ErrInvalid, f.from, f.to)
-	}
-	known, err := s.PartySet(ctx)
-	if err != nil {
-		return o, err
-	}
-	for _, p := range f.parties {
-		p = strings.ToUpper(strings.TrimSpace(p))
-		if !known(p) {
-			return o, fmt.Errorf("%w: --party %s: unknown party (pledger party list)", ledger.ErrInvalid, p)
-		}
-		o.Parties = append(o.Parties, p)
-	}
-	if len(f.sectors) > 0 {
-		all, err := s.Sectors(ctx)
-		if err != nil {
-			return o, err
-		}
-		for _, sec := range f.sectors {
-			if !contains(all, sec) {
-				return o, fmt.Errorf("%w: --sector %q: no entry has this sector; the sectors are %s", ledger.ErrInvalid, sec, strings.Join(all, ", "))
-			}
-			o.Sectors = append(o.Sectors, sec)
-		}
-	}
-	if len(f.locations) > 0 {
-		all, err := s.Locations(ctx)
-		if err != nil {
-			return o, err
-		}
-		for _, loc := range f.locations {
-			code, ok := ledger.ParseLocation(loc)
-			if !ok {
-				return o, fmt.Errorf("%w: --location %q: not an ISO 3166-1 country code", ledger.ErrInvalid, loc)
-			}
-			if !contains(all, code) {
-				return o, fmt.Errorf("%w: --location %s: no entry is located there; the locations are %s", ledger.ErrInvalid, code, strings.Join(all, ", "))
-			}
-			o.Locations = append(o.Locations, code)
-		}
-	}
-	o.Params = map[string]string{"by": f.by, "active-on": f.activeOn}
-	if f.stamp {
-		o.Stamp = time.Now().UTC().Truncate(time.Second)
-	}
-	return o, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// request is the flags as a report request.
+func (f *reportFlags) request() report.Request {
+	return report.Request{Currency: f.currency, Valuation: f.valuation, MaxStale: f.maxStale, AsOf: f.asOf, From: f.from, To: f.to,
+		Parties: f.parties, Sectors: f.sectors, Locations: f.locations, Lang: f.lang, By: f.by, ActiveOn: f.activeOn, Stamp: f.stamp}
 }
 
 // writeOut writes through fn to --out (atomically: a temp file renamed) or
@@ -225,7 +134,7 @@ func (a *app) reportSubcommand(d *report.Def) *cobra.Command {
 		Args: exactArgs(len(d.Args), "its "+strings.Join(d.Args, ", ")),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if !contains(render.Formats, rf.format) {
+			if !slices.Contains(render.Formats, rf.format) {
 				return usage("--format %q: use %s", rf.format, strings.Join(render.Formats, ", "))
 			}
 			s, err := a.open(ctx)
@@ -233,7 +142,7 @@ func (a *app) reportSubcommand(d *report.Def) *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			opt, err := rf.options(ctx, s)
+			opt, err := rf.request().Options(ctx, s)
 			if err != nil {
 				return err
 			}

@@ -48,9 +48,18 @@ func (tx *Tx) appendOne(ctx context.Context, r *ledger.Revision) error {
 
 // Add records a new entry (already validated by ledger.Parse) as revision 1
 // of its ref. A ref in use is a conflict; a broken link is invalid.
-func (s *Store) Add(ctx context.Context, e ledger.Entry, author string) (ledger.Revision, error) {
+func (s *Store) Add(ctx context.Context, e ledger.Entry, author string) (r ledger.Revision, err error) {
+	err = s.InTx(ctx, func(tx *Tx) error {
+		r, err = tx.Add(ctx, e, author)
+		return err
+	})
+	return r, err
+}
+
+// Add is Store.Add inside a transaction.
+func (tx *Tx) Add(ctx context.Context, e ledger.Entry, author string) (ledger.Revision, error) {
 	r := ledger.Revision{Ref: e.Ref, Rev: 1, Action: ledger.Add, Entry: e, Author: author}
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := func() error {
 		var n int
 		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT count(*) FROM revisions WHERE ref = ?`), e.Ref); err != nil {
 			return fmt.Errorf("store.Add(%q): %w", e.Ref, err)
@@ -62,22 +71,31 @@ func (s *Store) Add(ctx context.Context, e ledger.Entry, author string) (ledger.
 			return &ledger.Problems{List: ps}
 		}
 		return tx.appendOne(ctx, &r)
-	})
+	}()
 	return r, err
 }
 
 // Amend records a correction of ref: the fields in changes replace the
 // current ones, and the result is validated as a whole.
-func (s *Store) Amend(ctx context.Context, ref string, changes ledger.Fields, reason, author string) (ledger.Revision, error) {
+func (s *Store) Amend(ctx context.Context, ref string, changes ledger.Fields, reason, author string) (r ledger.Revision, err error) {
+	err = s.InTx(ctx, func(tx *Tx) error {
+		r, err = tx.Amend(ctx, ref, changes, reason, author)
+		return err
+	})
+	return r, err
+}
+
+// Amend is Store.Amend inside a transaction.
+func (tx *Tx) Amend(ctx context.Context, ref string, changes ledger.Fields, reason, author string) (ledger.Revision, error) {
 	var r ledger.Revision
 	if ps := ledger.CheckReason(reason); len(ps) > 0 {
 		return r, &ledger.Problems{List: ps}
 	}
-	known, err := s.PartySet(ctx)
+	known, err := tx.s.PartySet(ctx)
 	if err != nil {
 		return r, err
 	}
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = func() error {
 		cur, err := tx.current(ctx, ref)
 		if err != nil {
 			return err
@@ -94,17 +112,26 @@ func (s *Store) Amend(ctx context.Context, ref string, changes ledger.Fields, re
 		}
 		r = ledger.Revision{Ref: ref, Rev: cur.Rev + 1, Action: ledger.Amend, Supersedes: cur.Seq, Entry: e, Reason: reason, Author: author}
 		return tx.appendOne(ctx, &r)
-	})
+	}()
 	return r, err
 }
 
 // Void withdraws ref: a new revision that keeps the content and says why.
-func (s *Store) Void(ctx context.Context, ref, reason, author string) (ledger.Revision, error) {
+func (s *Store) Void(ctx context.Context, ref, reason, author string) (r ledger.Revision, err error) {
+	err = s.InTx(ctx, func(tx *Tx) error {
+		r, err = tx.Void(ctx, ref, reason, author)
+		return err
+	})
+	return r, err
+}
+
+// Void is Store.Void inside a transaction.
+func (tx *Tx) Void(ctx context.Context, ref, reason, author string) (ledger.Revision, error) {
 	var r ledger.Revision
 	if ps := ledger.CheckReason(reason); len(ps) > 0 {
 		return r, &ledger.Problems{List: ps}
 	}
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := func() error {
 		cur, err := tx.current(ctx, ref)
 		if err != nil {
 			return err
@@ -114,7 +141,7 @@ func (s *Store) Void(ctx context.Context, ref, reason, author string) (ledger.Re
 		}
 		r = ledger.Revision{Ref: ref, Rev: cur.Rev + 1, Action: ledger.Void, Supersedes: cur.Seq, Entry: cur.Entry, Reason: reason, Author: author}
 		return tx.appendOne(ctx, &r)
-	})
+	}()
 	return r, err
 }
 
