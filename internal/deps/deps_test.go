@@ -16,7 +16,8 @@ const mod = "github.com/coalition/pledger/"
 var allowed = map[string][]string{
 	"internal/money":  {"github.com/shopspring/decimal", "golang.org/x/text"},
 	"internal/ledger": {"internal/money", "github.com/shopspring/decimal", "golang.org/x/text"},
-	"internal/store": {"internal/money", "internal/ledger", "migrations", "github.com/shopspring/decimal", "golang.org/x/text",
+	"internal/access": {"internal/money", "internal/ledger", "github.com/shopspring/decimal", "golang.org/x/text", "golang.org/x/crypto"},
+	"internal/store": {"internal/money", "internal/ledger", "internal/access", "golang.org/x/crypto", "migrations", "github.com/shopspring/decimal", "golang.org/x/text",
 		"github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc.org/", "github.com/pressly/goose", "github.com/mfridman/interpolate",
 		"github.com/sethvargo/go-retry", "go.uber.org/multierr", "golang.org/x/sync", "github.com/google/uuid",
 		"github.com/dustin/go-humanize", "github.com/mattn/go-isatty", "github.com/ncruces/go-strftime",
