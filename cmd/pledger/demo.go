@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/coalition/pledger/internal/chart"
 	"github.com/coalition/pledger/internal/demo"
+	"github.com/coalition/pledger/internal/report"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
@@ -40,11 +42,20 @@ exactly as made, plus illustrative entries of other members (each marked
 			if err != nil {
 				return err
 			}
+			opt, err := report.Request{Currency: "USD", Valuation: "spot", MaxStale: 7, Lang: "en"}.Options(ctx, s)
+			if err != nil {
+				return err
+			}
+			index, err := writeDashboard(ctx, s, opt, chart.Options{}, filepath.Join(dir, "dashboard"), "Global Coalition to Defeat Daesh: demo dashboard")
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(a.out, "demo ledger: %s\n", db)
 			fmt.Fprintf(a.out, "rates: %d ECB reference rates, %d added, %d already there\n", rates.Rows, rates.Added, rates.Skipped)
 			fmt.Fprintf(a.out, "entries: %d in the data set, %d added, %d already there\n", res.Rows, res.Added, res.Skipped)
 			fmt.Fprintf(a.out, "chain head: %s (revision %d)\n", res.Head.Hash, res.Head.Seq)
 			fmt.Fprintf(a.out, "reports: %d files in %s\n", len(files), filepath.Join(dir, "reports"))
+			fmt.Fprintf(a.out, "dashboard: %s\n", index)
 			fmt.Fprintf(a.out, "try: pledger list --db sqlite:%s\n", db)
 			fmt.Fprintf(a.out, "     pledger report coverage --db sqlite:%s\n", db)
 			return nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/render"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
@@ -78,46 +79,6 @@ ones left out. --as-of shows the ledger exactly as it was recorded at a moment.`
 	return cmd
 }
 
-// entryJSON is an entry in JSON output: amounts as decimal strings.
-type entryJSON struct {
-	Ref        string   `json:"ref"`
-	Kind       string   `json:"kind"`
-	Party      string   `json:"party"`
-	Date       string   `json:"date"`
-	Precision  string   `json:"date_precision"`
-	End        string   `json:"end,omitempty"`
-	Amount     string   `json:"amount,omitempty"`
-	Currency   string   `json:"currency,omitempty"`
-	Qualifier  string   `json:"qualifier"`
-	Quantity   int64    `json:"quantity,omitempty"`
-	Asset      string   `json:"asset,omitempty"`
-	Sectors    []string `json:"sectors"`
-	Locations  []string `json:"locations"`
-	Toward     string   `json:"toward,omitempty"`
-	Fulfils    string   `json:"fulfils,omitempty"`
-	Source     string   `json:"source,omitempty"`
-	Note       string   `json:"note,omitempty"`
-	Revision   int      `json:"revision"`
-	RecordedAt string   `json:"recorded_at"`
-	Author     string   `json:"recorded_by"`
-}
-
-func toJSON(r ledger.Revision) entryJSON {
-	e := r.Entry
-	f := e.Fields()
-	j := entryJSON{Ref: e.Ref, Kind: string(e.Kind), Party: e.Party, Date: f["date"], Precision: e.Date.Precision.String(),
-		End: f["end"], Amount: f["amount"], Currency: f["currency"], Qualifier: string(e.Qualifier), Quantity: e.Quantity,
-		Asset: e.Asset, Sectors: e.Sectors, Locations: e.Locations, Toward: e.Toward, Fulfils: e.Fulfils,
-		Source: e.Source, Note: e.Note, Revision: r.Rev, RecordedAt: r.RecordedAt.Format(ledger.TimeLayout), Author: r.Author}
-	if j.Sectors == nil {
-		j.Sectors = []string{}
-	}
-	if j.Locations == nil {
-		j.Locations = []string{}
-	}
-	return j
-}
-
 func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, format string) error {
 	switch format {
 	case "csv":
@@ -133,7 +94,7 @@ func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, 
 		fmt.Fprint(a.out, "[")
 		n := 0
 		err := s.Entries(ctx, f, func(r ledger.Revision) error {
-			b, err := json.Marshal(toJSON(r))
+			b, err := json.Marshal(render.Entry(r))
 			if err != nil {
 				return err
 			}

@@ -101,7 +101,8 @@ PLEDGER_DB environment variable.`,
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", def, "ledger database: sqlite:PATH, a file path, or postgres://... (env PLEDGER_DB)")
 	root.PersistentFlags().StringVar(&a.as, "as", "", "who records the change (default: the OS user)")
 	root.AddCommand(a.initCmd(), a.addCmd(), a.amendCmd(), a.voidCmd(), a.listCmd(), a.historyCmd(),
-		a.partyCmd(), a.importCmd(), a.exportCmd(), a.verifyCmd(), a.demoCmd(), a.ratesCmd(), a.reportCmd())
+		a.partyCmd(), a.importCmd(), a.exportCmd(), a.verifyCmd(), a.demoCmd(), a.ratesCmd(), a.reportCmd(),
+		a.chartCmd(), a.serveCmd(), a.userCmd(), a.tokenCmd())
 	return root
 }
 

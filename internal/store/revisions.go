@@ -245,7 +245,7 @@ func (s *Store) where(f Filter) (string, []any, error) {
 	} else {
 		q += ` ORDER BY ` + s.byteOrder("r.ref")
 	}
-	if f.Limit > 0 {
+	if f.Limit > 0 && !f.listFilters() {
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, f.Skip)
 	}
 	return q, args, nil
@@ -263,6 +263,7 @@ func (s *Store) Entries(ctx context.Context, f Filter, fn func(ledger.Revision) 
 		return fmt.Errorf("store.Entries: %w", err)
 	}
 	defer rows.Close()
+	matched := 0
 	for rows.Next() {
 		var row revRow
 		if err := rows.StructScan(&row); err != nil {
@@ -270,6 +271,15 @@ func (s *Store) Entries(ctx context.Context, f Filter, fn func(ledger.Revision) 
 		}
 		if !f.matchLists([]byte(row.Sector), []byte(row.Location)) {
 			continue
+		}
+		if f.listFilters() && f.Limit > 0 {
+			matched++
+			if matched <= f.Skip {
+				continue
+			}
+			if matched > f.Skip+f.Limit {
+				break
+			}
 		}
 		r, err := row.revision()
 		if err != nil {
@@ -288,6 +298,11 @@ func (s *Store) Entries(ctx context.Context, f Filter, fn func(ledger.Revision) 
 // CountEntries counts the current revisions matching f (without Limit).
 func (s *Store) CountEntries(ctx context.Context, f Filter) (int, error) {
 	f.Limit = 0
+	if f.listFilters() {
+		n := 0
+		err := s.Entries(ctx, f, func(ledger.Revision) error { n++; return nil })
+		return n, err
+	}
 	q, args, err := s.where(f)
 	if err != nil {
 		return 0, err
@@ -403,6 +418,11 @@ type Amount struct {
 	Ref                                    sql.RawBytes // empty for exact entries unless Filter.Wide (see FirstRef)
 	Sector, Location, Toward               sql.RawBytes // only with Filter.Wide or a sector or location filter
 }
+
+// listFilters reports whether f filters on sectors or locations, which are
+// matched in Go (exactly, whatever the engine's LIKE and collation do), so
+// that paging happens in Go too.
+func (f *Filter) listFilters() bool { return len(f.Sectors) > 0 || len(f.Locations) > 0 }
 
 // matchLists reports whether an entry's ';'-separated sector and location
 // lists pass f's sector and location filters.

@@ -1,0 +1,102 @@
+package chart
+
+import (
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/types"
+	"github.com/shopspring/decimal"
+)
+
+// drawCoverage draws each need of the coverage report as one bar as long
+// as the need: the part pledged toward it, then the gap that remains,
+// with the share covered written at its end; the amount disbursed is a
+// second bar below it. A need pledged beyond its amount has no gap drawn
+// (its tooltip gives the report's figure).
+func drawCoverage(c *canvas) error {
+	if err := c.need("need", "needed", "pledge", "disbursement", "covered", "gap"); err != nil {
+		return err
+	}
+	c.subtitle = tr(c.l, "sub.coverage")
+	c.empty = len(c.sec.Rows) == 0
+	var categories []string
+	var pledged, gap, disbursed []tipped
+	for _, r := range c.sec.Rows {
+		label := r["need"].Text
+		head := []string{label}
+		if who := joinNonEmpty(", ", r["party"].Text, r["date"].Text, listText(r["sector"].Text)); who != "" {
+			label += "\n" + joinNonEmpty(" · ", r["party"].Text, r["date"].Text)
+			head[0] += " (" + who + ")"
+		}
+		categories = append(categories, label)
+		head = append(head, c.line(kindLabel(c.l, "need"), c.amount(r["needed"])))
+		covered := ""
+		if cv := r["covered"]; !cv.Empty {
+			covered = c.l.Percent(cv.Value)
+			head = append(head, c.line(tr(c.l, "covered"), covered))
+		}
+		if cm, ok := r["commitment"]; ok && !cm.Empty {
+			head = append(head, c.line(kindLabel(c.l, "commitment"), c.amount(cm)))
+		}
+		c.format.Heads = append(c.format.Heads, head)
+
+		pledged = append(pledged, c.barItem(r, "pledge"))
+		g := tipped{Value: 0.0}
+		if cell := r["gap"]; !cell.Empty {
+			g.Tip = []string{c.amount(cell)}
+			if cell.Value.GreaterThan(decimal.Zero) {
+				g.Value = drawn(cell.Value)
+			}
+		}
+		if covered != "" {
+			// The share covered, at the end of the need's bar. A string
+			// formatter is an ECharts template: it holds only the
+			// percentage, written in Go, and no braces.
+			g.Label = map[string]any{"show": true, "position": "right", "formatter": tr(c.l, "covered.label", covered),
+				"color": ink, "fontWeight": 600, "fontSize": 12}
+		}
+		gap = append(gap, g)
+		disbursed = append(disbursed, c.barItem(r, "disbursement"))
+	}
+
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(c.base("axis")...)
+	bar.SetGlobalOptions(
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: axisText(), SplitLine: splitLines()}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: categoryText(),
+			AxisLine: &opts.AxisLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: muted}}}),
+		charts.WithGridOpts(opts.Grid{Left: "12", Right: "110", Top: "40", Bottom: "8", ContainLabel: opts.Bool(true)}),
+	)
+	bar.SetXAxis(categories).XYReversal()
+	bar.MultiSeries = append(bar.MultiSeries,
+		series(kindLabel(c.l, "pledge"), types.ChartBar, pledged,
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colours["pledge"]}),
+			charts.WithBarChartOpts(opts.BarChart{Stack: "need"})),
+		series(tr(c.l, "gap"), types.ChartBar, gap,
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colours["gap"]}),
+			charts.WithBarChartOpts(opts.BarChart{Stack: "need"})),
+		series(kindLabel(c.l, "disbursement"), types.ChartBar, disbursed,
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colours["disbursement"]}),
+			charts.WithBarChartOpts(opts.BarChart{BarGap: "12%", BarCategoryGap: "30%"})),
+	)
+	c.format.Tooltip = "axis"
+	c.format.Money = []string{"xAxis"}
+	c.height = 70 + 72*max(len(categories), 2)
+	return c.finish(bar, map[string]any{
+		"tooltip": map[string]any{"axisPointer": map[string]any{"type": "shadow"}},
+		"yAxis":   []map[string]any{{"axisLabel": map[string]any{"lineHeight": 18}}},
+	})
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	s := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if s != "" {
+			s += sep
+		}
+		s += p
+	}
+	return s
+}

@@ -1,0 +1,139 @@
+// pledgerCharts draws the charts of a pledger chart page with ECharts.
+//
+// This is fixed, trusted code. Its argument is data only: for each chart,
+// the ECharts option built in Go (strings in it stay strings: nothing turns
+// them into functions) and a format telling which tooltips and axis labels
+// to write. ECharts puts tooltips into the page as HTML, so every text a
+// tooltip shows (ledger names, amounts already written by pledger in the
+// reader's language) is escaped here before it is joined into markup.
+function pledgerCharts(specs) {
+  'use strict';
+
+  var entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return entities[c]; });
+  }
+
+  // A colour swatch, only for a colour that is a hex code (ours).
+  function swatch(color) {
+    if (typeof color !== 'string' || !/^#[0-9a-fA-F]{3,8}$/.test(color)) {
+      return '';
+    }
+    return '<span style="display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;background:' +
+      color + '"></span>';
+  }
+
+  function tipOf(d) {
+    return d && Array.isArray(d.tip) && d.tip.length ? d.tip : null;
+  }
+
+  function head(text, color) {
+    return '<div style="font-weight:600;margin-bottom:3px">' + swatch(color) + esc(text) + '</div>';
+  }
+
+  function row(text) {
+    return '<div>' + text + '</div>';
+  }
+
+  // One tooltip per category: the lines of its head, then a line per series.
+  function axisTip(f) {
+    var colon = f.lang === 'fr' ? '\u00a0: ' : ': ';
+    return function (ps) {
+      if (!Array.isArray(ps)) {
+        ps = [ps];
+      }
+      if (!ps.length) {
+        return '';
+      }
+      var lines = (f.heads && f.heads[ps[0].dataIndex]) || [ps[0].name];
+      var out = head(lines[0]);
+      for (var i = 1; i < lines.length; i++) {
+        out += row(esc(lines[i]));
+      }
+      ps.forEach(function (p) {
+        var t = tipOf(p.data);
+        if (t) {
+          out += row(swatch(p.color) + esc(p.seriesName) + colon + '<b>' + esc(t.join(' ')) + '</b>');
+        }
+      });
+      return out;
+    };
+  }
+
+  // One tooltip per bar, node or flow: its lines, the first as a head.
+  function itemTip(p) {
+    var t = tipOf(p.data);
+    if (!t) {
+      return '';
+    }
+    var out = head(t[0], p.color);
+    for (var i = 1; i < t.length; i++) {
+      out += row(esc(t[i]));
+    }
+    return out;
+  }
+
+  // Amount axes: "150 M USD", in the page's language.
+  function moneyAxis(f) {
+    var short;
+    try {
+      short = new Intl.NumberFormat(f.lang, { notation: 'compact', maximumFractionDigits: 1 });
+    } catch (e) {
+      short = new Intl.NumberFormat(f.lang);
+    }
+    return function (v) {
+      return v === 0 ? '0' : short.format(v) + '\u00a0' + f.currency;
+    };
+  }
+
+  // Time axes in milliseconds, with a tick about every year start: the
+  // year whose start is nearest.
+  function yearAxis(v) {
+    var d = new Date(v);
+    var y = d.getUTCFullYear();
+    if (d.getUTCMonth() >= 6) {
+      y++;
+    }
+    return String(y);
+  }
+
+  function axes(opt, name) {
+    var a = opt[name];
+    if (!a) {
+      return [];
+    }
+    return Array.isArray(a) ? a : [a];
+  }
+
+  function label(opt, names, formatter) {
+    (names || []).forEach(function (name) {
+      axes(opt, name).forEach(function (ax) {
+        ax.axisLabel = ax.axisLabel || {};
+        ax.axisLabel.formatter = formatter;
+      });
+    });
+  }
+
+  var drawn = [];
+  specs.forEach(function (s) {
+    var f = s.format;
+    var opt = s.option;
+    var el = document.getElementById(f.id);
+    if (!el) {
+      return;
+    }
+    opt.tooltip = opt.tooltip || {};
+    opt.tooltip.formatter = f.tooltip === 'axis' ? axisTip(f) : itemTip;
+    label(opt, f.money, moneyAxis(f));
+    label(opt, f.years, yearAxis);
+    var chart = echarts.init(el, null, {
+      renderer: 'canvas',
+      devicePixelRatio: Math.max(2, window.devicePixelRatio || 1)
+    });
+    chart.setOption(opt);
+    drawn.push(chart);
+  });
+  window.addEventListener('resize', function () {
+    drawn.forEach(function (c) { c.resize(); });
+  });
+}

@@ -1,0 +1,323 @@
+package chart
+
+import (
+	_ "embed"
+	"html/template"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/report"
+	"github.com/shopspring/decimal"
+)
+
+// echartsJS is Apache ECharts, vendored (see assets/README.md) and inlined
+// into every page: nothing is fetched from anywhere.
+//
+//go:embed assets/echarts.min.js
+var echartsJS string
+
+// drawJS is the page's own script: it formats tooltips and axis labels and
+// draws the charts.
+//
+//go:embed draw.js
+var drawJS string
+
+// page is what the template lays out: one chart, or a dashboard of them.
+type page struct {
+	Lang, Title, Subtitle string
+	Dashboard             bool
+	Colon                 string
+	Meta                  []string // under the title: shared by every chart
+	Charts                []chartView
+	NotesLabel            string
+	Provenance            string
+	Footer                []field    // the provenance every chart shares
+	PerReport             *perReport // the provenance that differs between charts
+	Lib, Script           template.JS
+	Specs                 []spec
+}
+
+type chartView struct {
+	ID, Title, Subtitle, What string
+	Meta                      []string // when not shared by every chart of the page
+	Label                     string   // for screen readers
+	Height                    int
+	Notes                     []string
+	NoData                    string
+}
+
+// spec is what the page's script gets for a chart: data only.
+type spec struct {
+	Format format         `json:"format"`
+	Option map[string]any `json:"option"`
+}
+
+type field struct {
+	Key, Label, Value string
+}
+
+// perReport is a table of the provenance fields that differ between the
+// reports of a dashboard: a column per field, a row per chart.
+type perReport struct {
+	Head []string
+	Rows [][]string
+}
+
+func newPage(l *report.Lang, cs []*canvas, title string) *page {
+	p := &page{
+		Lang:       l.Code,
+		Colon:      ":",
+		NotesLabel: l.T("footer.notes"),
+		Provenance: l.T("footer.provenance"),
+		Lib:        template.JS(echartsJS),
+		Script:     template.JS(drawJS),
+	}
+	if l.Code == "fr" {
+		p.Colon = " :"
+	}
+	// The meta line goes under the page's title when the longest one says
+	// all the others do; otherwise each chart has its own.
+	metas := make([][]string, len(cs))
+	var longest []string
+	for i, c := range cs {
+		metas[i] = c.meta()
+		if len(metas[i]) > len(longest) {
+			longest = metas[i]
+		}
+	}
+	shared := true
+	for _, m := range metas {
+		for _, s := range m {
+			shared = shared && slices.Contains(longest, s)
+		}
+	}
+	if shared {
+		p.Meta = longest
+	}
+	for i, c := range cs {
+		c.format.ID, c.format.Lang, c.format.Currency = c.id, l.Code, c.m.Currency
+		v := chartView{ID: c.id, What: c.subtitle, Height: c.height, Label: tr(l, "chart.label", c.m.Title)}
+		if !shared {
+			v.Meta = metas[i]
+		}
+		if c.empty {
+			v.NoData = tr(l, "nodata")
+		}
+		if len(cs) > 1 {
+			v.Title, v.Subtitle, v.Notes = c.m.Title, c.m.Subtitle, c.m.Notes
+		}
+		p.Charts = append(p.Charts, v)
+		p.Specs = append(p.Specs, spec{Format: c.format, Option: c.option})
+	}
+	if len(cs) == 1 {
+		m := cs[0].m
+		p.Title, p.Subtitle = m.Title, m.Subtitle
+		p.Charts[0].Notes = m.Notes
+		p.Footer = provenance(l, m)
+		return p
+	}
+	p.Title, p.Dashboard = title, true
+	// The provenance fields every chart shares once; the others per chart.
+	all := make([][]field, len(cs))
+	for i, c := range cs {
+		all[i] = provenance(l, c.m)
+	}
+	var differ []int
+	for j, f := range all[0] {
+		same := true
+		for _, fs := range all[1:] {
+			same = same && j < len(fs) && fs[j] == f
+		}
+		if same {
+			p.Footer = append(p.Footer, f)
+		} else {
+			differ = append(differ, j)
+		}
+	}
+	if len(differ) > 0 {
+		pr := &perReport{Head: []string{tr(l, "footer.report")}}
+		for _, j := range differ {
+			pr.Head = append(pr.Head, all[0][j].Label)
+		}
+		for i, c := range cs {
+			r := []string{c.m.Title}
+			for _, j := range differ {
+				if j < len(all[i]) {
+					r = append(r, all[i][j].Value)
+				} else {
+					r = append(r, "")
+				}
+			}
+			pr.Rows = append(pr.Rows, r)
+		}
+		p.PerReport = pr
+	}
+	return p
+}
+
+// provenance lists what a reader needs to verify the ledger state a
+// report came from, as the report pages of internal/render do.
+func provenance(l *report.Lang, m *report.Model) []field {
+	p := m.Provenance
+	rates := l.T("footer.norates")
+	if !p.RateFirst.IsZero() {
+		span := p.RateFirst.Format("2006-01-02") + " – " + p.RateLast.Format("2006-01-02")
+		if len(p.RateSources) > 0 {
+			rates = strings.Join(p.RateSources, ", ") + " (" + span + ")"
+		} else {
+			rates = span
+		}
+	}
+	fs := []field{
+		{"valuation", l.T("footer.valuation"), p.Valuation},
+		{"rates", l.T("footer.rates"), rates},
+		{"asof", l.T("footer.asof"), p.AsOf.UTC().Format(ledger.TimeLayout)},
+		{"revision", l.T("footer.revision"), strconv.FormatInt(p.Seq, 10)},
+		{"hash", l.T("footer.hash"), p.ChainHash},
+		{"entries", l.T("footer.entries"), l.Number(decimal.NewFromInt(int64(p.Entries)), 0)},
+	}
+	if !m.GeneratedAt.IsZero() {
+		fs = append(fs, field{"generated", l.T("footer.generated"), m.GeneratedAt.UTC().Format(ledger.TimeLayout)})
+	}
+	return fs
+}
+
+// pageTemplate is parsed when the program starts: a broken template stops
+// it there rather than in front of a reader.
+var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
+
+// pageHTML looks like the report pages of internal/render (the same type,
+// colours, header and footer), with the charts between. It loads nothing:
+// the style, ECharts and the page's script are inline.
+const pageHTML = `<!doctype html>
+<html lang="{{.Lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}{{if .Subtitle}} – {{.Subtitle}}{{end}}</title>
+<style>
+:root {
+  --ink: #1c2430;
+  --muted: #5a6675;
+  --accent: #1f3a5f;
+  --rule: #d5dbe3;
+  --head: #e9eef4;
+}
+* { box-sizing: border-box; }
+body {
+  margin: 0;
+  background: #fff;
+  color: var(--ink);
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif;
+  font-size: 15px;
+  line-height: 1.45;
+  -webkit-text-size-adjust: 100%;
+}
+main { max-width: 1120px; margin: 0 auto; padding: 40px 48px 48px; }
+header.title { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 8px; }
+h1 { margin: 0; font-size: 1.8rem; line-height: 1.2; font-weight: 650; color: var(--accent); letter-spacing: -0.01em; }
+.subtitle { margin: 6px 0 0; font-size: 1.1rem; }
+.meta { margin: 8px 0 0; color: var(--muted); font-size: 0.85rem; }
+.meta span + span::before { content: "·"; margin: 0 0.6em; }
+h2 { margin: 30px 0 4px; font-size: 1.25rem; font-weight: 600; color: var(--accent); }
+h2 .sub { font-weight: 400; color: var(--ink); }
+section.figure { margin-top: 18px; }
+section.figure + section.figure { margin-top: 34px; padding-top: 8px; border-top: 1px solid var(--rule); }
+.what { margin: 6px 0 10px; font-size: 0.95rem; }
+.chart { width: 100%; }
+.nodata { margin: 12px 0; padding: 10px 12px; background: var(--head); color: var(--muted); }
+.notes h3 { margin: 14px 0 4px; font-size: 0.9rem; font-weight: 600; color: var(--muted); }
+.notes ul { margin: 0; padding-left: 1.25em; font-size: 0.85rem; color: var(--muted); }
+.notes li { margin: 3px 0; }
+footer { margin-top: 36px; padding-top: 12px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 0.82rem; }
+footer h2 { margin: 0 0 8px; font-size: 0.9rem; color: var(--muted); }
+footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 0; }
+footer dt { font-weight: 600; }
+footer dd { margin: 0; }
+footer table { border-collapse: collapse; margin-top: 10px; font-size: 0.8rem; }
+footer th, footer td { text-align: left; vertical-align: top; padding: 3px 14px 3px 0; border-bottom: 1px solid var(--rule); }
+footer th { font-weight: 600; }
+.mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; word-break: break-all; }
+@page { size: A4 landscape; margin: 12mm 12mm; }
+@media print {
+  body { font-size: 10pt; }
+  main { max-width: none; padding: 0; }
+  h1 { font-size: 18pt; }
+  section.figure { break-inside: avoid; page-break-inside: avoid; }
+  {{- if .Dashboard}}
+  section.figure + section.figure { break-before: page; page-break-before: always; border-top: none; }
+  {{- end}}
+  .chart { height: auto !important; }
+  .chart > div:first-child { width: 100% !important; height: auto !important; }
+  .chart canvas { position: static !important; width: 100% !important; height: auto !important; }
+  .chart > div + div { display: none !important; }
+  footer { break-inside: avoid; page-break-inside: avoid; }
+}
+</style>
+</head>
+<body>
+<main>
+<header class="title">
+<h1>{{.Title}}</h1>
+{{- if .Subtitle}}
+<p class="subtitle">{{.Subtitle}}</p>
+{{- end}}
+{{- if .Meta}}
+<p class="meta">{{range .Meta}}<span>{{.}}</span>{{end}}</p>
+{{- end}}
+</header>
+{{- range .Charts}}
+<section class="figure">
+{{- if .Title}}
+<h2>{{.Title}}{{if .Subtitle}} <span class="sub">– {{.Subtitle}}</span>{{end}}</h2>
+{{- end}}
+{{- if .Meta}}
+<p class="meta">{{range .Meta}}<span>{{.}}</span>{{end}}</p>
+{{- end}}
+<p class="what">{{.What}}</p>
+{{- if .NoData}}
+<p class="nodata">{{.NoData}}</p>
+{{- end}}
+<div id="{{.ID}}" class="chart" role="img" aria-label="{{.Label}}" style="height: {{.Height}}px"></div>
+{{- if .Notes}}
+<div class="notes">
+<h3>{{$.NotesLabel}}</h3>
+<ul>
+{{- range .Notes}}
+<li>{{.}}</li>
+{{- end}}
+</ul>
+</div>
+{{- end}}
+</section>
+{{- end}}
+<footer>
+<h2>{{.Provenance}}</h2>
+{{- if .Footer}}
+<dl>
+{{- range .Footer}}
+<dt>{{.Label}}</dt><dd{{if eq .Key "hash" "asof" "generated"}} class="mono"{{end}}>{{.Value}}</dd>
+{{- end}}
+</dl>
+{{- end}}
+{{- with .PerReport}}
+<table>
+<thead><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>
+{{- range .Rows}}
+<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{- end}}
+</tbody>
+</table>
+{{- end}}
+</footer>
+</main>
+<script>{{.Lib}}</script>
+<script>{{.Script}}
+pledgerCharts({{.Specs}});
+</script>
+</body>
+</html>
+`

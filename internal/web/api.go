@@ -1,0 +1,429 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/coalition/pledger/internal/chart"
+	"github.com/coalition/pledger/internal/csvio"
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/render"
+	"github.com/coalition/pledger/internal/store"
+)
+
+// apiErrorBody is every API error: a stable code, a message, and for bad
+// input the field and the problems.
+type apiErrorBody struct {
+	Error struct {
+		Code     string           `json:"code"`
+		Message  string           `json:"message"`
+		Field    string           `json:"field,omitempty"`
+		Problems []ledger.Problem `json:"problems,omitempty"`
+	} `json:"error"`
+}
+
+func errorJSON(err error) (int, []byte) {
+	var b apiErrorBody
+	st := status(err)
+	b.Error.Code, b.Error.Message = code(err), err.Error()
+	var ps *ledger.Problems
+	var fe *fieldError
+	switch {
+	case errors.As(err, &ps):
+		b.Error.Problems = ps.List
+		if len(ps.List) > 0 {
+			b.Error.Field = ps.List[0].Field
+		}
+	case errors.As(err, &fe):
+		b.Error.Field = fe.field
+	case st == http.StatusInternalServerError:
+		b.Error.Message = "internal error; nothing was saved"
+	}
+	body, _ := json.Marshal(b)
+	return st, body
+}
+
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	st, body := errorJSON(err)
+	if st == http.StatusInternalServerError {
+		s.log.Error("api request failed", "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, st, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(body)
+	if len(body) == 0 || body[len(body)-1] != '\n' {
+		w.Write([]byte("\n"))
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// fieldError names the field of a bad request body.
+type fieldError struct {
+	field string
+	msg   string
+}
+
+func (e *fieldError) Error() string   { return e.field + ": " + e.msg }
+func (e *fieldError) Is(t error) bool { return t == ledger.ErrInvalid }
+
+// decode reads a JSON body strictly: one object, no unknown field, the
+// right types; every failure names the field.
+func decode(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		if dec.More() {
+			return &fieldError{"(body)", "one JSON object expected, and more follows"}
+		}
+		return nil
+	case errors.As(err, &se):
+		return &fieldError{"(body)", fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)}
+	case errors.As(err, &te):
+		return &fieldError{te.Field, fmt.Sprintf("must be a %s, not a JSON %s (amounts are strings, e.g. \"18000000.00\")", te.Type, te.Value)}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &fieldError{f, "unknown field"}
+	case errors.Is(err, io.EOF):
+		return &fieldError{"(body)", "empty body: send a JSON object"}
+	}
+	return &fieldError{"(body)", err.Error()}
+}
+
+func readAll(r io.Reader, limit int64) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(r, limit+1))
+}
+
+// entryBody is an entry in an API request: every value a string, so that
+// an amount never passes through a float.
+type entryBody struct {
+	Ref       string `json:"ref"`
+	Kind      string `json:"kind"`
+	Party     string `json:"party"`
+	Date      string `json:"date"`
+	End       string `json:"end"`
+	Amount    string `json:"amount"`
+	Currency  string `json:"currency"`
+	Qualifier string `json:"qualifier"`
+	Quantity  string `json:"quantity"`
+	Asset     string `json:"asset"`
+	Sector    string `json:"sector"`
+	Location  string `json:"location"`
+	Toward    string `json:"toward"`
+	Fulfils   string `json:"fulfils"`
+	Source    string `json:"source"`
+	Note      string `json:"note"`
+}
+
+func (b entryBody) fields() ledger.Fields {
+	return ledger.Fields{"ref": b.Ref, "kind": b.Kind, "party": b.Party, "date": b.Date, "end": b.End, "amount": b.Amount,
+		"currency": b.Currency, "qualifier": b.Qualifier, "quantity": b.Quantity, "asset": b.Asset, "sector": b.Sector,
+		"location": b.Location, "toward": b.Toward, "fulfils": b.Fulfils, "source": b.Source, "note": b.Note}
+}
+
+// write runs a write once per Idempotency-Key (if given): a retry gets the
+// first answer and writes nothing.
+func (s *Server) write(w http.ResponseWriter, r *http.Request, p *principal, body []byte, fn func(tx *store.Tx) (int, any, error)) {
+	run := func(tx *store.Tx) (int, string, error) {
+		st, v, err := fn(tx)
+		if err != nil {
+			return 0, "", err
+		}
+		return st, string(mustJSON(v)), nil
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" {
+		var st int
+		var out string
+		err := s.st.InTx(r.Context(), func(tx *store.Tx) error {
+			var err error
+			st, out, err = run(tx)
+			return err
+		})
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		writeJSON(w, st, []byte(out))
+		return
+	}
+	if len(key) > 200 {
+		s.apiError(w, r, &fieldError{"Idempotency-Key", "200 characters at most"})
+		return
+	}
+	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
+	st, out, replayed, err := s.st.Idempotent(r.Context(), p.user.Name, key, hex.EncodeToString(sum[:]), run)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, st, []byte(out))
+}
+
+func (s *Server) apiBody(w http.ResponseWriter, r *http.Request, v any) ([]byte, bool) {
+	body, err := readAll(r.Body, s.cfg.MaxUpload)
+	if err == nil && int64(len(body)) > s.cfg.MaxUpload {
+		err = &http.MaxBytesError{Limit: s.cfg.MaxUpload}
+	}
+	if err != nil {
+		s.apiError(w, r, err)
+		return nil, false
+	}
+	if err := decode(body, v); err != nil {
+		s.apiError(w, r, err)
+		return nil, false
+	}
+	return body, true
+}
+
+func (s *Server) apiEntryCreate(w http.ResponseWriter, r *http.Request, p *principal) {
+	var in entryBody
+	body, ok := s.apiBody(w, r, &in)
+	if !ok {
+		return
+	}
+	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
+		known, err := s.st.PartySet(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		var e ledger.Entry
+		var ps []ledger.Problem
+		if strings.TrimSpace(in.Ref) == "" {
+			e, ps = ledger.ParseNew(in.fields(), known)
+			e.Ref = ledger.DefaultRef(e)
+		} else {
+			e, ps = ledger.Parse(in.fields(), 0, known)
+		}
+		if len(ps) > 0 {
+			return 0, nil, &ledger.Problems{List: ps}
+		}
+		rev, err := tx.Add(r.Context(), e, p.user.Name)
+		if err != nil {
+			return 0, nil, err
+		}
+		s.audit(r.Context(), p, "add", "ref", e.Ref, "via", "api")
+		return http.StatusCreated, render.Entry(rev), nil
+	})
+}
+
+func (s *Server) apiEntryAmend(w http.ResponseWriter, r *http.Request, p *principal) {
+	var in struct {
+		Changes map[string]string `json:"changes"`
+		Reason  string            `json:"reason"`
+	}
+	body, ok := s.apiBody(w, r, &in)
+	if !ok {
+		return
+	}
+	ref := r.PathValue("ref")
+	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
+		if len(in.Changes) == 0 {
+			return 0, nil, &fieldError{"changes", "give at least one field to change"}
+		}
+		rev, err := tx.Amend(r.Context(), ref, ledger.Fields(in.Changes), in.Reason, p.user.Name)
+		if err != nil {
+			return 0, nil, err
+		}
+		s.audit(r.Context(), p, "amend", "ref", ref, "via", "api")
+		return http.StatusOK, render.Entry(rev), nil
+	})
+}
+
+func (s *Server) apiEntryVoid(w http.ResponseWriter, r *http.Request, p *principal) {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	body, ok := s.apiBody(w, r, &in)
+	if !ok {
+		return
+	}
+	ref := r.PathValue("ref")
+	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
+		rev, err := tx.Void(r.Context(), ref, in.Reason, p.user.Name)
+		if err != nil {
+			return 0, nil, err
+		}
+		s.audit(r.Context(), p, "void", "ref", ref, "via", "api")
+		return http.StatusOK, map[string]any{"ref": ref, "revision": rev.Rev, "action": "void"}, nil
+	})
+}
+
+func (s *Server) apiEntries(w http.ResponseWriter, r *http.Request, p *principal) {
+	q := r.URL.Query()
+	f, err := entryFilter(q)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if a := q.Get("as-of"); a != "" {
+		t, err := ledger.ParseAsOf(a)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		h, err := s.st.AsOf(r.Context(), t)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		f.Seq = h.Seq
+	}
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 100
+	}
+	f.Skip, _ = strconv.Atoi(q.Get("offset"))
+	total, err := s.st.CountEntries(r.Context(), f)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := struct {
+		Total   int                `json:"total"`
+		Entries []render.EntryJSON `json:"entries"`
+	}{Total: total, Entries: []render.EntryJSON{}}
+	if err := s.st.Entries(r.Context(), f, func(rev ledger.Revision) error {
+		out.Entries = append(out.Entries, render.Entry(rev))
+		return nil
+	}); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, mustJSON(out))
+}
+
+func (s *Server) apiEntry(w http.ResponseWriter, r *http.Request, p *principal) {
+	hist, err := s.st.History(r.Context(), r.PathValue("ref"))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	type revJSON struct {
+		Revision   int              `json:"revision"`
+		Action     string           `json:"action"`
+		RecordedAt string           `json:"recorded_at"`
+		Author     string           `json:"recorded_by"`
+		Reason     string           `json:"reason,omitempty"`
+		Hash       string           `json:"hash"`
+		Entry      render.EntryJSON `json:"entry"`
+	}
+	out := struct {
+		Current render.EntryJSON `json:"current"`
+		Voided  bool             `json:"voided"`
+		History []revJSON        `json:"history"`
+	}{Current: render.Entry(hist[len(hist)-1]), Voided: hist[len(hist)-1].Action == ledger.Void}
+	for _, h := range hist {
+		out.History = append(out.History, revJSON{h.Rev, string(h.Action), h.RecordedAt.Format(ledger.TimeLayout), h.Author, h.Reason, h.Hash, render.Entry(h)})
+	}
+	writeJSON(w, http.StatusOK, mustJSON(out))
+}
+
+func (s *Server) apiRates(w http.ResponseWriter, r *http.Request, p *principal) {
+	q := r.URL.Query()
+	rates, err := s.st.Rates(r.Context(), store.RateFilter{Currency: strings.ToUpper(q.Get("currency")), From: q.Get("from"), To: q.Get("to")})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if rates == nil {
+		rates = []store.RateRow{}
+	}
+	writeJSON(w, http.StatusOK, mustJSON(map[string]any{"rates": rates}))
+}
+
+func (s *Server) apiRateCreate(w http.ResponseWriter, r *http.Request, p *principal) {
+	var in struct {
+		Date    string `json:"date"`
+		Base    string `json:"base"`
+		Quote   string `json:"quote"`
+		Rate    string `json:"rate"`
+		Source  string `json:"source"`
+		Replace bool   `json:"replace"`
+	}
+	if _, ok := s.apiBody(w, r, &in); !ok {
+		return
+	}
+	if in.Source == "" {
+		in.Source = "manual"
+	}
+	var b bytes.Buffer
+	cw, _ := csvio.NewWriter(&b, []string{"date", "base", "quote", "rate", "source"})
+	cw.Write([]string{in.Date, in.Base, in.Quote, in.Rate, in.Source})
+	cw.Flush()
+	res, err := s.st.ImportRates(r.Context(), csvio.RateBytesSource("request", b.Bytes(), ""), in.Replace, p.user.Name)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.audit(r.Context(), p, "rate", "date", in.Date, "pair", in.Base+"/"+in.Quote, "via", "api")
+	st := http.StatusCreated
+	if res.Skipped > 0 {
+		st = http.StatusOK
+	}
+	writeJSON(w, st, mustJSON(res))
+}
+
+func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, p *principal) {
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "json"
+	}
+	m, lang, err := s.makeReport(r, r.PathValue("name"))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := render.Write(&buf, m, format, lang); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", contentTypes[format])
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) apiChart(w http.ResponseWriter, r *http.Request, p *principal) {
+	items, lang, err := s.chartItems(r, r.URL.Query(), []string{r.PathValue("name")})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := chart.WritePage(&buf, items[0], lang, chartOptions(r.URL.Query())); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, openAPI)
+}

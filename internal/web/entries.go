@@ -1,0 +1,307 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
+)
+
+const pageSize = 50
+
+type entriesData struct {
+	pageData
+	Q       url.Values
+	Kinds   []ledger.Kind
+	Entries []ledger.Revision
+	Total   int
+	Page    int
+	Prev    string
+	Next    string
+	Problem string
+}
+
+// entryFilter reads the list filters from the query string.
+func entryFilter(q url.Values) (store.Filter, error) {
+	var f store.Filter
+	if k := q.Get("kind"); k != "" {
+		kind, err := ledger.ParseKind(k)
+		if err != nil {
+			return f, err
+		}
+		f.Kinds = []ledger.Kind{kind}
+	}
+	if p := strings.TrimSpace(q.Get("party")); p != "" {
+		f.Parties = []string{strings.ToUpper(p)}
+	}
+	if v := strings.TrimSpace(q.Get("sector")); v != "" {
+		f.Sectors = []string{v}
+	}
+	if v := strings.TrimSpace(q.Get("location")); v != "" {
+		code, ok := ledger.ParseLocation(v)
+		if !ok {
+			return f, &ledger.Problems{List: []ledger.Problem{{Field: "location", Msg: "not an ISO 3166-1 country code"}}}
+		}
+		f.Locations = []string{code}
+	}
+	for _, k := range []string{"from", "to"} {
+		if v := q.Get(k); v != "" {
+			d, err := ledger.ParseDate(v)
+			if err != nil {
+				return f, &ledger.Problems{List: []ledger.Problem{{Field: k, Msg: err.Error()}}}
+			}
+			if k == "from" {
+				f.From = d.First().Format("2006-01-02")
+			} else {
+				f.To = d.Last().Format("2006-01-02")
+			}
+		}
+	}
+	f.SearchText = strings.TrimSpace(q.Get("q"))
+	return f, nil
+}
+
+func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principal) {
+	q := r.URL.Query()
+	d := &entriesData{pageData: pageData{Title: "Entries"}, Q: q, Kinds: ledger.Kinds}
+	s.fill(&d.pageData, p)
+	f, err := entryFilter(q)
+	if err != nil {
+		d.Problem = err.Error()
+		s.render(w, r, http.StatusBadRequest, "entries", d)
+		return
+	}
+	d.Page, _ = strconv.Atoi(q.Get("page"))
+	if d.Page < 1 {
+		d.Page = 1
+	}
+	if d.Total, err = s.st.CountEntries(r.Context(), f); err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	f.Limit, f.Skip = pageSize, (d.Page-1)*pageSize
+	if err := s.st.Entries(r.Context(), f, func(rev ledger.Revision) error { d.Entries = append(d.Entries, rev); return nil }); err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	link := func(page int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(page))
+		return "/entries?" + v.Encode()
+	}
+	if d.Page > 1 {
+		d.Prev = link(d.Page - 1)
+	}
+	if d.Page*pageSize < d.Total {
+		d.Next = link(d.Page + 1)
+	}
+	s.render(w, r, http.StatusOK, "entries", d)
+}
+
+type entryData struct {
+	pageData
+	Entry   ledger.Revision
+	History []historyRow
+	Problem map[string]string
+	Reason  string
+}
+
+type historyRow struct {
+	Rev     ledger.Revision
+	Changes [][2]string
+}
+
+func (s *Server) entryShow(w http.ResponseWriter, r *http.Request, p *principal) {
+	s.showEntry(w, r, p, http.StatusOK, nil, "")
+}
+
+func (s *Server) showEntry(w http.ResponseWriter, r *http.Request, p *principal, status int, problems map[string]string, reason string) {
+	ref := r.PathValue("ref")
+	hist, err := s.st.History(r.Context(), ref)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	d := &entryData{pageData: pageData{Title: "Entry " + ref}, Entry: hist[len(hist)-1], Problem: problems, Reason: reason}
+	s.fill(&d.pageData, p)
+	var prev ledger.Fields
+	for _, rev := range hist {
+		cur := rev.Entry.Fields()
+		var ch [][2]string
+		if rev.Action != ledger.Void {
+			for _, c := range ledger.Columns {
+				if (prev == nil && cur[c] != "") || (prev != nil && prev[c] != cur[c]) {
+					ch = append(ch, [2]string{c, cur[c]})
+				}
+			}
+		}
+		prev = cur
+		d.History = append(d.History, historyRow{Rev: rev, Changes: ch})
+	}
+	s.render(w, r, status, "entry", d)
+}
+
+// formData is an entry form: what the user typed, and the problem of
+// each field, from the same ledger.Parse the CLI and CSV import use.
+type formData struct {
+	pageData
+	Action  string // "add" or "amend"
+	Ref     string
+	Values  map[string]string
+	Problem map[string]string
+	Other   []string // problems not tied to a field
+	Kinds   []ledger.Kind
+	Fields  []string
+}
+
+var formFields = []string{"party", "date", "end", "amount", "currency", "qualifier", "quantity", "asset", "sector", "location", "toward", "fulfils", "source", "note"}
+
+func newFormData(p *principal, s *Server, action string) *formData {
+	d := &formData{pageData: pageData{Title: "New entry"}, Action: action, Values: map[string]string{}, Problem: map[string]string{},
+		Kinds: ledger.Kinds, Fields: formFields}
+	s.fill(&d.pageData, p)
+	return d
+}
+
+func (d *formData) problems(ps []ledger.Problem) {
+	for _, pr := range ps {
+		if pr.Field == "" {
+			d.Other = append(d.Other, pr.Msg)
+			continue
+		}
+		if d.Problem[pr.Field] != "" {
+			d.Problem[pr.Field] += "; "
+		}
+		d.Problem[pr.Field] += pr.Msg
+	}
+}
+
+func (s *Server) entryNewForm(w http.ResponseWriter, r *http.Request, p *principal) {
+	d := newFormData(p, s, "add")
+	for _, k := range append([]string{"kind", "ref"}, formFields...) {
+		d.Values[k] = r.URL.Query().Get(k)
+	}
+	s.render(w, r, http.StatusOK, "form", d)
+}
+
+// formFieldsOf reads an entry's fields from a posted form.
+func formFieldsOf(r *http.Request, keys []string) ledger.Fields {
+	f := ledger.Fields{}
+	for _, k := range keys {
+		f[k] = r.PostFormValue(k)
+	}
+	return f
+}
+
+func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principal) {
+	d := newFormData(p, s, "add")
+	f := formFieldsOf(r, append([]string{"kind", "ref"}, formFields...))
+	for k, v := range f {
+		d.Values[k] = v
+	}
+	known, err := s.st.PartySet(r.Context())
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	var e ledger.Entry
+	var ps []ledger.Problem
+	if strings.TrimSpace(f["ref"]) == "" {
+		e, ps = ledger.ParseNew(f, known)
+		e.Ref = ledger.DefaultRef(e)
+	} else {
+		e, ps = ledger.Parse(f, 0, known)
+	}
+	if len(ps) == 0 {
+		_, err = s.st.Add(r.Context(), e, p.user.Name)
+		if pl, ok := err.(*ledger.Problems); ok {
+			ps = pl.List
+		} else if err != nil {
+			ps = []ledger.Problem{{Field: "ref", Msg: err.Error()}}
+		}
+	}
+	if len(ps) > 0 {
+		d.problems(ps)
+		s.render(w, r, http.StatusBadRequest, "form", d)
+		return
+	}
+	s.audit(r.Context(), p, "add", "ref", e.Ref, "kind", e.Kind, "party", e.Party)
+	http.Redirect(w, r, "/entries/"+url.PathEscape(e.Ref), http.StatusSeeOther)
+}
+
+func (s *Server) entryAmendForm(w http.ResponseWriter, r *http.Request, p *principal) {
+	cur, err := s.st.Current(r.Context(), r.PathValue("ref"))
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	d := newFormData(p, s, "amend")
+	d.Title, d.Ref = "Amend "+cur.Ref, cur.Ref
+	for k, v := range cur.Entry.Fields() {
+		d.Values[k] = v
+	}
+	s.render(w, r, http.StatusOK, "form", d)
+}
+
+func (s *Server) entryAmend(w http.ResponseWriter, r *http.Request, p *principal) {
+	ref := r.PathValue("ref")
+	d := newFormData(p, s, "amend")
+	d.Title, d.Ref = "Amend "+ref, ref
+	cur, err := s.st.Current(r.Context(), ref)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	curF := cur.Entry.Fields()
+	posted := formFieldsOf(r, formFields)
+	changes := ledger.Fields{}
+	for k, v := range posted {
+		d.Values[k] = v
+		if strings.TrimSpace(v) != curF[k] {
+			changes[k] = v
+		}
+	}
+	d.Values["kind"] = string(cur.Entry.Kind)
+	d.Values["reason"] = r.PostFormValue("reason")
+	if len(changes) == 0 {
+		d.Other = append(d.Other, "nothing changes: edit a field first")
+		s.render(w, r, http.StatusBadRequest, "form", d)
+		return
+	}
+	if _, err := s.st.Amend(r.Context(), ref, changes, r.PostFormValue("reason"), p.user.Name); err != nil {
+		if pl, ok := err.(*ledger.Problems); ok {
+			d.problems(pl.List)
+			s.render(w, r, http.StatusBadRequest, "form", d)
+			return
+		}
+		s.errorPage(w, r, p, err)
+		return
+	}
+	s.audit(r.Context(), p, "amend", "ref", ref)
+	http.Redirect(w, r, "/entries/"+url.PathEscape(ref), http.StatusSeeOther)
+}
+
+func (s *Server) entryVoid(w http.ResponseWriter, r *http.Request, p *principal) {
+	ref := r.PathValue("ref")
+	reason := r.PostFormValue("reason")
+	if _, err := s.st.Void(r.Context(), ref, reason, p.user.Name); err != nil {
+		if pl, ok := err.(*ledger.Problems); ok {
+			problems := map[string]string{}
+			for _, pr := range pl.List {
+				problems[pr.Field] = pr.Msg
+			}
+			s.showEntry(w, r, p, http.StatusBadRequest, problems, reason)
+			return
+		}
+		s.errorPage(w, r, p, err)
+		return
+	}
+	s.audit(r.Context(), p, "void", "ref", ref)
+	http.Redirect(w, r, "/entries/"+url.PathEscape(ref), http.StatusSeeOther)
+}

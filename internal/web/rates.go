@@ -1,0 +1,111 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/coalition/pledger/internal/csvio"
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
+)
+
+type ratesData struct {
+	pageData
+	Rates    []store.RateRow
+	Currency string
+	From, To string
+	Values   map[string]string
+	Problems []string
+	Result   *store.RateImportResult
+}
+
+func (s *Server) ratesList(w http.ResponseWriter, r *http.Request, p *principal) {
+	s.showRates(w, r, p, http.StatusOK, &ratesData{Values: map[string]string{}})
+}
+
+func (s *Server) showRates(w http.ResponseWriter, r *http.Request, p *principal, status int, d *ratesData) {
+	d.pageData.Title = "Exchange rates"
+	s.fill(&d.pageData, p)
+	q := r.URL.Query()
+	d.Currency, d.From, d.To = strings.ToUpper(q.Get("currency")), q.Get("from"), q.Get("to")
+	if d.From == "" && d.To == "" && d.Currency == "" {
+		d.From = "" // everything, but only the latest 200 are shown
+	}
+	rates, err := s.st.Rates(r.Context(), store.RateFilter{Currency: d.Currency, From: d.From, To: d.To})
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	if len(rates) > 200 {
+		rates = rates[len(rates)-200:]
+	}
+	d.Rates = rates
+	s.render(w, r, status, "rates", d)
+}
+
+// rateAdd records one rate through the same reader and import as a file.
+func (s *Server) rateAdd(w http.ResponseWriter, r *http.Request, p *principal) {
+	d := &ratesData{Values: map[string]string{}}
+	vals := []string{}
+	for _, k := range []string{"date", "base", "quote", "rate", "source"} {
+		d.Values[k] = r.PostFormValue(k)
+		v := strings.TrimSpace(d.Values[k])
+		if strings.ContainsAny(v, ",\"\n\r") {
+			v = `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
+		}
+		vals = append(vals, v)
+	}
+	if d.Values["source"] == "" {
+		vals[4] = "manual"
+	}
+	data := "date,base,quote,rate,source\n" + strings.Join(vals, ",") + "\n"
+	res, err := s.st.ImportRates(r.Context(), csvio.RateBytesSource("form", []byte(data), ""), r.PostFormValue("replace") == "on", p.user.Name)
+	if s.rateProblems(w, r, p, d, err) {
+		return
+	}
+	s.audit(r.Context(), p, "rate", "date", d.Values["date"], "pair", d.Values["base"]+"/"+d.Values["quote"], "added", res.Added, "replaced", res.Replaced)
+	d.Result = &res
+	d.Values = map[string]string{}
+	s.showRates(w, r, p, http.StatusOK, d)
+}
+
+// rateImport imports an uploaded rate file (ECB or long layout).
+func (s *Server) rateImport(w http.ResponseWriter, r *http.Request, p *principal) {
+	d := &ratesData{Values: map[string]string{}}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		d.Problems = []string{"choose a rate file to upload"}
+		s.showRates(w, r, p, http.StatusBadRequest, d)
+		return
+	}
+	defer file.Close()
+	data, err := readAll(file, s.cfg.MaxUpload)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	res, err := s.st.ImportRates(r.Context(), csvio.RateBytesSource(hdr.Filename, data, strings.TrimSpace(r.PostFormValue("source"))), r.PostFormValue("replace") == "on", p.user.Name)
+	if s.rateProblems(w, r, p, d, err) {
+		return
+	}
+	s.audit(r.Context(), p, "rates import", "file", hdr.Filename, "added", res.Added, "replaced", res.Replaced)
+	d.Result = &res
+	s.showRates(w, r, p, http.StatusOK, d)
+}
+
+func (s *Server) rateProblems(w http.ResponseWriter, r *http.Request, p *principal, d *ratesData, err error) bool {
+	var ps *ledger.Problems
+	switch {
+	case errors.As(err, &ps):
+		d.Problems = splitLines(ps.Error())
+		s.showRates(w, r, p, http.StatusBadRequest, d)
+		return true
+	case err != nil:
+		s.errorPage(w, r, p, err)
+		return true
+	}
+	return false
+}
+
+func splitLines(s string) []string { return strings.Split(s, "\n") }

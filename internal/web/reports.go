@@ -1,0 +1,241 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coalition/pledger/internal/chart"
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/render"
+	"github.com/coalition/pledger/internal/report"
+	"github.com/coalition/pledger/internal/store"
+)
+
+// reportRequest reads report options from a query string: the same names
+// as the CLI's flags.
+func reportRequest(q url.Values) report.Request {
+	list := func(k string) []string {
+		var out []string
+		for _, v := range q[k] {
+			for _, x := range strings.Split(v, ",") {
+				if x = strings.TrimSpace(x); x != "" {
+					out = append(out, x)
+				}
+			}
+		}
+		return out
+	}
+	def := func(k, d string) string {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			return v
+		}
+		return d
+	}
+	stale, err := strconv.Atoi(def("max-staleness", "7"))
+	if err != nil {
+		stale = -1 // refused by report.ParseValuation
+	}
+	return report.Request{Currency: def("currency", "USD"), Valuation: def("valuation", "spot"), MaxStale: stale,
+		AsOf: q.Get("as-of"), From: q.Get("from"), To: q.Get("to"), Lang: def("lang", "en"), By: q.Get("by"), ActiveOn: q.Get("active-on"),
+		Parties: list("party"), Sectors: list("sector"), Locations: list("location")}
+}
+
+type reportsData struct {
+	pageData
+	Reports []*report.Def
+	Charts  []string
+	Formats []string
+	Q       url.Values
+}
+
+func (s *Server) reportsForm(w http.ResponseWriter, r *http.Request, p *principal) {
+	d := &reportsData{pageData: pageData{Title: "Reports and charts"}, Reports: report.Catalog(), Charts: chart.Names, Formats: render.Formats, Q: r.URL.Query()}
+	s.fill(&d.pageData, p)
+	s.render(w, r, http.StatusOK, "reports", d)
+}
+
+// makeReport runs the report named in the query with its options.
+func (s *Server) makeReport(r *http.Request, name string) (*report.Model, *report.Lang, error) {
+	q := r.URL.Query()
+	opt, err := reportRequest(q).Options(r.Context(), s.st)
+	if err != nil {
+		return nil, nil, err
+	}
+	opt.Params["party"] = q.Get("report-party")
+	m, err := report.Run(r.Context(), s.st, name, opt)
+	return m, opt.Lang, err
+}
+
+var contentTypes = map[string]string{
+	"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8",
+	"json": "application/json", "table": "text/plain; charset=utf-8",
+}
+
+// reportView shows a report as HTML, or downloads it in another format.
+func (s *Server) reportView(w http.ResponseWriter, r *http.Request, p *principal) {
+	name := r.URL.Query().Get("name")
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "html"
+	}
+	m, lang, err := s.makeReport(r, name)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := render.Write(&buf, m, format, lang); err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	w.Header().Set("Content-Type", contentTypes[format])
+	if format != "html" {
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+"."+format))
+	}
+	w.Write(buf.Bytes())
+}
+
+// chartOptions reads the drawing options.
+func chartOptions(q url.Values) chart.Options {
+	n, _ := strconv.Atoi(q.Get("top"))
+	return chart.Options{TopN: n, Cumulative: q.Get("cumulative") == "on" || q.Get("cumulative") == "true", Lines: q.Get("lines") == "on" || q.Get("lines") == "true"}
+}
+
+// chartItems makes the reports the named charts draw.
+func (s *Server) chartItems(r *http.Request, q url.Values, names []string) ([]chart.Item, *report.Lang, error) {
+	opt, err := reportRequest(q).Options(r.Context(), s.st)
+	if err != nil {
+		return nil, nil, err
+	}
+	var items []chart.Item
+	for _, n := range names {
+		rep, params, err := chart.Source(n)
+		if err != nil {
+			return nil, nil, err
+		}
+		o := opt
+		o.Params = map[string]string{}
+		for k, v := range opt.Params {
+			o.Params[k] = v
+		}
+		for k, v := range params {
+			o.Params[k] = v
+		}
+		m, err := report.Run(r.Context(), s.st, rep, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		items = append(items, chart.Item{Name: n, Model: m})
+	}
+	return items, opt.Lang, nil
+}
+
+func (s *Server) chartView(w http.ResponseWriter, r *http.Request, p *principal) {
+	items, lang, err := s.chartItems(r, r.URL.Query(), []string{r.PathValue("name")})
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := chart.WritePage(&buf, items[0], lang, chartOptions(r.URL.Query())); err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, p *principal) {
+	s.writeDashboard(w, r, p, r.URL.Query(), "Coalition dashboard")
+}
+
+func (s *Server) writeDashboard(w http.ResponseWriter, r *http.Request, p *principal, q url.Values, title string) {
+	items, lang, err := s.chartItems(r, q, chart.Names)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := chart.WriteDashboard(&buf, title, items, lang, chartOptions(q)); err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+// publish freezes the dashboard with these options at the ledger's
+// current moment, for viewers.
+func (s *Server) publish(w http.ResponseWriter, r *http.Request, p *principal) {
+	q := url.Values{}
+	for _, k := range []string{"currency", "valuation", "max-staleness", "from", "to", "party", "sector", "location", "lang", "by", "top", "cumulative", "lines"} {
+		if v := r.PostFormValue(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	title := strings.TrimSpace(r.PostFormValue("title"))
+	if title == "" {
+		title = "Coalition dashboard"
+	}
+	if len(title) > 200 {
+		s.errorPage(w, r, p, &ledger.Problems{List: []ledger.Problem{{Field: "title", Msg: "200 characters at most"}}})
+		return
+	}
+	// Check the options now, and pin the moment.
+	opt, err := reportRequest(q).Options(r.Context(), s.st)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	st, err := report.Open(r.Context(), s.st, opt)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	q.Set("as-of", st.AsOf.Format(time.RFC3339Nano))
+	sn, err := s.st.Publish(r.Context(), store.Snapshot{Title: title, AsOf: st.AsOf.Format(ledger.TimeLayout), Options: q.Encode(), PublishedBy: p.user.Name})
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	s.audit(r.Context(), p, "publish", "snapshot", sn.ID, "as_of", sn.AsOf)
+	http.Redirect(w, r, "/published/"+sn.ID, http.StatusSeeOther)
+}
+
+type publishedData struct {
+	pageData
+	Snapshots []store.Snapshot
+}
+
+func (s *Server) publishedList(w http.ResponseWriter, r *http.Request, p *principal) {
+	sns, err := s.st.Snapshots(r.Context())
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	d := &publishedData{pageData: pageData{Title: "Published dashboards"}, Snapshots: sns}
+	s.fill(&d.pageData, p)
+	s.render(w, r, http.StatusOK, "published", d)
+}
+
+func (s *Server) publishedView(w http.ResponseWriter, r *http.Request, p *principal) {
+	sn, err := s.st.SnapshotByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	q, err := url.ParseQuery(sn.Options)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	s.writeDashboard(w, r, p, q, sn.Title)
+}
+
+var _ = json.Marshal

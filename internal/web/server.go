@@ -1,0 +1,187 @@
+// Package web is pledger's web app and JSON API: server-rendered pages
+// (html/template, working without JavaScript) for finance officers,
+// analysts and viewers, and /api/v1 for programs. Handlers only translate
+// HTTP into the same domain and store calls the CLI makes: validation is
+// ledger.Parse, reports are report.Run, charts are internal/chart.
+//
+// Every route is registered in routes(); who may call it is said there.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed openapi.json
+var openAPI []byte
+
+// Config configures a Server.
+type Config struct {
+	Store      *store.Store
+	Log        *slog.Logger  // audit and errors; nil: discard
+	MaxUpload  int64         // bytes; 0: 20 MB
+	Secure     bool          // served over TLS: cookies are Secure
+	SessionTTL time.Duration // 0: 12 hours
+	UploadDir  string        // where import previews wait for their commit; "": a temp dir
+}
+
+// Server serves the web app and the API.
+type Server struct {
+	cfg     Config
+	st      *store.Store
+	log     *slog.Logger
+	pages   map[string]*template.Template
+	limiter *limiter
+	mu      sync.Mutex // guards uploads
+	uploads map[string]upload
+}
+
+// New checks the templates (a broken one stops start-up) and returns a
+// server.
+func New(cfg Config) (*Server, error) {
+	if cfg.MaxUpload == 0 {
+		cfg.MaxUpload = 20 << 20
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(discard{}, nil))
+	}
+	if cfg.UploadDir == "" {
+		dir, err := os.MkdirTemp("", "pledger-uploads-")
+		if err != nil {
+			return nil, fmt.Errorf("web.New: %w", err)
+		}
+		cfg.UploadDir = dir
+	}
+	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Log, limiter: newLimiter(5, 15*time.Minute), uploads: map[string]upload{}}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// parseTemplates parses every page with the layout, once.
+func (s *Server) parseTemplates() error {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	s.pages = map[string]*template.Template{}
+	for _, n := range names {
+		base := filepath.Base(n)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", base, err)
+		}
+		s.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return nil
+}
+
+var funcs = template.FuncMap{
+	"pathEscape": func(s string) string { return strings.ReplaceAll(template.URLQueryEscaper(s), "+", "%20") },
+	"join":       strings.Join,
+}
+
+// Handler returns the server's routes.
+func (s *Server) Handler() http.Handler { return s.routes() }
+
+// ListenAndServe serves on addr until ctx ends, then shuts down
+// gracefully: requests in flight finish (each write is one transaction,
+// so nothing is left half-written).
+func (s *Server) ListenAndServe(ctx context.Context, addr, certFile, keyFile string) error {
+	srv := &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() {
+		if certFile != "" {
+			errc <- srv.ListenAndServeTLS(certFile, keyFile)
+		} else {
+			errc <- srv.ListenAndServe()
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "addr", addr)
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// status maps an error to an HTTP status, in one place.
+func status(err error) int {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ledger.ErrInvalid):
+		return http.StatusBadRequest
+	case errors.Is(err, ledger.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, ledger.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, errForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, errUnauthenticated):
+		return http.StatusUnauthorized
+	}
+	return http.StatusInternalServerError
+}
+
+// code is the stable API error code of an error.
+func code(err error) string {
+	switch status(err) {
+	case http.StatusBadRequest:
+		return "invalid"
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusConflict:
+		return "conflict"
+	case http.StatusForbidden:
+		return "forbidden"
+	case http.StatusUnauthorized:
+		return "unauthenticated"
+	case http.StatusRequestEntityTooLarge:
+		return "too_large"
+	}
+	return "internal"
+}
+
+var (
+	errForbidden       = errors.New("forbidden")
+	errUnauthenticated = errors.New("not signed in")
+)
