@@ -24,6 +24,8 @@ var allowed = map[string][]string{
 		"github.com/remyoudompheng/bigfft", "golang.org/x/sys", "golang.org/x/exp"},
 	"internal/csvio":  {"internal/money", "internal/ledger", "internal/store", "*store"},
 	"internal/report": {"internal/money", "internal/ledger", "internal/store", "reports", "*store"},
+	"internal/chart":  {"internal/money", "internal/ledger", "internal/store", "internal/report", "reports", "github.com/go-echarts/go-echarts", "*store"},
+	"internal/web":    {"internal/money", "internal/ledger", "internal/store", "internal/report", "internal/render", "internal/chart", "internal/csvio", "internal/access", "reports", "github.com/go-echarts/go-echarts", "*store"},
 	"internal/render": {"internal/money", "internal/ledger", "internal/store", "internal/report", "reports", "*store"},
 }
 
