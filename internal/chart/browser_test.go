@@ -13,11 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/coalition/pledger/internal/chart"
+	"github.com/coalition/pledger/internal/report"
 )
 
 // EnvChromium names the variable holding the Chromium the browser tests
@@ -66,10 +68,7 @@ func browser(t *testing.T) context.Context {
 		cancel()
 		cancelAlloc()
 	})
-	start, cancelStart := context.WithTimeout(ctx, 30*time.Second)
-	defer cancelStart()
-	_ = start
-	if err := chromedp.Do(ctx); err != nil {
+	if err := chromedp.Do(ctx); err != nil { // starts the browser, bound to ctx
 		t.Fatalf("starting %s: %v", path, err)
 	}
 	return ctx
@@ -104,12 +103,33 @@ const inspectJS = `(() => {
     const inst = echarts.getInstanceByDom(el);
     if (!inst || inst.isDisposed()) { out.push({id: el.id, live: false}); continue; }
     const cv = el.querySelector('canvas');
+    const series = (inst.getOption().series || []).length;
+    if (!cv) { out.push({id: el.id, live: true, ink: 0, pixels: 0, series: series}); continue; } // nothing painted yet
     const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
     let ink = 0;
     for (let i = 0; i < d.length; i += 4) {
       if (d[i+3] > 0 && (d[i] < 235 || d[i+1] < 235 || d[i+2] < 235)) ink++;
     }
-    out.push({id: el.id, live: true, ink: ink, pixels: d.length / 4, series: inst.getOption().series.length});
+    out.push({id: el.id, live: true, ink: ink, pixels: d.length / 4, series: series});
+  }
+  return out;
+})()`
+
+// showTipsJS shows, on every chart of the page, the tooltip of the first
+// data item that has one, and returns the text of each chart's tooltip.
+const showTipsJS = `(() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.chart')) {
+    const c = echarts.getInstanceByDom(el);
+    const series = c.getOption().series;
+    let s = series.findIndex(x => (x.data || []).some(d => d && d.tip));
+    if (s < 0) s = 0;
+    const data = series[s].data || [];
+    let i = data.findIndex(d => d && d.tip && d.tip.length);
+    if (i < 0) i = 0;
+    c.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: i});
+    const tips = [...el.querySelectorAll('div')].filter(d => d.style.zIndex === '9999999');
+    out.push(el.id + '\t' + tips.map(d => d.textContent).join(' | '));
   }
   return out;
 })()`
@@ -193,6 +213,12 @@ func open(t *testing.T, ctx context.Context, file string, check func(ctx context
 // checkCharts checks that every chart div of the page holds a live ECharts
 // instance with a drawn canvas, and saves a screenshot of the page.
 func checkCharts(t *testing.T, ctx context.Context, name string, want int) {
+	checkDrawn(t, ctx, name, want, true)
+}
+
+// checkDrawn is checkCharts; with inked false, a chart may be blank (it
+// has nothing to draw).
+func checkDrawn(t *testing.T, ctx context.Context, name string, want int, inked bool) {
 	t.Helper()
 	states, err := chromedp.Run(ctx, chromedp.Evaluate[[]chartState](inspectJS))
 	if err != nil {
@@ -205,9 +231,9 @@ func checkCharts(t *testing.T, ctx context.Context, name string, want int) {
 		switch {
 		case !s.Live:
 			t.Errorf("%s: %s has no live ECharts instance", name, s.ID)
-		case s.Series == 0:
+		case inked && s.Series == 0:
 			t.Errorf("%s: %s has no series", name, s.ID)
-		case s.Ink < s.Pixels/200:
+		case inked && (s.Pixels == 0 || s.Ink < s.Pixels/200):
 			t.Errorf("%s: %s is blank: %d of %d pixels drawn", name, s.ID, s.Ink, s.Pixels)
 		}
 	}
@@ -257,11 +283,32 @@ func TestBrowser(t *testing.T) {
 	jobs = append(jobs, job{"coverage.fr", writePage(t, itemNamed(fr, "coverage"), nil, chart.Options{}), 1})
 	jobs = append(jobs, job{"timeline-cumulative.en", writePage(t, itemNamed(en, "timeline"), nil, chart.Options{Cumulative: true}), 1})
 	jobs = append(jobs, job{"summary-top5.en", writePage(t, itemNamed(en, "summary"), nil, chart.Options{TopN: 5}), 1})
+	many := manyParties(80)
+	jobs = append(jobs, job{"summary-80parties.en", writePage(t, chart.Item{Name: "summary", Model: many}, nil, chart.Options{}), 1})
+	jobs = append(jobs, job{"summary-80parties-all.en", writePage(t, chart.Item{Name: "summary", Model: many}, nil, chart.Options{TopN: 80}), 1})
 	for _, j := range jobs {
 		t.Run(j.name, func(t *testing.T) {
 			file := writeArtifact(t, j.name, j.html)
 			open(t, ctx, file, func(tab context.Context, v *visit) {
 				checkCharts(t, tab, j.name, j.charts)
+				if j.charts > 1 {
+					return
+				}
+				// A tooltip, to look at: it must show the figure's words.
+				tips, err := chromedp.Run(tab, chromedp.Evaluate[[]string](showTipsJS))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(tips) != 1 || !strings.Contains(tips[0], "USD") && !strings.Contains(tips[0], "EUR") && !strings.HasPrefix(j.name, "deployments") {
+					t.Errorf("%s: tooltip %q has no amount", j.name, tips)
+				}
+				png, err := chromedp.Run(tab, chromedp.CaptureScreenshot())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(artifacts, j.name+".tooltip.png"), png, 0o644); err != nil {
+					t.Fatal(err)
+				}
 			})
 		})
 	}
@@ -280,22 +327,7 @@ func TestBrowser(t *testing.T) {
 			}
 			// Show a tooltip on every chart: the hostile names must be
 			// there as text, and make no element.
-			shown, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`(() => {
-  const out = [];
-  for (const el of document.querySelectorAll('.chart')) {
-    const c = echarts.getInstanceByDom(el);
-    const series = c.getOption().series;
-    let s = series.findIndex(x => (x.data || []).some(d => d && d.tip));
-    if (s < 0) s = 0;
-    const data = series[s].data || [];
-    let i = data.findIndex(d => d && d.tip && d.tip.length);
-    if (i < 0) i = 0;
-    c.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: i});
-    const tips = [...el.querySelectorAll('div')].filter(d => d.style.zIndex === '9999999' || d.style.position === 'absolute' && d.innerHTML.includes('font-weight:600'));
-    out.push(el.id + '\t' + tips.map(d => d.textContent).join(' | '));
-  }
-  return out;
-})()`))
+			shown, err := chromedp.Run(tab, chromedp.Evaluate[[]string](showTipsJS))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -305,7 +337,7 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("no tooltip shows %q as text; tooltips:\n%s", want, found)
 				}
 			}
-			bad, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll('img, iframe, object, embed').length + document.scripts.length - 2`))
+			bad, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll('img, iframe, object, embed').length + document.scripts.length - 3`))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -325,11 +357,57 @@ func TestBrowser(t *testing.T) {
 		})
 	})
 
+	t.Run("empty", func(t *testing.T) {
+		var items []chart.Item
+		for _, it := range handItems(false) {
+			m := *it.Model
+			m.Sections = []report.Section{{Key: m.Sections[0].Key, Columns: m.Sections[0].Columns}}
+			items = append(items, chart.Item{Name: it.Name, Model: &m})
+		}
+		file := writeArtifact(t, "empty", dashboard(t, "Nothing yet", items, nil, chart.Options{}))
+		open(t, ctx, file, func(tab context.Context, v *visit) {
+			checkDrawn(t, tab, "empty", len(items), false)
+		})
+	})
+
+	t.Run("print", func(t *testing.T) {
+		// Printed (A4 landscape, 12 mm margins: 1032 px wide), every chart
+		// fits the page's width and height, scaled, not cut.
+		file := writeArtifact(t, "dashboard-print.en", dashboard(t, "Coalition dashboard", en, nil, chart.Options{}))
+		open(t, ctx, file, func(tab context.Context, v *visit) {
+			if err := chromedp.Do(tab, chromedp.EmulateViewport(1032, 700)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+				t.Fatal(err)
+			}
+			bad, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`(() => {
+  const page = document.documentElement.clientWidth, mm = 96 / 25.4, out = [];
+  for (const cv of document.querySelectorAll('.chart canvas')) {
+    const r = cv.getBoundingClientRect();
+    if (r.width < 100 || r.right > page + 1 || r.height > 140 * mm + 1) out.push(cv.parentElement.parentElement.id + ' ' + r.width + 'x' + r.height);
+  }
+  return out;
+})()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(bad) > 0 {
+				t.Errorf("charts that do not fit the printed page: %v", bad)
+			}
+			pdf, err := chromedp.Run(tab, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(artifacts, "dashboard-print.en.pdf"), pdf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		})
+	})
+
 	t.Run("offline", func(t *testing.T) {
 		// The guard itself: a page that fetches is caught, not hidden.
 		file := writeArtifact(t, "fetches", []byte(`<!doctype html><title>x</title><img src="https://example.org/x.png"><script>fetch("http://example.org/")</script>`))
-		inner := &testing.T{}
-		_ = inner
 		tab, cancel := chromedp.NewContext(ctx)
 		defer cancel()
 		tab, cancelTimeout := context.WithTimeout(tab, 20*time.Second)

@@ -97,7 +97,7 @@ func WritePage(w io.Writer, it Item, l *report.Lang, opt Options) (err error) {
 	if err != nil {
 		return err
 	}
-	c, err := draw(0, it, l, opt)
+	c, err := draw(it, l, opt)
 	if err != nil {
 		return err
 	}
@@ -119,12 +119,12 @@ func WriteDashboard(w io.Writer, title string, items []Item, l *report.Lang, opt
 	}
 	seen := map[string]bool{}
 	var cs []*canvas
-	for i, it := range items {
+	for _, it := range items {
 		if seen[it.Name] {
 			return fmt.Errorf("%w: chart %s twice", ledger.ErrInvalid, it.Name)
 		}
 		seen[it.Name] = true
-		c, err := draw(i, it, l, opt)
+		c, err := draw(it, l, opt)
 		if err != nil {
 			return fmt.Errorf("chart %s: %w", it.Name, err)
 		}
@@ -160,7 +160,7 @@ func write(w io.Writer, p *page) error {
 }
 
 // draw checks that it can be drawn and draws it.
-func draw(i int, it Item, l *report.Lang, opt Options) (*canvas, error) {
+func draw(it Item, l *report.Lang, opt Options) (*canvas, error) {
 	k, ok := kinds[it.Name]
 	if !ok {
 		_, _, err := Source(it.Name)
@@ -174,10 +174,6 @@ func draw(i int, it Item, l *report.Lang, opt Options) (*canvas, error) {
 		return nil, fmt.Errorf("%w: the %s chart draws the %s report, not %q", ledger.ErrInvalid, it.Name, k.report, m.Report)
 	}
 	top, err := opt.topN()
-	if err != nil {
-		return nil, err
-	}
-	cur, err := money.ParseCurrency(m.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -195,8 +191,15 @@ func draw(i int, it Item, l *report.Lang, opt Options) (*canvas, error) {
 		return nil, fmt.Errorf("%w: the %s report has no section to draw", ledger.ErrInvalid, m.Report)
 	}
 	c := &canvas{
-		name: it.Name, id: "chart-" + it.Name, index: i, m: m, sec: sec, l: l, units: cur.Units,
+		name: it.Name, id: "chart-" + it.Name, m: m, sec: sec, l: l,
 		opt: opt, top: top, labels: map[string]string{},
+	}
+	if c.hasAmounts() { // a report of amounts needs its currency; one of deployments does not
+		cur, err := money.ParseCurrency(m.Currency)
+		if err != nil {
+			return nil, err
+		}
+		c.units = cur.Units
 	}
 	for _, col := range sec.Columns {
 		c.labels[col.Key] = col.Label

@@ -143,7 +143,7 @@ func drawDeployments(c *canvas) error {
 		"series": []map[string]any{
 			{"silent": true, "tooltip": map[string]any{"show": false}, "emphasis": map[string]any{"disabled": true}},
 			{"emphasis": map[string]any{"focus": "none"}},
-			{"markLine": map[string]any{"silent": true, "label": map[string]any{"formatter": "{b}", "position": "end", "color": muted, "fontSize": 12}}},
+			{"markLine": map[string]any{"silent": true, "label": map[string]any{"formatter": "{b}", "position": "start", "color": muted, "fontSize": 12}}},
 		},
 	})
 }

@@ -41,7 +41,6 @@ const (
 // drawn, the ECharts option and what the page's script needs to format it.
 type canvas struct {
 	name, id string
-	index    int
 	m        *report.Model
 	sec      *report.Section
 	l        *report.Lang
@@ -73,11 +72,9 @@ type format struct {
 // tipped is a data item of a series: its drawn value and the lines its
 // tooltip shows, already formatted.
 type tipped struct {
-	Name      string          `json:"name,omitempty"`
-	Value     any             `json:"value"`
-	Tip       []string        `json:"tip,omitempty"`
-	ItemStyle *opts.ItemStyle `json:"itemStyle,omitempty"`
-	Label     map[string]any  `json:"label,omitempty"`
+	Value any            `json:"value"` // a number, or "-" for none
+	Tip   []string       `json:"tip,omitempty"`
+	Label map[string]any `json:"label,omitempty"`
 }
 
 // drawn is the one place where an amount becomes a float64: the length of
@@ -288,9 +285,12 @@ func axisText() *opts.AxisLabel {
 	return &opts.AxisLabel{Show: opts.Bool(true), Color: muted, FontSize: 12, FontFamily: fontFamily}
 }
 
-// categoryText is the style of category labels (parties, needs, periods).
+// categoryText is the style of category labels (parties, needs, periods):
+// every one shown, a long one cut with an ellipsis (its tooltip has it
+// whole).
 func categoryText() *opts.AxisLabel {
-	return &opts.AxisLabel{Show: opts.Bool(true), Color: ink, FontSize: 13, FontFamily: fontFamily, Interval: "0"}
+	return &opts.AxisLabel{Show: opts.Bool(true), Color: ink, FontSize: 13, FontFamily: fontFamily, Interval: "0",
+		Width: 240, Overflow: "truncate"}
 }
 
 func splitLines() *opts.SplitLine {

@@ -1,6 +1,7 @@
 // pledgerCharts draws the charts of a pledger chart page with ECharts.
 //
-// This is fixed, trusted code. Its argument is data only: for each chart,
+// This is fixed, trusted code, the same on every page. Its argument is
+// data only, read from the page's JSON data block: for each chart,
 // the ECharts option built in Go (strings in it stay strings: nothing turns
 // them into functions) and a format telling which tooltips and axis labels
 // to write. ECharts puts tooltips into the page as HTML, so every text a
@@ -137,3 +138,5 @@ function pledgerCharts(specs) {
     drawn.forEach(function (c) { c.resize(); });
   });
 }
+
+pledgerCharts(JSON.parse(document.getElementById('pledger-charts').textContent));

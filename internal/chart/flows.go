@@ -174,7 +174,8 @@ func drawFlows(c *canvas) error {
 			"draggable":        false,
 			"emphasis":         map[string]any{"focus": "adjacency"},
 			"lineStyle":        map[string]any{"color": colours["pledge"], "opacity": 0.28, "curveness": 0.5},
-			"label":            map[string]any{"formatter": "{b}", "color": ink, "fontSize": 13, "fontFamily": fontFamily},
+			"label": map[string]any{"formatter": "{b}", "color": ink, "fontSize": 13, "fontFamily": fontFamily,
+				"textBorderColor": "#ffffff", "textBorderWidth": 3, "width": 220, "overflow": "truncate"},
 		}},
 	})
 }

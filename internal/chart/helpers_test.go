@@ -175,15 +175,16 @@ type spec struct {
 // specs reads the charts' data back from a page, as its script gets it.
 func specs(t testing.TB, html []byte) []spec {
 	t.Helper()
-	const open, close = "pledgerCharts(", ");\n</script>"
+	const open, close = `<script type="application/json" id="pledger-charts">`, "</script>"
 	s := string(html)
-	i := strings.LastIndex(s, open)
-	j := strings.LastIndex(s, close)
-	if i < 0 || j < i {
-		t.Fatal("no pledgerCharts(...) call in the page")
+	i := strings.Index(s, open)
+	if i < 0 {
+		t.Fatal("no chart data in the page")
 	}
+	i += len(open)
+	j := i + strings.Index(s[i:], close)
 	var out []spec
-	if err := json.Unmarshal([]byte(s[i+len(open):j]), &out); err != nil {
+	if err := json.Unmarshal([]byte(s[i:j]), &out); err != nil {
 		t.Fatalf("the charts' data is not JSON: %v", err)
 	}
 	return out

@@ -190,7 +190,10 @@ var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
 
 // pageHTML looks like the report pages of internal/render (the same type,
 // colours, header and footer), with the charts between. It loads nothing:
-// the style, ECharts and the page's script are inline.
+// the style, ECharts and the page's script are inline. The charts' data is
+// a JSON data block, which html/template escapes as it does a script, so
+// that both scripts are the same on every page (a Content-Security-Policy
+// can allow them by hash).
 const pageHTML = `<!doctype html>
 <html lang="{{.Lang}}">
 <head>
@@ -245,14 +248,20 @@ footer th { font-weight: 600; }
   body { font-size: 10pt; }
   main { max-width: none; padding: 0; }
   h1 { font-size: 18pt; }
-  section.figure { break-inside: avoid; page-break-inside: avoid; }
+  h2 { margin-top: 0; }
+  header.title { margin-bottom: 4mm; }
+  section.figure, section.figure + section.figure { margin-top: 0; padding-top: 0; border-top: none; }
+  .keep { break-inside: avoid; page-break-inside: avoid; }
   {{- if .Dashboard}}
-  section.figure + section.figure { break-before: page; page-break-before: always; border-top: none; }
+  section.figure + section.figure { break-before: page; page-break-before: always; }
   {{- end}}
+  /* A chart prints whole on its page: scaled down, never cut. */
   .chart { height: auto !important; }
-  .chart > div:first-child { width: 100% !important; height: auto !important; }
-  .chart canvas { position: static !important; width: 100% !important; height: auto !important; }
+  .chart > div:first-child { width: auto !important; height: auto !important; }
+  .chart canvas { position: static !important; display: block; width: auto !important; height: auto !important;
+    max-width: 100%; max-height: 140mm; }
   .chart > div + div { display: none !important; }
+  .notes { font-size: 8.5pt; }
   footer { break-inside: avoid; page-break-inside: avoid; }
 }
 </style>
@@ -270,6 +279,7 @@ footer th { font-weight: 600; }
 </header>
 {{- range .Charts}}
 <section class="figure">
+<div class="keep">
 {{- if .Title}}
 <h2>{{.Title}}{{if .Subtitle}} <span class="sub">– {{.Subtitle}}</span>{{end}}</h2>
 {{- end}}
@@ -281,6 +291,7 @@ footer th { font-weight: 600; }
 <p class="nodata">{{.NoData}}</p>
 {{- end}}
 <div id="{{.ID}}" class="chart" role="img" aria-label="{{.Label}}" style="height: {{.Height}}px"></div>
+</div>
 {{- if .Notes}}
 <div class="notes">
 <h3>{{$.NotesLabel}}</h3>
@@ -314,10 +325,9 @@ footer th { font-weight: 600; }
 {{- end}}
 </footer>
 </main>
+<script type="application/json" id="pledger-charts">{{.Specs}}</script>
 <script>{{.Lib}}</script>
-<script>{{.Script}}
-pledgerCharts({{.Specs}});
-</script>
+<script>{{.Script}}</script>
 </body>
 </html>
 `

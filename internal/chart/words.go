@@ -60,7 +60,6 @@ var words = map[string]map[string]string{
 	},
 	"deploy.closed":  {"en": "Deployment", "nl": "Inzet", "fr": "Déploiement"},
 	"deploy.open":    {"en": "Open-ended", "nl": "Zonder einddatum", "fr": "Sans date de fin"},
-	"deploy.period":  {"en": "%s to %s", "nl": "%s tot %s", "fr": "%s à %s"},
 	"deploy.drawnto": {"en": "open (drawn to %s)", "nl": "open (getekend tot %s)", "fr": "ouvert (tracé jusqu'au %s)"},
 	"asof.line":      {"en": "As of %s", "nl": "Op %s", "fr": "Au %s"},
 	"flow.link":      {"en": "%s → %s", "nl": "%s → %s", "fr": "%s → %s"},
