@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,61 +17,18 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/coalition/pledger/internal/browsertest"
 	"github.com/coalition/pledger/internal/chart"
 	"github.com/coalition/pledger/internal/report"
 )
-
-// EnvChromium names the variable holding the Chromium the browser tests
-// run. When it is set and Chromium fails, the tests fail; when it is unset
-// and /usr/bin/chromium is missing, they skip.
-const EnvChromium = "PLEDGER_TEST_CHROMIUM"
 
 // artifacts is where the browser tests leave the pages and their
 // screenshots, to look at (gitignored).
 const artifacts = "testdata/artifacts"
 
-func chromiumPath(t *testing.T) string {
-	if p := os.Getenv(EnvChromium); p != "" {
-		return p
-	}
-	const p = "/usr/bin/chromium"
-	if _, err := exec.LookPath(p); err != nil {
-		t.Skipf("browser tests skipped: no %s; set %s to a Chromium binary (.ci/run does)", p, EnvChromium)
-	}
-	return p
-}
-
 // browser starts a headless Chromium with every way out to the network
-// closed: no background services, host names that resolve to nothing, and
-// (per tab, in visit) every http(s) request failed over CDP and reported.
-func browser(t *testing.T) context.Context {
-	path := chromiumPath(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND"),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
-	if err := chromedp.Do(ctx); err != nil { // starts the browser, bound to ctx
-		t.Fatalf("starting %s: %v", path, err)
-	}
-	return ctx
-}
+// closed; each tab also fails (and reports) every http(s) request, in open.
+func browser(t *testing.T) context.Context { return browsertest.Start(t) }
 
 // visit is what a page did while it was open.
 type visit struct {

@@ -12,6 +12,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	read, write, publish, admin, view := access.ReadLedger, access.WriteLedger, access.Publish, access.ManageUsers, access.ViewPublished
 
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.page(view, s.logout))
