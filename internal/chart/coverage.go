@@ -18,6 +18,7 @@ func drawCoverage(c *canvas) error {
 	}
 	c.subtitle = tr(c.l, "sub.coverage")
 	c.empty = len(c.sec.Rows) == 0
+	c.limitCoverage()
 	var categories []string
 	var pledged, gap, disbursed []tipped
 	for _, r := range c.sec.Rows {

@@ -31,6 +31,9 @@ func drawDeployments(c *canvas) error {
 	asOfDay := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
 	c.subtitle = tr(c.l, "sub.deployments", longDate(c.l, asOfDay.Format("2006-01-02")))
 	c.empty = len(c.sec.Rows) == 0
+	if n, more := c.limitDeployments(); more > 0 {
+		c.subtitle += " " + tr(c.l, "limit.deployments", c.l.Number(decimal.NewFromInt(int64(n)), 0), c.l.Number(decimal.NewFromInt(int64(more)), 0))
+	}
 
 	var categories []string
 	var offset, closed, open []tipped

@@ -21,6 +21,8 @@ var words = map[string]map[string]string{
 	"covered":           {"en": "Covered", "nl": "Gedekt", "fr": "Couvert"},
 	"covered.label":     {"en": "%s covered", "nl": "%s gedekt", "fr": "%s couvert"},
 	"others":            {"en": "Others (%s)", "nl": "Overige (%s)", "fr": "Autres (%s)"},
+	"others.needs":      {"en": "Other needs (%s)", "nl": "Overige noden (%s)", "fr": "Autres besoins (%s)"},
+	"limit.deployments": {"en": "The %s largest deployments by asset-months are drawn; %s more are in the deployments report.", "nl": "De %s grootste inzetten in middel-maanden staan erop; %s andere staan in het inzetrapport.", "fr": "Les %s plus grands déploiements en moyens-mois sont dessinés ; %s autres figurent dans le rapport des déploiements."},
 	"others.list":       {"en": "%s parties: %s", "nl": "%s partijen: %s", "fr": "%s parties : %s"},
 	"meta.amounts":      {"en": "Amounts in %s", "nl": "Bedragen in %s", "fr": "Montants en %s"},
 	"meta.asof":         {"en": "ledger as of %s", "nl": "grootboek op %s", "fr": "registre au %s"},
