@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"regexp"
 	"strings"
@@ -143,5 +145,37 @@ func TestCLIReportsReproducible(t *testing.T) {
 				t.Errorf("%v %s: recording more did not change the report", r, f)
 			}
 		}
+	}
+}
+
+// Accounts and tokens from the command line.
+func TestCLIUserAndToken(t *testing.T) {
+	dsn := storetest.DSN(t, store.SQLite)
+	run1 := func(stdin string, args ...string) result {
+		var out, errw bytes.Buffer
+		code := run(context.Background(), append(args, "--db", dsn), strings.NewReader(stdin), &out, &errw)
+		return result{code, out.String(), errw.String()}
+	}
+	if r := run1("a long passphrase\n", "user", "add", "alice", "--role", "admin"); r.code != 0 {
+		t.Fatalf("user add: %s", r)
+	}
+	if r := run1("a long passphrase\n", "user", "add", "alice", "--role", "admin"); r.code != 4 {
+		t.Errorf("user add twice: %s", r)
+	}
+	if r := run1("short\n", "user", "add", "bob", "--role", "officer"); r.code != 2 || !strings.Contains(r.stderr, "at least 10") {
+		t.Errorf("short password: %s", r)
+	}
+	if r := run1("a long passphrase\n", "user", "add", "carol", "--role", "boss"); r.code != 2 || !strings.Contains(r.stderr, "role") {
+		t.Errorf("bad role: %s", r)
+	}
+	r := run1("", "token", "create", "alice")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "plg_") {
+		t.Fatalf("token create: %s", r)
+	}
+	if r := run1("", "token", "create", "nobody"); r.code != 3 {
+		t.Errorf("token for an unknown user: %s", r)
+	}
+	if r := run1("", "user", "list"); r.code != 0 || !strings.Contains(r.stdout, "alice") {
+		t.Errorf("user list: %s", r)
 	}
 }
