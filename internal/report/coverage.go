@@ -12,27 +12,36 @@ import (
 // the gap (needed − pledged), all in the report currency. A --party
 // filter selects whose contributions count; the needs are all shown.
 func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options, l *Lang) (*computed, error) {
-	nf := st.filter(opt, ledger.Need)
-	nf.Parties, nf.Wide = nil, true
-	needs, err := aggregate(ctx, s, st, opt, nf, func(a *store.Amount, d ledger.Date) (groupKey, bool) {
-		return groupKey{string(a.Ref), a.Party, a.Date, string(a.Sector)}, true
-	})
-	if err != nil {
-		return nil, err
+	// One scan for needs and contributions: needs are all shown, the
+	// contributions counted are those of the --party filter.
+	f := st.filter(opt, ledger.Need, ledger.Pledge, ledger.Commitment, ledger.Disbursement)
+	f.Parties, f.Wide = nil, true
+	parties := map[string]bool{}
+	for _, p := range opt.Parties {
+		parties[p] = true
 	}
-	cf := st.filter(opt, ledger.Pledge, ledger.Commitment, ledger.Disbursement)
-	cf.Wide = true
-	contrib, err := aggregate(ctx, s, st, opt, cf, func(a *store.Amount, d ledger.Date) (groupKey, bool) {
-		if len(a.Toward) == 0 {
+	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date) (groupKey, bool) {
+		if a.Kind == string(ledger.Need) {
+			return groupKey{string(a.Ref), a.Party, a.Date, string(a.Sector)}, true
+		}
+		if len(a.Toward) == 0 || (len(parties) > 0 && !parties[a.Party]) {
 			return groupKey{}, false
 		}
-		return groupKey{string(a.Toward), a.Kind}, true
+		return groupKey{string(a.Toward), a.Kind, "", "\x00contribution"}, true
 	})
 	if err != nil {
 		return nil, err
 	}
+	needs := &aggregation{groups: map[groupKey]*acc{}, entries: ag.entries, conv: ag.conv}
+	contrib := &aggregation{groups: map[groupKey]*acc{}}
+	for k, g := range ag.groups {
+		if k[3] == "\x00contribution" {
+			contrib.groups[groupKey{k[0], k[1]}] = g
+		} else {
+			needs.groups[k] = g
+		}
+	}
 	c := newComputed(needs)
-	c.entries += contrib.entries
 	sec := c.section("coverage")
 	var cols = map[string][]Cell{}
 	for _, k := range needs.sortedKeys() {
@@ -67,9 +76,5 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		sec.Totals = append(sec.Totals, t)
 	}
 	c.notes = append(c.notes, l.T("note.covered"))
-	// The rates the contributions used count too.
-	if c.conv != nil && contrib.conv != nil {
-		c.conv.mergeUsed(contrib.conv)
-	}
 	return c, nil
 }

@@ -164,22 +164,6 @@ func (c *Converter) Convert(amount decimal.Decimal, cur string, date ledger.Date
 	return money.Convert(amount, f, c.target), nil
 }
 
-// mergeUsed adds the rates another converter used to those c used.
-func (c *Converter) mergeUsed(o *Converter) {
-	sources, first, last := o.RatesUsed()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, s := range sources {
-		c.sources[s] = true
-	}
-	if !first.IsZero() && (c.first.IsZero() || first.Before(c.first)) {
-		c.first = first
-	}
-	if last.After(c.last) {
-		c.last = last
-	}
-}
-
 // RatesUsed describes the rates the conversions used: their sources and
 // the span of days, or "" when none was needed.
 func (c *Converter) RatesUsed() (sources []string, first, last time.Time) {
