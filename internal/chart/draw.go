@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/report"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -97,50 +96,9 @@ func (c *canvas) line(label, text string) string {
 	return label + ": " + text
 }
 
-// sum adds amount cells, as report adds rows into a total: exactly, with
-// the qualifier every entry shares, or else the bound they make together
-// (the rules of report's sumCells).
-func sum(cells []report.Cell) report.Cell {
-	var t report.Cell
-	q := map[string]int{}
-	entries := 0
-	for _, c := range cells {
-		t.Value = t.Value.Add(c.Value)
-		n := int(c.Int)
-		entries += n
-		switch {
-		case c.Qualifier != "" && c.Qualifier != string(ledger.Exact):
-			q[c.Qualifier] += n
-		case c.Bound == "lower":
-			q[string(ledger.AtLeast)]++
-		case c.Bound == "upper":
-			q[string(ledger.UpTo)]++
-		case c.Bound == "approximate":
-			q[string(ledger.About)]++
-		}
-	}
-	t.Int = int64(entries)
-	if len(q) == 0 {
-		return t
-	}
-	if len(q) == 1 {
-		for k, n := range q {
-			if n == entries {
-				t.Qualifier = k
-				return t
-			}
-		}
-	}
-	switch {
-	case q[string(ledger.AtLeast)] > 0 && q[string(ledger.UpTo)] == 0 && q[string(ledger.About)] == 0:
-		t.Bound = "lower"
-	case q[string(ledger.UpTo)] > 0 && q[string(ledger.AtLeast)] == 0 && q[string(ledger.About)] == 0:
-		t.Bound = "upper"
-	default:
-		t.Bound = "approximate"
-	}
-	return t
-}
+// sum adds the rows of an "others" group or a running total, by the rule
+// of every report total.
+func sum(cells []report.Cell) report.Cell { return report.SumCells(cells) }
 
 // ranked orders parties by the amounts in by (largest first; a party
 // without one counts as zero), then by code, and splits them after the top

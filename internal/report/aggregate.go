@@ -203,9 +203,10 @@ func qualifierOf(q map[string]int, entries int) (qualifier, bound string) {
 	return "", "approximate"
 }
 
-// sumCells adds rounded amount cells (a total is the sum of its rows) and
-// combines their qualifiers, weighing each cell by its entries (Int).
-func sumCells(cells []Cell) Cell {
+// SumCells adds rounded amount cells (a total is the sum of its rows) and
+// combines their qualifiers, weighing each cell by its entries (Int). It is
+// the one rule for every total: of a report, and of a chart's "others".
+func SumCells(cells []Cell) Cell {
 	var t Cell
 	q := map[string]int{}
 	entries := 0

@@ -152,7 +152,7 @@ func fillPivot(c *computed, sec *Section, ag *aggregation, group []string, l *La
 			t[k] = Cell{Empty: true}
 			continue
 		}
-		t[k] = sumCells(cols[k])
+		t[k] = SumCells(cols[k])
 		c.totalNote(l, l.Kind(k), t[k])
 	}
 	for i := 1; i < len(group); i++ {

@@ -70,7 +70,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 	if len(sec.Rows) > 0 {
 		t := Row{"need": {Text: l.T("total")}}
 		for _, k := range []string{"needed", "pledge", "commitment", "disbursement", "gap"} {
-			t[k] = sumCells(cols[k])
+			t[k] = SumCells(cols[k])
 		}
 		t["covered"] = percent(t["pledge"].Value, t["needed"].Value)
 		sec.Totals = append(sec.Totals, t)

@@ -58,7 +58,7 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 		if len(cells[k]) == 0 {
 			continue
 		}
-		t := sumCells(cells[k])
+		t := SumCells(cells[k])
 		byKind.Rows = append(byKind.Rows, Row{"kind": {Text: k}, "amount": t, "entries": {Int: t.Int}})
 	}
 

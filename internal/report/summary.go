@@ -110,7 +110,7 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 	}
 	sortStrings(kinds)
 	for _, k := range kinds {
-		t := sumCells(byKind[k])
+		t := SumCells(byKind[k])
 		main.Totals = append(main.Totals, Row{"kind": {Text: k}, "amount": t, "entries": {Int: t.Int}})
 		c.totalNote(l, l.Kind(k), t)
 	}
@@ -118,8 +118,8 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 	var tp, td, to []Cell
 	for _, p := range parties {
 		b := balances[p]
-		pl := sumCells(b.pledged)
-		di := sumCells(b.disbursed)
+		pl := SumCells(b.pledged)
+		di := SumCells(b.disbursed)
 		out := Cell{Value: pl.Value.Sub(di.Value)}
 		if pl.Qualifier != "" || pl.Bound != "" || di.Qualifier != "" || di.Bound != "" {
 			out.Bound = "approximate"
@@ -128,8 +128,8 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 		tp, td, to = append(tp, pl), append(td, di), append(to, out)
 	}
 	if len(parties) > 0 {
-		balance.Totals = append(balance.Totals, Row{"party": {Text: l.T("total")}, "pledged": sumCells(tp),
-			"disbursed": sumCells(td), "outstanding": sumCells(to)})
+		balance.Totals = append(balance.Totals, Row{"party": {Text: l.T("total")}, "pledged": SumCells(tp),
+			"disbursed": SumCells(td), "outstanding": SumCells(to)})
 	}
 	c.notes = append(c.notes, l.T("note.no-amount-deployments"))
 	return c, nil
