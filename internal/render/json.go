@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
@@ -56,8 +57,12 @@ type jsonRow struct {
 	cur  money.Currency
 }
 
-func (r jsonRow) MarshalJSON() ([]byte, error) {
-	buf := []byte{'{'}
+func (r jsonRow) MarshalJSON() ([]byte, error) { return r.appendJSON(nil) }
+
+// appendJSON writes the row compactly. Numbers are decimal strings of
+// ASCII digits, written as they are; only text goes through encoding/json.
+func (r jsonRow) appendJSON(buf []byte) ([]byte, error) {
+	buf = append(buf, '{')
 	n := 0
 	for _, c := range r.cols {
 		cell, ok := r.row[c.Key]
@@ -68,27 +73,24 @@ func (r jsonRow) MarshalJSON() ([]byte, error) {
 			buf = append(buf, ',')
 		}
 		n++
-		k, _ := json.Marshal(c.Key)
-		buf = append(buf, k...)
+		buf = strconv.AppendQuote(buf, c.Key) // keys are ASCII identifiers
 		buf = append(buf, ':')
-		var v any
 		switch {
 		case cell.Empty:
-			v = nil
+			buf = append(buf, "null"...)
 		case c.Type == "amount":
-			v = cell.Value.StringFixed(r.cur.Units)
+			buf = append(append(append(buf, '"'), cell.Value.StringFixed(r.cur.Units)...), '"')
 		case c.Type == "percent":
-			v = cell.Value.StringFixed(1)
+			buf = append(append(append(buf, '"'), cell.Value.StringFixed(1)...), '"')
 		case c.Type == "count":
-			v = cell.Int
+			buf = strconv.AppendInt(buf, cell.Int, 10)
 		default:
-			v = cell.Text
+			b, err := json.Marshal(cell.Text)
+			if err != nil {
+				return nil, err
+			}
+			buf = append(buf, b...)
 		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, err
-		}
-		buf = append(buf, b...)
 	}
 	return append(buf, '}'), nil
 }
@@ -158,9 +160,10 @@ func encodeReport(w io.Writer, j *jsonReport) error {
 			return nil
 		}
 		bw.WriteString("[\n")
+		var b []byte
 		for i, r := range rs {
-			b, err := r.MarshalJSON()
-			if err != nil {
+			var err error
+			if b, err = r.appendJSON(b[:0]); err != nil {
 				return err
 			}
 			bw.WriteString(indent + "  ")

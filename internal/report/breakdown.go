@@ -138,8 +138,9 @@ func fillPivot(c *computed, sec *Section, ag *aggregation, group []string, l *La
 			r[k] = cell
 			cols[k] = append(cols[k], cell)
 			n += g.entries
-			label := strings.ReplaceAll(strings.Join(p.key[:len(group)], " "), ";", ", ")
-			c.qualifierNotes(l, label+" "+l.Kind(k), g)
+			c.qualifierNotes(l, func() string {
+				return strings.ReplaceAll(strings.Join(p.key[:len(group)], " "), ";", ", ") + " " + l.Kind(k)
+			}, g)
 		}
 		r["entries"] = Cell{Int: int64(n)}
 		entries += int64(n)

@@ -68,14 +68,17 @@ func boundOf(q string) string {
 
 // qualifierNotes says, for a group that holds qualified entries, which
 // and what that makes the figure.
-func (c *computed) qualifierNotes(l *Lang, label string, g *acc) {
+func (c *computed) qualifierNotes(l *Lang, label func() string, g *acc) {
+	if len(g.qualified) == 0 {
+		return
+	}
 	for _, q := range qualifiers {
 		if n := g.qualified[q]; n > 0 {
 			c.qnotes++
 			if c.qnotes > maxQualifierNotes {
 				continue
 			}
-			c.notes = append(c.notes, l.T("note.qualified", label, strconv.Itoa(n), l.T(entryWord(n)), l.T("q."+q),
+			c.notes = append(c.notes, l.T("note.qualified", label(), strconv.Itoa(n), l.T(entryWord(n)), l.T("q."+q),
 				joinRefs(g.refs[q], n), l.T("is."+boundOf(q))))
 		}
 	}

@@ -49,11 +49,11 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		needed := amountCell(g, opt.Currency)
 		r := Row{"need": {Text: k[0]}, "party": {Text: k[1]}, "date": {Text: k[2]}, "sector": {Text: k[3]}, "needed": needed}
 		cols["needed"] = append(cols["needed"], needed)
-		c.qualifierNotes(l, k[0]+" "+l.Kind("need"), g)
+		c.qualifierNotes(l, func() string { return k[0] + " " + l.Kind("need") }, g)
 		for _, kind := range []string{"pledge", "commitment", "disbursement"} {
 			cell := amountCell(contrib.groups[groupKey{k[0], kind}], opt.Currency)
 			if cg := contrib.groups[groupKey{k[0], kind}]; cg != nil {
-				c.qualifierNotes(l, k[0]+" "+l.Kind(kind), cg)
+				c.qualifierNotes(l, func() string { return k[0] + " " + l.Kind(kind) }, cg)
 			}
 			r[kind] = cell
 			cols[kind] = append(cols[kind], cell)

@@ -94,7 +94,7 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 			kinds = append(kinds, kind)
 		}
 		byKind[kind] = append(byKind[kind], cell)
-		c.qualifierNotes(l, party+" "+l.Kind(kind), g)
+		c.qualifierNotes(l, func() string { return party + " " + l.Kind(kind) }, g)
 		b := balances[party]
 		if b == nil {
 			b = &bal{}
