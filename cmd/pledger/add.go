@@ -65,10 +65,7 @@ refused instead of entering the figure twice.`,
 			for k, v := range values {
 				f[k] = *v
 			}
-			known, err := s.PartySet(ctx)
-			if err != nil {
-				return err
-			}
+			known := s.PartyLookup(ctx)
 			var e ledger.Entry
 			var ps []ledger.Problem
 			if ref == "" {

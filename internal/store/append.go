@@ -14,6 +14,7 @@ import (
 // writers), numbers and seals each revision, bulk-inserts them and moves the
 // head once at the end.
 type appender struct {
+	ctx  context.Context
 	tx   *Tx
 	head Head
 	at   time.Time
@@ -48,16 +49,37 @@ func (tx *Tx) newAppenderAt(ctx context.Context, at time.Time) (*appender, error
 	if prev, err := time.Parse(ledger.TimeLayout, row.RecordedAt); err == nil && at.Before(prev) {
 		at = prev
 	}
-	bulk, err := tx.newBulk(ctx, "revisions", revCols)
-	if err != nil {
-		return nil, err
-	}
-	return &appender{tx: tx, head: Head{Seq: row.Seq, Hash: row.Hash}, at: at, bulk: bulk}, nil
+	return &appender{ctx: ctx, tx: tx, head: Head{Seq: row.Seq, Hash: row.Hash}, at: at}, nil
 }
+
+// single makes the appender insert its one revision with a plain INSERT:
+// for one row, COPY's extra round trips cost more than they save, and the
+// ledger head is locked while they happen.
+func (a *appender) single() { a.bulk = &oneInsert{ctx: a.ctx, tx: a.tx} }
+
+// oneInsert inserts revisions one statement each.
+type oneInsert struct {
+	ctx context.Context
+	tx  *Tx
+}
+
+func (o *oneInsert) add(vals ...any) error {
+	_, err := o.tx.exec(o.ctx, `INSERT INTO revisions (`+revColList+`) VALUES (?`+strings.Repeat(", ?", len(revCols)-1)+`)`, vals...)
+	return err
+}
+
+func (o *oneInsert) close() error { return nil }
 
 // add numbers, seals and queues r. r.Ref, Rev, Action, Supersedes, Entry,
 // Reason and Author must be set.
 func (a *appender) add(r *ledger.Revision) error {
+	if a.bulk == nil {
+		bulk, err := a.tx.newBulk(a.ctx, "revisions", revCols)
+		if err != nil {
+			return err
+		}
+		a.bulk = bulk
+	}
 	r.Seq = a.head.Seq + 1
 	r.RecordedAt = a.at
 	if r.Content == "" {
@@ -79,6 +101,9 @@ func (a *appender) add(r *ledger.Revision) error {
 
 // close flushes the inserts and moves the head.
 func (a *appender) close(ctx context.Context) error {
+	if a.bulk == nil {
+		return nil
+	}
 	if err := a.bulk.close(); err != nil {
 		return fmt.Errorf("store: insert revisions: %w", err)
 	}

@@ -40,6 +40,7 @@ func (tx *Tx) appendOne(ctx context.Context, r *ledger.Revision) error {
 	if err != nil {
 		return err
 	}
+	a.single()
 	if err := a.add(r); err != nil {
 		return err
 	}
@@ -91,11 +92,8 @@ func (tx *Tx) Amend(ctx context.Context, ref string, changes ledger.Fields, reas
 	if ps := ledger.CheckReason(reason); len(ps) > 0 {
 		return r, &ledger.Problems{List: ps}
 	}
-	known, err := tx.s.PartySet(ctx)
-	if err != nil {
-		return r, err
-	}
-	err = func() error {
+	known := tx.s.PartyLookup(ctx)
+	err := func() error {
 		cur, err := tx.current(ctx, ref)
 		if err != nil {
 			return err

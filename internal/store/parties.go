@@ -67,3 +67,21 @@ func (s *Store) AddParty(ctx context.Context, p ledger.Party) error {
 		return nil
 	})
 }
+
+// PartyLookup returns a lookup that asks the database about each code (one
+// indexed query per distinct code, remembered): for writing one entry,
+// where loading every party would cost more than the write.
+func (s *Store) PartyLookup(ctx context.Context) ledger.PartyLookup {
+	seen := map[string]bool{}
+	return func(code string) bool {
+		if known, ok := seen[code]; ok {
+			return known
+		}
+		var n int
+		if err := s.db.GetContext(ctx, &n, s.rebind(`SELECT count(*) FROM parties WHERE code = ?`), code); err != nil {
+			return false
+		}
+		seen[code] = n > 0
+		return n > 0
+	}
+}

@@ -209,10 +209,7 @@ func (s *Server) apiEntryCreate(w http.ResponseWriter, r *http.Request, p *princ
 		return
 	}
 	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
-		known, err := s.st.PartySet(r.Context())
-		if err != nil {
-			return 0, nil, err
-		}
+		known := s.st.PartyLookup(r.Context())
 		var e ledger.Entry
 		var ps []ledger.Problem
 		if strings.TrimSpace(in.Ref) == "" {

@@ -205,11 +205,7 @@ func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principa
 	for k, v := range f {
 		d.Values[k] = v
 	}
-	known, err := s.st.PartySet(r.Context())
-	if err != nil {
-		s.errorPage(w, r, p, err)
-		return
-	}
+	known := s.st.PartyLookup(r.Context())
 	var e ledger.Entry
 	var ps []ledger.Problem
 	if strings.TrimSpace(f["ref"]) == "" {
@@ -219,7 +215,7 @@ func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principa
 		e, ps = ledger.Parse(f, 0, known)
 	}
 	if len(ps) == 0 {
-		_, err = s.st.Add(r.Context(), e, p.user.Name)
+		_, err := s.st.Add(r.Context(), e, p.user.Name)
 		if pl, ok := err.(*ledger.Problems); ok {
 			ps = pl.List
 		} else if err != nil {
