@@ -103,6 +103,10 @@ func (s *Store) NewSession(ctx context.Context, name string, ttl time.Duration) 
 	id, idHash := access.NewSecret("s_")
 	csrf, _ = access.NewSecret("c_")
 	now := s.now().UTC()
+	// Sessions that have expired are of no use to anyone: drop them here.
+	if _, err := s.db.ExecContext(ctx, s.rebind(`DELETE FROM sessions WHERE expires_at <= ?`), now.Format(ledger.TimeLayout)); err != nil {
+		return "", "", fmt.Errorf("store.NewSession: %w", err)
+	}
 	_, err = s.db.ExecContext(ctx, s.rebind(`INSERT INTO sessions (id_hash, username, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
 		idHash, name, csrf, now.Format(ledger.TimeLayout), now.Add(ttl).Format(ledger.TimeLayout))
 	if err != nil {

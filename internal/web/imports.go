@@ -94,6 +94,13 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 		return
 	}
 	s.mu.Lock()
+	// A preview waits an hour for its commit; older ones are dropped.
+	for k, old := range s.uploads {
+		if time.Since(old.at) > time.Hour {
+			os.Remove(old.path)
+			delete(s.uploads, k)
+		}
+	}
 	s.uploads[id] = u
 	s.mu.Unlock()
 	d.ID, d.Result = id, &res
