@@ -127,8 +127,3 @@ func (d Date) Last() time.Time {
 	}
 	return d.First()
 }
-
-// DateOf returns the day-precision Date of t.
-func DateOf(t time.Time) Date {
-	return Date{Y: t.Year(), M: int(t.Month()), D: t.Day(), Precision: Day}
-}
