@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(errw, "pledger: "+err.Error())
+	fmt.Fprintln(errw, "pledger: "+phrase(err))
 	return exitCode(err)
 }
 

@@ -25,9 +25,17 @@ var (
 
 // Problem is one thing wrong with one field of one input line.
 // Line is 0 when the input has no lines (a form, a command line).
+//
+// Problems are data: Msg says what is wrong in words that fit any door
+// (a command line, a form, an API answer), never naming a command or a
+// flag. Code is a stable name for the kind of problem and Value the value
+// at fault, so that each door can add its own hint (cmd/pledger: the
+// command that fixes it; the web: a link).
 type Problem struct {
 	Line  int    `json:"line,omitempty"`
 	Field string `json:"field"`
+	Code  string `json:"code,omitempty"`
+	Value string `json:"value,omitempty"`
 	Msg   string `json:"problem"`
 }
 
@@ -82,6 +90,33 @@ func (ps *Problems) Error() string {
 }
 
 func (ps *Problems) Is(target error) bool { return target == ErrInvalid }
+
+// Failure is an error that is not about a field of an input line but
+// still has a kind (ErrInvalid, ErrNotFound, ErrConflict, ErrTampered), a
+// stable Code and the Value at fault, so that each door can phrase a hint.
+// It matches its Kind with errors.Is.
+type Failure struct {
+	Kind  error  // one of the Err* kinds above
+	Code  string // stable, e.g. "no_such_ref"
+	Field string // the input it is about, if any (ref, as-of, db, ...)
+	Value string // the value at fault
+	Msg   string // what is wrong, naming no command or flag
+}
+
+// Fail makes a Failure of kind with a message.
+func Fail(kind error, code, field, value, format string, args ...any) *Failure {
+	return &Failure{Kind: kind, Code: code, Field: field, Value: value, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (f *Failure) Error() string {
+	if f.Field != "" {
+		return f.Field + ": " + f.Msg
+	}
+	return f.Msg
+}
+
+// Is matches the failure's kind.
+func (f *Failure) Is(target error) bool { return target == f.Kind }
 
 // maxProblemValue is how much of a bad value a message quotes.
 const maxProblemValue = 40

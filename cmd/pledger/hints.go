@@ -1,0 +1,54 @@
+package main
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/coalition/pledger/internal/ledger"
+)
+
+// Hints belong to the door: the lower layers report problems as data (a
+// field, a stable code, the value at fault) and name no command or flag.
+// This file is where the command line says what to do about each of them.
+
+// hints maps a problem or failure code to the advice a person at the
+// command line needs; value is the value at fault.
+var hints = map[string]func(value string) string{}
+
+// hintFor is the command-line advice for code, or "".
+func hintFor(code, value string) string {
+	if h := hints[code]; h != nil {
+		return h(value)
+	}
+	return ""
+}
+
+// withHint appends a hint to a message.
+func withHint(msg, hint string) string {
+	if hint == "" {
+		return msg
+	}
+	return msg + ": " + hint
+}
+
+// phrase writes err for the command line: its own text, with the advice
+// for every coded problem or failure in its chain.
+func phrase(err error) string {
+	msg := err.Error()
+	var ps *ledger.Problems
+	if errors.As(err, &ps) {
+		hinted := &ledger.Problems{File: ps.File, List: make([]ledger.Problem, len(ps.List))}
+		for i, p := range ps.List {
+			p.Msg = withHint(p.Msg, hintFor(p.Code, p.Value))
+			hinted.List[i] = p
+		}
+		msg = strings.Replace(msg, ps.Error(), hinted.Error(), 1)
+	}
+	var f *ledger.Failure
+	if errors.As(err, &f) {
+		if h := hintFor(f.Code, f.Value); h != "" {
+			msg = strings.Replace(msg, f.Error(), withHint(f.Error(), h), 1)
+		}
+	}
+	return msg
+}

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/coalition/pledger/internal/ledger"
+)
+
+// Hints belong to the door: the lower layers report problems as data (a
+// field, a stable code, the value at fault) and name no command or flag.
+// This file is where the web says what a person in a browser can do about
+// each of them (a page to visit, a field to fill), never a CLI command.
+
+// webHints maps a problem or failure code to the advice for a browser user;
+// value is the value at fault.
+var webHints = map[string]func(value string) string{}
+
+func webHint(code, value string) string {
+	if h := webHints[code]; h != nil {
+		return h(value)
+	}
+	return ""
+}
+
+// phraseProblem is one problem's message with the web's advice.
+func phraseProblem(p ledger.Problem) string {
+	if h := webHint(p.Code, p.Value); h != "" {
+		return p.Msg + ": " + h
+	}
+	return p.Msg
+}
+
+// phraseError writes err for a page: its own text, with the web's advice
+// for every coded problem or failure in its chain.
+func phraseError(err error) string {
+	msg := err.Error()
+	var ps *ledger.Problems
+	if errors.As(err, &ps) {
+		hinted := &ledger.Problems{File: ps.File, List: make([]ledger.Problem, len(ps.List))}
+		for i, p := range ps.List {
+			p.Msg = phraseProblem(p)
+			hinted.List[i] = p
+		}
+		msg = strings.Replace(msg, ps.Error(), hinted.Error(), 1)
+	}
+	var f *ledger.Failure
+	if errors.As(err, &f) {
+		if h := webHint(f.Code, f.Value); h != "" {
+			msg = strings.Replace(msg, f.Error(), f.Error()+": "+h, 1)
+		}
+	}
+	return msg
+}
