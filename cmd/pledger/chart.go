@@ -9,35 +9,11 @@ import (
 	"strings"
 
 	"github.com/coalition/pledger/internal/chart"
+	"github.com/coalition/pledger/internal/chartrun"
 	"github.com/coalition/pledger/internal/report"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
-
-// chartItems makes the reports the named charts draw, with opt.
-func chartItems(ctx context.Context, s *store.Store, opt report.Options, names []string) ([]chart.Item, error) {
-	var items []chart.Item
-	for _, n := range names {
-		rep, params, err := chart.Source(n)
-		if err != nil {
-			return nil, err
-		}
-		o := opt
-		o.Params = map[string]string{}
-		for k, v := range opt.Params {
-			o.Params[k] = v
-		}
-		for k, v := range params {
-			o.Params[k] = v
-		}
-		m, err := report.Run(ctx, s, rep, o)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, chart.Item{Name: n, Model: m})
-	}
-	return items, nil
-}
 
 func (a *app) chartCmd() *cobra.Command {
 	var rf reportFlags
@@ -76,7 +52,7 @@ chart as its own file.`,
 				return err
 			}
 			if name != "dashboard" {
-				items, err := chartItems(ctx, s, opt, []string{name})
+				items, err := chartrun.Items(ctx, s, opt, []string{name})
 				if err != nil {
 					return err
 				}
@@ -103,7 +79,7 @@ func writeDashboard(ctx context.Context, s *store.Store, opt report.Options, co 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	items, err := chartItems(ctx, s, opt, chart.Names)
+	items, err := chartrun.Items(ctx, s, opt, chart.Names)
 	if err != nil {
 		return "", err
 	}

@@ -42,7 +42,7 @@ exactly as made, plus illustrative entries of other members (each marked
 			if err != nil {
 				return err
 			}
-			opt, err := report.Request{Currency: "USD", Valuation: "spot", MaxStale: 7, Lang: "en"}.Options(ctx, s)
+			opt, err := report.DefaultRequest().Options(ctx, s)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/report"
 )
 
 // Hints belong to the door: the lower layers report problems as data (a
@@ -13,7 +14,17 @@ import (
 
 // hints maps a problem or failure code to the advice a person at the
 // command line needs; value is the value at fault.
-var hints = map[string]func(value string) string{}
+var hints = map[string]func(value string) string{
+	"no_such_party": func(string) string { return "the parties are listed by `pledger party list`" },
+	"report_needs_arg": func(name string) string {
+		d, err := report.Lookup(name)
+		if err != nil || len(d.Args) == 0 {
+			return ""
+		}
+		return "pledger report " + name + " " + strings.ToUpper(d.Args[0])
+	},
+	"unknown_report": func(string) string { return "see `pledger report list`" },
+}
 
 // hintFor is the command-line advice for code, or "".
 func hintFor(code, value string) string {
@@ -46,9 +57,31 @@ func phrase(err error) string {
 	}
 	var f *ledger.Failure
 	if errors.As(err, &f) {
-		if h := hintFor(f.Code, f.Value); h != "" {
-			msg = strings.Replace(msg, f.Error(), withHint(f.Error(), h), 1)
-		}
+		msg = strings.Replace(msg, f.Error(), withHint(flagged(f), hintFor(f.Code, f.Value)), 1)
 	}
 	return msg
+}
+
+// flags are the inputs that the command line takes as flags: a failure
+// about one of them names the flag, "--currency XYZ: ...".
+var flags = map[string]bool{"currency": true, "valuation": true, "max-staleness": true, "lang": true, "as-of": true,
+	"from": true, "to": true, "party": true, "sector": true, "location": true, "db": true, "by": true,
+	"active-on": true, "top": true, "format": true, "source": true}
+
+// flagged writes a failure as the command line says it: the inputs it is
+// about as flags.
+func flagged(f *ledger.Failure) string {
+	msg := ledger.FieldRefs(f.Msg, func(name string) string {
+		if flags[name] {
+			return "--" + name
+		}
+		return name
+	})
+	switch {
+	case f.Field == "":
+		return msg
+	case flags[f.Field]:
+		return "--" + f.Field + " " + msg
+	}
+	return f.Field + ": " + msg
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/coalition/pledger/internal/model"
 	"github.com/coalition/pledger/internal/render"
 	"github.com/coalition/pledger/internal/report"
 	"github.com/spf13/cobra"
@@ -24,16 +25,16 @@ type reportFlags struct {
 }
 
 func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
-	cmd.Flags().StringVar(&f.currency, "currency", "USD", "report currency (ISO 4217)")
-	cmd.Flags().StringVar(&f.valuation, "valuation", "spot", "spot, annual or fixed:YYYY-MM-DD")
-	cmd.Flags().IntVar(&f.maxStale, "max-staleness", 7, "days a spot or fixed rate may be older than its day")
+	cmd.Flags().StringVar(&f.currency, "currency", model.Defaults.Currency, "report currency (ISO 4217)")
+	cmd.Flags().StringVar(&f.valuation, "valuation", model.Defaults.Valuation, "spot, annual or fixed:YYYY-MM-DD")
+	cmd.Flags().IntVar(&f.maxStale, "max-staleness", model.Defaults.MaxStale, "days a spot or fixed rate may be older than its day")
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "the ledger and rates as recorded at this moment (RFC 3339, or a date: end of that day, UTC)")
 	cmd.Flags().StringVar(&f.from, "from", "", "only entries dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD)")
 	cmd.Flags().StringVar(&f.to, "to", "", "only entries dated on or before this")
 	cmd.Flags().StringSliceVar(&f.parties, "party", nil, "only these parties (codes)")
 	cmd.Flags().StringSliceVar(&f.sectors, "sector", nil, "only entries with one of these sectors")
 	cmd.Flags().StringSliceVar(&f.locations, "location", nil, "only entries in one of these locations (ISO 3166-1 alpha-3)")
-	cmd.Flags().StringVar(&f.lang, "lang", "en", "language of labels and numbers: en, nl or fr")
+	cmd.Flags().StringVar(&f.lang, "lang", model.Defaults.Lang, "language of labels and numbers: en, nl or fr")
 	cmd.Flags().StringVar(&f.format, "format", "table", strings.Join(formats, ", "))
 	cmd.Flags().StringVar(&f.out, "out", "", "write to this file (default: standard output)")
 	cmd.Flags().BoolVar(&f.stamp, "stamp", false, "print when the report was generated (off by default, so that reports are reproducible)")

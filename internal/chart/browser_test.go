@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
@@ -19,7 +21,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/coalition/pledger/internal/browsertest"
 	"github.com/coalition/pledger/internal/chart"
-	"github.com/coalition/pledger/internal/report"
 )
 
 // artifacts is where the browser tests leave the pages and their
@@ -221,8 +222,7 @@ func writeArtifact(t *testing.T, name string, html []byte) string {
 // testdata/artifacts.
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
-	s := openDemo(t)
-	en := demoItems(t, s, "en", "USD")
+	en := demoItems(t, "en", "USD")
 	type job struct {
 		name   string
 		html   []byte
@@ -233,9 +233,9 @@ func TestBrowser(t *testing.T) {
 		jobs = append(jobs, job{it.Name + ".en", writePage(t, it, nil, chart.Options{}), 1})
 	}
 	jobs = append(jobs, job{"dashboard.en", dashboard(t, "Coalition dashboard", en, nil, chart.Options{}), len(en)})
-	nl := demoItems(t, s, "nl", "EUR")
+	nl := demoItems(t, "nl", "EUR")
 	jobs = append(jobs, job{"dashboard.nl", dashboard(t, "Overzicht van de coalitie", nl, nil, chart.Options{Cumulative: true, Lines: true}), len(nl)})
-	fr := demoItems(t, s, "fr", "EUR")
+	fr := demoItems(t, "fr", "EUR")
 	jobs = append(jobs, job{"coverage.fr", writePage(t, itemNamed(fr, "coverage"), nil, chart.Options{}), 1})
 	jobs = append(jobs, job{"timeline-cumulative.en", writePage(t, itemNamed(en, "timeline"), nil, chart.Options{Cumulative: true}), 1})
 	jobs = append(jobs, job{"summary-top5.en", writePage(t, itemNamed(en, "summary"), nil, chart.Options{TopN: 5}), 1})
@@ -317,7 +317,7 @@ func TestBrowser(t *testing.T) {
 		var items []chart.Item
 		for _, it := range handItems(false) {
 			m := *it.Model
-			m.Sections = []report.Section{{Key: m.Sections[0].Key, Columns: m.Sections[0].Columns}}
+			m.Sections = []model.Section{{Key: m.Sections[0].Key, Columns: m.Sections[0].Columns}}
 			items = append(items, chart.Item{Name: it.Name, Model: &m})
 		}
 		file := writeArtifact(t, "empty", dashboard(t, "Nothing yet", items, nil, chart.Options{}))

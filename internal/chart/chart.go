@@ -2,13 +2,13 @@
 // Apache ECharts inlined, that open offline and print. It is the only
 // importer of go-echarts in pledger.
 //
-// A chart draws a finished report.Model and never recomputes a figure. It
+// A chart draws a finished model.Model and never recomputes a figure. It
 // only sums rows into an "others" group (the parties beyond the top N),
 // sums the rows of the flows report into the links of a sankey diagram, and
 // keeps running totals for a cumulative timeline, all with decimals. An
 // amount becomes a float64 in one place, drawn, and only to set the length
 // of a bar or the width of a flow: every figure a reader sees (tooltips,
-// labels) is written by report.Lang from the decimal, with its qualifier
+// labels) is written by model.Lang from the decimal, with its qualifier
 // ("more than 18,000,000.00 EUR").
 //
 // Ledger text is data, never markup or code. The options are built with
@@ -26,11 +26,13 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"strconv"
 	"strings"
+
+	"github.com/coalition/pledger/internal/model"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
-	"github.com/coalition/pledger/internal/report"
 )
 
 // Names lists the charts, in dashboard order.
@@ -77,7 +79,7 @@ func (o Options) topN() (int, error) {
 	case o.TopN == 0:
 		return DefaultTopN, nil
 	case o.TopN < 0:
-		return 0, fmt.Errorf("%w: --top %d: give a positive number of parties", ledger.ErrInvalid, o.TopN)
+		return 0, ledger.Fail(ledger.ErrInvalid, "bad_top", "top", strconv.Itoa(o.TopN), "%d: give a positive number of parties", o.TopN)
 	}
 	return o.TopN, nil
 }
@@ -85,13 +87,13 @@ func (o Options) topN() (int, error) {
 // Item is one chart to draw: its name and the report model it draws.
 type Item struct {
 	Name  string
-	Model *report.Model
+	Model *model.Model
 }
 
 // WritePage writes one chart as a standalone HTML page: its title, the
 // chart, the report's notes and its provenance. When l is nil the model's
 // own language is used. Nothing is written unless the whole page is made.
-func WritePage(w io.Writer, it Item, l *report.Lang, opt Options) (err error) {
+func WritePage(w io.Writer, it Item, l *model.Lang, opt Options) (err error) {
 	defer wrap(&err, "chart %s", it.Name)
 	l, err = langOf(l, it.Model)
 	if err != nil {
@@ -108,7 +110,7 @@ func WritePage(w io.Writer, it Item, l *report.Lang, opt Options) (err error) {
 // the provenance of the reports: once when they share it, otherwise the
 // fields that differ per report. When l is nil the first model's language is
 // used.
-func WriteDashboard(w io.Writer, title string, items []Item, l *report.Lang, opt Options) (err error) {
+func WriteDashboard(w io.Writer, title string, items []Item, l *model.Lang, opt Options) (err error) {
 	defer wrap(&err, "chart dashboard")
 	if len(items) == 0 {
 		return fmt.Errorf("%w: no charts to draw", ledger.ErrInvalid)
@@ -139,14 +141,14 @@ func wrap(err *error, format string, args ...any) {
 	}
 }
 
-func langOf(l *report.Lang, m *report.Model) (*report.Lang, error) {
+func langOf(l *model.Lang, m *model.Model) (*model.Lang, error) {
 	if l != nil {
 		return l, nil
 	}
 	if m == nil {
 		return nil, fmt.Errorf("%w: no report to draw", ledger.ErrInvalid)
 	}
-	return report.ParseLang(m.Lang)
+	return model.ParseLang(m.Lang)
 }
 
 // write renders p and writes it to w in one piece.
@@ -160,7 +162,7 @@ func write(w io.Writer, p *page) error {
 }
 
 // draw checks that it can be drawn and draws it.
-func draw(it Item, l *report.Lang, opt Options) (*canvas, error) {
+func draw(it Item, l *model.Lang, opt Options) (*canvas, error) {
 	k, ok := kinds[it.Name]
 	if !ok {
 		_, _, err := Source(it.Name)
@@ -177,7 +179,7 @@ func draw(it Item, l *report.Lang, opt Options) (*canvas, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sec *report.Section
+	var sec *model.Section
 	for j := range m.Sections {
 		if m.Sections[j].Key == k.section {
 			sec = &m.Sections[j]

@@ -11,46 +11,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/chart"
 	"github.com/coalition/pledger/internal/ledger"
-	"github.com/coalition/pledger/internal/report"
 	"github.com/shopspring/decimal"
 )
-
-func TestSource(t *testing.T) {
-	want := []string{"summary", "coverage", "deployments", "flows", "timeline"}
-	if strings.Join(chart.Names, ",") != strings.Join(want, ",") {
-		t.Fatalf("Names = %v, want %v", chart.Names, want)
-	}
-	catalog := map[string]bool{}
-	for _, d := range report.Catalog() {
-		catalog[d.Name] = true
-	}
-	for _, n := range chart.Names {
-		r, params, err := chart.Source(n)
-		if err != nil {
-			t.Fatalf("%s: %v", n, err)
-		}
-		if !catalog[r] {
-			t.Errorf("chart %s draws report %q, which is not in the catalog", n, r)
-		}
-		if params != nil {
-			params["mutated"] = "yes"
-			if _, again, _ := chart.Source(n); again["mutated"] != "" {
-				t.Errorf("Source(%s) hands out its own params map", n)
-			}
-		}
-	}
-	_, _, err := chart.Source("pie")
-	if !errors.Is(err, ledger.ErrInvalid) {
-		t.Fatalf("Source(pie) = %v, want ErrInvalid", err)
-	}
-	for _, n := range chart.Names {
-		if !strings.Contains(err.Error(), n) {
-			t.Errorf("the error %q does not list %s", err, n)
-		}
-	}
-}
 
 func TestErrors(t *testing.T) {
 	ms := handModels(false)
@@ -77,7 +43,7 @@ func TestErrors(t *testing.T) {
 	}
 	// A model without the columns a chart reads.
 	m := *ms["summary"]
-	m.Sections = []report.Section{{Key: "summary", Columns: []report.Column{col("party", "party")}}}
+	m.Sections = []model.Section{{Key: "summary", Columns: []model.Column{col("party", "party")}}}
 	if err := chart.WritePage(&buf, chart.Item{Name: "summary", Model: &m}, en, chart.Options{}); !errors.Is(err, ledger.ErrInvalid) ||
 		!strings.Contains(err.Error(), "amount") {
 		t.Errorf("missing columns: %v", err)
@@ -87,7 +53,7 @@ func TestErrors(t *testing.T) {
 // The same input gives the same bytes: no random ids, no clock.
 func TestDeterministic(t *testing.T) {
 	for _, hostile := range []bool{false, true} {
-		for _, code := range report.Languages {
+		for _, code := range model.Languages {
 			l := lang(t, code)
 			for _, opt := range []chart.Options{{}, {TopN: 1, Cumulative: true, Lines: true}} {
 				for _, it := range handItems(hostile) {
@@ -325,7 +291,7 @@ func TestInjection(t *testing.T) {
 		"flows":       {injScript, injImg},
 		"dashboard":   {injScript, injImg, injFunc},
 	}
-	for _, code := range report.Languages {
+	for _, code := range model.Languages {
 		l := lang(t, code)
 		pages := map[string][]byte{"dashboard": dashboard(t, "Dashboard "+injScript, handItems(true), l, chart.Options{})}
 		for _, it := range handItems(true) {
@@ -457,7 +423,7 @@ func TestLibrary(t *testing.T) {
 // Every chart text exists in every report language, with the same verbs.
 func TestWords(t *testing.T) {
 	var buf bytes.Buffer
-	for _, code := range report.Languages {
+	for _, code := range model.Languages {
 		l := lang(t, code)
 		for _, it := range handItems(false) {
 			buf.Reset()
@@ -466,16 +432,6 @@ func TestWords(t *testing.T) {
 			}
 			if !strings.Contains(buf.String(), `lang="`+code+`"`) {
 				t.Errorf("%s %s: the page is not in %s", it.Name, code, code)
-			}
-		}
-	}
-	for key, w := range chart.Words() {
-		for _, code := range report.Languages {
-			if w[code] == "" {
-				t.Errorf("%s has no %s text", key, code)
-			}
-			if strings.Count(w[code], "%s") != strings.Count(w["en"], "%s") {
-				t.Errorf("%s: the %s text has other verbs than the English one", key, code)
 			}
 		}
 	}
@@ -511,17 +467,17 @@ func TestManyParties(t *testing.T) {
 
 // manyParties is a summary of n parties, P00 to P(n-1), each with a
 // pledge, a commitment and a disbursement; the later the larger.
-func manyParties(n int) *report.Model {
-	var rows []report.Row
+func manyParties(n int) *model.Model {
+	var rows []model.Row
 	for i := range n {
 		v := decimal.New(int64(1000+i), 0).Add(decimal.New(1, -2))
 		p := text(fmt.Sprintf("P%02d", i))
 		rows = append(rows,
-			report.Row{"party": p, "kind": text("pledge"), "amount": report.Cell{Value: v, Int: 1}},
-			report.Row{"party": p, "kind": text("commitment"), "amount": report.Cell{Value: v.Div(decimal.New(2, 0)), Int: 1}},
-			report.Row{"party": p, "kind": text("disbursement"), "amount": report.Cell{Value: v.Div(decimal.New(3, 0)).Round(2), Int: 1}})
+			model.Row{"party": p, "kind": text("pledge"), "amount": model.Cell{Value: v, Int: 1}},
+			model.Row{"party": p, "kind": text("commitment"), "amount": model.Cell{Value: v.Div(decimal.New(2, 0)), Int: 1}},
+			model.Row{"party": p, "kind": text("disbursement"), "amount": model.Cell{Value: v.Div(decimal.New(3, 0)).Round(2), Int: 1}})
 	}
-	return model("summary", []report.Column{col("party", "party"), col("kind", "kind"), col("amount", "amount")}, rows)
+	return handModel("summary", []model.Column{col("party", "party"), col("kind", "kind"), col("amount", "amount")}, rows)
 }
 
 func heightOf(t *testing.T, html []byte, id string) int {
@@ -539,7 +495,7 @@ func heightOf(t *testing.T, html []byte, id string) int {
 func TestEmpty(t *testing.T) {
 	for _, it := range handItems(false) {
 		m := *it.Model
-		m.Sections = []report.Section{{Key: m.Sections[0].Key, Columns: m.Sections[0].Columns}}
+		m.Sections = []model.Section{{Key: m.Sections[0].Key, Columns: m.Sections[0].Columns}}
 		m.Lang = "nl"
 		html := string(writePage(t, chart.Item{Name: it.Name, Model: &m}, nil, chart.Options{}))
 		if !strings.Contains(html, "Niets te tekenen") {

@@ -29,7 +29,7 @@ func drawDeployments(c *canvas) error {
 	}
 	asOf := c.m.AsOf.UTC()
 	asOfDay := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
-	c.subtitle = tr(c.l, "sub.deployments", longDate(c.l, asOfDay.Format("2006-01-02")))
+	c.subtitle = tr(c.l, "sub.deployments", c.l.LongDate(asOfDay))
 	c.empty = len(c.sec.Rows) == 0
 	if n, more := c.limitDeployments(); more > 0 {
 		c.subtitle += " " + tr(c.l, "limit.deployments", c.l.Number(decimal.NewFromInt(int64(n)), 0), c.l.Number(decimal.NewFromInt(int64(more)), 0))
@@ -125,7 +125,7 @@ func drawDeployments(c *canvas) error {
 	)
 	bar.SetXAxis(categories).XYReversal()
 	asOfLine := opts.MarkLines{
-		Data: []interface{}{opts.MarkLineNameXAxisItem{Name: tr(c.l, "asof.line", longDate(c.l, asOfDay.Format("2006-01-02"))), XAxis: millis(asOfDay.AddDate(0, 0, 1))}},
+		Data: []interface{}{opts.MarkLineNameXAxisItem{Name: tr(c.l, "asof.line", c.l.LongDate(asOfDay)), XAxis: millis(asOfDay.AddDate(0, 0, 1))}},
 		MarkLineStyle: opts.MarkLineStyle{Symbol: []string{"none", "none"},
 			LineStyle: &opts.LineStyle{Color: muted, Type: "dashed", Width: 1}},
 	}

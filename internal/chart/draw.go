@@ -7,7 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/coalition/pledger/internal/report"
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/shopspring/decimal"
@@ -40,9 +41,9 @@ const (
 // drawn, the ECharts option and what the page's script needs to format it.
 type canvas struct {
 	name, id string
-	m        *report.Model
-	sec      *report.Section
-	l        *report.Lang
+	m        *model.Model
+	sec      *model.Section
+	l        *model.Lang
 	units    int32
 	opt      Options
 	top      int
@@ -84,7 +85,7 @@ func drawn(d decimal.Decimal) float64 {
 
 // amount writes an amount cell as the tables do: "more than
 // 18,000,000.00 EUR".
-func (c *canvas) amount(cell report.Cell) string {
+func (c *canvas) amount(cell model.Cell) string {
 	return c.l.Amount(cell, c.m.Currency, c.units)
 }
 
@@ -98,7 +99,7 @@ func (c *canvas) line(label, text string) string {
 
 // sum adds the rows of an "others" group or a running total, by the rule
 // of every report total.
-func sum(cells []report.Cell) report.Cell { return report.SumCells(cells) }
+func sum(cells []model.Cell) model.Cell { return model.SumCells(cells) }
 
 // ranked orders parties by the amounts in by (largest first; a party
 // without one counts as zero), then by code, and splits them after the top
@@ -148,10 +149,10 @@ func listText(s string) string {
 func (c *canvas) meta() []string {
 	var out []string
 	if c.hasAmounts() {
-		out = append(out, tr(c.l, "meta.amounts", c.m.Currency), valuation(c.l, c.m.Valuation))
+		out = append(out, tr(c.l, "meta.amounts", c.m.Currency), c.m.Valuation.Brief(c.l))
 	}
 	if !c.m.AsOf.IsZero() {
-		out = append(out, tr(c.l, "meta.asof", moment(c.l, c.m.AsOf)))
+		out = append(out, tr(c.l, "meta.asof", c.l.Moment(c.m.AsOf)))
 	}
 	return out
 }

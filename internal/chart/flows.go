@@ -4,7 +4,8 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/coalition/pledger/internal/report"
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/types"
@@ -42,7 +43,7 @@ func drawFlows(c *canvas) error {
 	c.subtitle = tr(c.l, "sub.flows", strconv.Itoa(c.top))
 	type row struct {
 		party, sector, location string
-		cell                    report.Cell
+		cell                    model.Cell
 	}
 	var rows []row
 	var parties []string
@@ -118,15 +119,15 @@ func drawFlows(c *canvas) error {
 
 	// Links: the rows' amounts summed per pair of nodes, exactly.
 	type pair struct{ from, to int }
-	cells := map[pair][]report.Cell{}
+	cells := map[pair][]model.Cell{}
 	var order []pair
-	add := func(p pair, cell report.Cell) {
+	add := func(p pair, cell model.Cell) {
 		if _, ok := cells[p]; !ok {
 			order = append(order, p)
 		}
 		cells[p] = append(cells[p], cell)
 	}
-	out := map[int][]report.Cell{} // node -> the cells flowing through it
+	out := map[int][]model.Cell{} // node -> the cells flowing through it
 	for _, r := range rows {
 		pid := "party:" + r.party
 		if !inTop[r.party] {

@@ -2,19 +2,15 @@ package chart_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coalition/pledger/internal/chart"
-	"github.com/coalition/pledger/internal/demo"
-	"github.com/coalition/pledger/internal/money"
-	"github.com/coalition/pledger/internal/report"
-	"github.com/coalition/pledger/internal/store"
-	"github.com/coalition/pledger/internal/store/storetest"
+	"github.com/coalition/pledger/internal/model"
 	"github.com/shopspring/decimal"
 )
 
@@ -27,9 +23,9 @@ const (
 
 var asOf = time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)
 
-func lang(t testing.TB, code string) *report.Lang {
+func lang(t testing.TB, code string) *model.Lang {
 	t.Helper()
-	l, err := report.ParseLang(code)
+	l, err := model.ParseLang(code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,69 +34,69 @@ func lang(t testing.TB, code string) *report.Lang {
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func amt(s string) report.Cell { return report.Cell{Value: dec(s), Int: 1} }
+func amt(s string) model.Cell { return model.Cell{Value: dec(s), Int: 1} }
 
-func text(s string) report.Cell { return report.Cell{Text: s} }
+func text(s string) model.Cell { return model.Cell{Text: s} }
 
-// model is a report model as report.Run makes them, with the columns of
+// handModel is a report model as report.Run makes them, with the columns of
 // the catalog report name.
-func model(name string, cols []report.Column, rows []report.Row) *report.Model {
-	return &report.Model{
-		Report: name, Title: "Hand-made " + name, Lang: "en", Currency: "EUR", Valuation: "spot", AsOf: asOf,
-		Sections: []report.Section{{Key: name, Columns: cols, Rows: rows}},
+func handModel(name string, cols []model.Column, rows []model.Row) *model.Model {
+	return &model.Model{
+		Report: name, Title: "Hand-made " + name, Lang: "en", Currency: "EUR", Valuation: model.DefaultValuation(), AsOf: asOf,
+		Sections: []model.Section{{Key: name, Columns: cols, Rows: rows}},
 		Notes:    []string{"A note about " + name + "."},
-		Provenance: report.Provenance{Valuation: "spot: each entry at the rate of its date", AsOf: asOf, Seq: 7,
+		Provenance: model.Provenance{Valuation: "spot: each entry at the rate of its date", AsOf: asOf, Seq: 7,
 			ChainHash: strings.Repeat("ab", 32), Entries: len(rows)},
 	}
 }
 
-func col(key, typ string) report.Column {
-	return report.Column{Key: key, Label: strings.ToUpper(key[:1]) + key[1:], Type: typ}
+func col(key, typ string) model.Column {
+	return model.Column{Key: key, Label: strings.ToUpper(key[:1]) + key[1:], Type: typ}
 }
 
 // handModels are small models of every chart, with known figures; with
 // hostile set, ledger text is the injection strings.
-func handModels(hostile bool) map[string]*report.Model {
+func handModels(hostile bool) map[string]*model.Model {
 	party, sector, asset := "BEL", "stabilisation", "F-16"
 	if hostile {
 		party, sector, asset = injScript, injImg, injFunc
 	}
-	ms := map[string]*report.Model{}
-	ms["summary"] = model("summary",
-		[]report.Column{col("party", "party"), col("kind", "kind"), col("amount", "amount"), col("entries", "count")},
-		[]report.Row{
-			{"party": text(party), "kind": text("pledge"), "amount": report.Cell{Value: dec("18000000.00"), Int: 1, Qualifier: "at-least"}},
+	ms := map[string]*model.Model{}
+	ms["summary"] = handModel("summary",
+		[]model.Column{col("party", "party"), col("kind", "kind"), col("amount", "amount"), col("entries", "count")},
+		[]model.Row{
+			{"party": text(party), "kind": text("pledge"), "amount": model.Cell{Value: dec("18000000.00"), Int: 1, Qualifier: "at-least"}},
 			{"party": text(party), "kind": text("commitment"), "amount": amt("12000000.50")},
 			{"party": text(party), "kind": text("disbursement"), "amount": amt("3000000.25")},
 			{"party": text("DEU"), "kind": text("pledge"), "amount": amt("47309612.40")},
 			{"party": text("DEU"), "kind": text("need"), "amount": amt("1.00")},
 			{"party": text("UN"), "kind": text("need"), "amount": amt("700000000.00")},
 		})
-	ms["coverage"] = model("coverage",
-		[]report.Column{col("need", "text"), col("party", "party"), col("date", "date"), col("sector", "list"),
+	ms["coverage"] = handModel("coverage",
+		[]model.Column{col("need", "text"), col("party", "party"), col("date", "date"), col("sector", "list"),
 			col("needed", "amount"), col("pledge", "amount"), col("commitment", "amount"), col("disbursement", "amount"),
 			col("covered", "percent"), col("gap", "amount")},
-		[]report.Row{
+		[]model.Row{
 			{"need": text("need-1"), "party": text(party), "date": text("2021"), "sector": text(sector + ";camps"),
 				"needed": amt("1000.00"), "pledge": amt("250.00"), "commitment": amt("100.00"), "disbursement": amt("50.00"),
-				"covered": report.Cell{Value: dec("25.0")}, "gap": amt("750.00")},
+				"covered": model.Cell{Value: dec("25.0")}, "gap": amt("750.00")},
 			{"need": text("need-2"), "party": text("UN"), "date": text("2022-03"), "sector": text("demining"),
 				"needed": amt("100.00"), "pledge": amt("150.00"), "commitment": amt("0.00"), "disbursement": amt("0.00"),
-				"covered": report.Cell{Value: dec("150.0")}, "gap": amt("-50.00")},
+				"covered": model.Cell{Value: dec("150.0")}, "gap": amt("-50.00")},
 		})
-	ms["deployments"] = model("deployments",
-		[]report.Column{col("ref", "text"), col("party", "party"), col("asset", "text"), col("quantity", "count"),
+	ms["deployments"] = handModel("deployments",
+		[]model.Column{col("ref", "text"), col("party", "party"), col("asset", "text"), col("quantity", "count"),
 			col("location", "list"), col("start", "date"), col("end", "date"), col("asset_months", "count")},
-		[]report.Row{
+		[]model.Row{
 			{"ref": text("d1"), "party": text(party), "asset": text(asset), "quantity": {Int: 4}, "location": text("IRQ;SYR"),
 				"start": text("2021"), "end": text("2021-10"), "asset_months": {Int: 40}},
 			{"ref": text("d2"), "party": text("NATO"), "asset": text("advisers"), "quantity": {Int: 500}, "location": text("IRQ"),
 				"start": text("2018-10-15"), "end": {Empty: true}, "asset_months": {Int: 44000}},
 		})
-	ms["flows"] = model("flows",
-		[]report.Column{col("party", "party"), col("sector", "list"), col("location", "list"), col("pledge", "amount"),
+	ms["flows"] = handModel("flows",
+		[]model.Column{col("party", "party"), col("sector", "list"), col("location", "list"), col("pledge", "amount"),
 			col("commitment", "amount"), col("disbursement", "amount"), col("entries", "count")},
-		[]report.Row{
+		[]model.Row{
 			{"party": text(party), "sector": text(sector), "location": text("IRQ"), "pledge": amt("100.00"),
 				"commitment": amt("5.00"), "disbursement": {Empty: true}},
 			{"party": text(party), "sector": text(sector), "location": text("SYR"), "pledge": amt("50.00"),
@@ -111,15 +107,15 @@ func handModels(hostile bool) map[string]*report.Model {
 			{"party": text("FRA"), "sector": text("demining"), "location": text("IRQ"), "pledge": {Empty: true},
 				"commitment": amt("70.00"), "disbursement": {Empty: true}},
 		})
-	ms["timeline"] = model("timeline",
-		[]report.Column{col("period", "text"), col("need", "amount"), col("pledge", "amount"), col("commitment", "amount"),
+	ms["timeline"] = handModel("timeline",
+		[]model.Column{col("period", "text"), col("need", "amount"), col("pledge", "amount"), col("commitment", "amount"),
 			col("disbursement", "amount"), col("deployment", "amount"), col("entries", "count")},
-		[]report.Row{
+		[]model.Row{
 			{"period": text("2015"), "need": {Empty: true}, "pledge": amt("10.00"), "commitment": {Empty: true},
 				"disbursement": {Empty: true}, "deployment": {Empty: true}},
 			{"period": text("2016"), "need": amt("700.00"), "pledge": {Empty: true}, "commitment": amt("5.00"),
 				"disbursement": amt("5.00"), "deployment": {Empty: true}},
-			{"period": text("2017"), "need": {Empty: true}, "pledge": report.Cell{Value: dec("20.00"), Int: 1, Qualifier: "about"},
+			{"period": text("2017"), "need": {Empty: true}, "pledge": model.Cell{Value: dec("20.00"), Int: 1, Qualifier: "about"},
 				"commitment": {Empty: true}, "disbursement": {Empty: true}, "deployment": {Empty: true}},
 		})
 	if hostile {
@@ -141,7 +137,7 @@ func handItems(hostile bool) []chart.Item {
 	return items
 }
 
-func writePage(t testing.TB, it chart.Item, l *report.Lang, opt chart.Options) []byte {
+func writePage(t testing.TB, it chart.Item, l *model.Lang, opt chart.Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := chart.WritePage(&buf, it, l, opt); err != nil {
@@ -150,7 +146,7 @@ func writePage(t testing.TB, it chart.Item, l *report.Lang, opt chart.Options) [
 	return buf.Bytes()
 }
 
-func dashboard(t testing.TB, title string, items []chart.Item, l *report.Lang, opt chart.Options) []byte {
+func dashboard(t testing.TB, title string, items []chart.Item, l *model.Lang, opt chart.Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := chart.WriteDashboard(&buf, title, items, l, opt); err != nil {
@@ -204,40 +200,30 @@ func seriesOf(t testing.TB, o map[string]any) []map[string]any {
 	return out
 }
 
-// demoItems makes every chart's report from the demo ledger, recorded at a
-// fixed moment, in code's language and currency.
-func demoItems(t testing.TB, s *store.Store, code, cur string) []chart.Item {
+// demoItems are every chart's report of the demo ledger, recorded at a
+// fixed moment, in code's language and currency: real models, made by the
+// engine and kept in testdata/demo-models.json (internal/chartrun checks
+// that they are still what the engine makes), so that drawing them needs no
+// ledger.
+func demoItems(t testing.TB, code, cur string) []chart.Item {
 	t.Helper()
-	var items []chart.Item
-	for _, n := range chart.Names {
-		name, params, err := chart.Source(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		val, err := report.ParseValuation("spot", 7)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := report.Run(context.Background(), s, name, report.Options{Currency: money.MustCurrency(cur), Valuation: val,
-			Lang: lang(t, code), Params: params})
-		if err != nil {
-			t.Fatalf("report %s: %v", name, err)
-		}
-		items = append(items, chart.Item{Name: n, Model: m})
-	}
-	return items
-}
-
-// openDemo loads the demo ledger into a fresh SQLite store with a fixed
-// clock, as internal/demo's golden tests do.
-func openDemo(t testing.TB) *store.Store {
-	t.Helper()
-	s := storetest.Open(t, store.SQLite)
-	s.SetClock(func() time.Time { return asOf })
-	if _, _, err := demo.Load(context.Background(), s); err != nil {
+	data, err := os.ReadFile("testdata/demo-models.json")
+	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	var all map[string][]*model.Model
+	if err := json.Unmarshal(data, &all); err != nil {
+		t.Fatal(err)
+	}
+	ms := all[code+"/"+cur]
+	if len(ms) != len(chart.Names) {
+		t.Fatalf("testdata/demo-models.json has %d models for %s/%s", len(ms), code, cur)
+	}
+	var items []chart.Item
+	for i, n := range chart.Names {
+		items = append(items, chart.Item{Name: n, Model: ms[i]})
+	}
+	return items
 }
 
 func itemNamed(items []chart.Item, name string) chart.Item {

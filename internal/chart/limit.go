@@ -3,7 +3,8 @@ package chart
 import (
 	"sort"
 
-	"github.com/coalition/pledger/internal/report"
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -14,7 +15,7 @@ import (
 
 // limitRows returns the indexes of the n rows with the largest value of
 // key (ties by position), in their original order, and the others.
-func limitRows(rows []report.Row, key string, n int) (keep, rest []int) {
+func limitRows(rows []model.Row, key string, n int) (keep, rest []int) {
 	idx := make([]int, len(rows))
 	for i := range idx {
 		idx[i] = i
@@ -49,9 +50,9 @@ func (c *canvas) limitCoverage() {
 	for _, i := range keep {
 		sec.Rows = append(sec.Rows, c.sec.Rows[i])
 	}
-	others := report.Row{"need": {Text: tr(c.l, "others.needs", c.l.Number(decimal.NewFromInt(int64(len(rest))), 0))}, "covered": {Empty: true}}
+	others := model.Row{"need": {Text: tr(c.l, "others.needs", c.l.Number(decimal.NewFromInt(int64(len(rest))), 0))}, "covered": {Empty: true}}
 	for _, k := range []string{"needed", "pledge", "commitment", "disbursement", "gap"} {
-		var cells []report.Cell
+		var cells []model.Cell
 		for _, i := range rest {
 			if cell, ok := c.sec.Rows[i][k]; ok && !cell.Empty {
 				cells = append(cells, cell)

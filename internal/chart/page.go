@@ -4,12 +4,8 @@ import (
 	_ "embed"
 	"html/template"
 	"slices"
-	"strconv"
-	"strings"
 
-	"github.com/coalition/pledger/internal/ledger"
-	"github.com/coalition/pledger/internal/report"
-	"github.com/shopspring/decimal"
+	"github.com/coalition/pledger/internal/model"
 )
 
 // echartsJS is Apache ECharts, vendored (see assets/README.md) and inlined
@@ -33,8 +29,8 @@ type page struct {
 	Charts                []chartView
 	NotesLabel            string
 	Provenance            string
-	Footer                []field    // the provenance every chart shares
-	PerReport             *perReport // the provenance that differs between charts
+	Footer                []model.Field // the provenance every chart shares
+	PerReport             *perReport    // the provenance that differs between charts
 	Lib, Script           template.JS
 	Specs                 []spec
 }
@@ -54,10 +50,6 @@ type spec struct {
 	Option map[string]any `json:"option"`
 }
 
-type field struct {
-	Key, Label, Value string
-}
-
 // perReport is a table of the provenance fields that differ between the
 // reports of a dashboard: a column per field, a row per chart.
 type perReport struct {
@@ -65,17 +57,14 @@ type perReport struct {
 	Rows [][]string
 }
 
-func newPage(l *report.Lang, cs []*canvas, title string) *page {
+func newPage(l *model.Lang, cs []*canvas, title string) *page {
 	p := &page{
 		Lang:       l.Code,
-		Colon:      ":",
+		Colon:      l.Colon(),
 		NotesLabel: l.T("footer.notes"),
 		Provenance: l.T("footer.provenance"),
 		Lib:        template.JS(echartsJS),
 		Script:     template.JS(drawJS),
-	}
-	if l.Code == "fr" {
-		p.Colon = " :"
 	}
 	// The meta line goes under the page's title when the longest one says
 	// all the others do; otherwise each chart has its own.
@@ -120,7 +109,7 @@ func newPage(l *report.Lang, cs []*canvas, title string) *page {
 	}
 	p.Title, p.Dashboard = title, true
 	// The provenance fields every chart shares once; the others per chart.
-	all := make([][]field, len(cs))
+	all := make([][]model.Field, len(cs))
 	for i, c := range cs {
 		all[i] = provenance(l, c.m)
 	}
@@ -159,30 +148,7 @@ func newPage(l *report.Lang, cs []*canvas, title string) *page {
 
 // provenance lists what a reader needs to verify the ledger state a
 // report came from, as the report pages of internal/render do.
-func provenance(l *report.Lang, m *report.Model) []field {
-	p := m.Provenance
-	rates := l.T("footer.norates")
-	if !p.RateFirst.IsZero() {
-		span := p.RateFirst.Format("2006-01-02") + " – " + p.RateLast.Format("2006-01-02")
-		if len(p.RateSources) > 0 {
-			rates = strings.Join(p.RateSources, ", ") + " (" + span + ")"
-		} else {
-			rates = span
-		}
-	}
-	fs := []field{
-		{"valuation", l.T("footer.valuation"), p.Valuation},
-		{"rates", l.T("footer.rates"), rates},
-		{"asof", l.T("footer.asof"), p.AsOf.UTC().Format(ledger.TimeLayout)},
-		{"revision", l.T("footer.revision"), strconv.FormatInt(p.Seq, 10)},
-		{"hash", l.T("footer.hash"), p.ChainHash},
-		{"entries", l.T("footer.entries"), l.Number(decimal.NewFromInt(int64(p.Entries)), 0)},
-	}
-	if !m.GeneratedAt.IsZero() {
-		fs = append(fs, field{"generated", l.T("footer.generated"), m.GeneratedAt.UTC().Format(ledger.TimeLayout)})
-	}
-	return fs
-}
+func provenance(l *model.Lang, m *model.Model) []model.Field { return model.Footer(l, m) }
 
 // pageTemplate is parsed when the program starts: a broken template stops
 // it there rather than in front of a reader.

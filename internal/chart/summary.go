@@ -3,7 +3,8 @@ package chart
 import (
 	"strconv"
 
-	"github.com/coalition/pledger/internal/report"
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/types"
@@ -24,7 +25,7 @@ func drawSummary(c *canvas) error {
 	if err := c.need("party", "kind", "amount"); err != nil {
 		return err
 	}
-	cells := map[string]map[string]report.Cell{} // party -> kind -> amount
+	cells := map[string]map[string]model.Cell{} // party -> kind -> amount
 	var parties []string
 	for _, r := range c.sec.Rows {
 		kind := r["kind"].Text
@@ -33,7 +34,7 @@ func drawSummary(c *canvas) error {
 		}
 		p := r["party"].Text
 		if cells[p] == nil {
-			cells[p] = map[string]report.Cell{}
+			cells[p] = map[string]model.Cell{}
 			parties = append(parties, p)
 		}
 		cells[p][kind] = r["amount"]
@@ -47,16 +48,16 @@ func drawSummary(c *canvas) error {
 	c.empty = len(parties) == 0
 
 	var categories []string
-	rows := make([]map[string]report.Cell, 0, len(top)+1)
+	rows := make([]map[string]model.Cell, 0, len(top)+1)
 	for _, p := range top {
 		categories = append(categories, p)
 		rows = append(rows, cells[p])
 		c.format.Heads = append(c.format.Heads, []string{p})
 	}
 	if len(rest) > 0 {
-		others := map[string]report.Cell{}
+		others := map[string]model.Cell{}
 		for _, k := range moneyKinds {
-			var cs []report.Cell
+			var cs []model.Cell
 			for _, p := range rest {
 				if cell, ok := cells[p][k]; ok {
 					cs = append(cs, cell)
@@ -108,7 +109,7 @@ func isMoneyKind(k string) bool {
 
 // barItem is the bar of kind in row r: nothing when the row has no such
 // amount.
-func (c *canvas) barItem(r map[string]report.Cell, kind string) tipped {
+func (c *canvas) barItem(r map[string]model.Cell, kind string) tipped {
 	cell, ok := r[kind]
 	if !ok || cell.Empty {
 		return tipped{Value: "-"}

@@ -1,7 +1,7 @@
 package chart
 
 import (
-	"github.com/coalition/pledger/internal/report"
+	"github.com/coalition/pledger/internal/model"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/types"
@@ -45,7 +45,7 @@ func drawTimeline(c *canvas) error {
 	var all []charts.SingleSeries
 	for _, k := range kinds {
 		items := make([]tipped, len(c.sec.Rows))
-		var run []report.Cell
+		var run []model.Cell
 		for i, r := range c.sec.Rows {
 			cell, ok := r[k]
 			has := ok && !cell.Empty

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/demo"
 	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/render"
@@ -42,12 +44,12 @@ func TestGoldenReports(t *testing.T) {
 		ctx := context.Background()
 		s := openDemo(t, engine)
 		for _, d := range report.Catalog() {
-			for _, code := range report.Languages {
-				lang, err := report.ParseLang(code)
+			for _, code := range model.Languages {
+				lang, err := model.ParseLang(code)
 				if err != nil {
 					t.Fatal(err)
 				}
-				val, _ := report.ParseValuation("spot", 7)
+				val, _ := model.ParseValuation("spot", 7)
 				cur := "USD"
 				if len(d.Args) > 0 {
 					cur = "EUR"

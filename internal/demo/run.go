@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/render"
@@ -43,7 +45,7 @@ func Jobs() []Job {
 	var jobs []Job
 	for _, d := range report.Catalog() {
 		if len(d.Args) > 0 {
-			for _, lang := range report.Languages {
+			for _, lang := range model.Languages {
 				jobs = append(jobs, Job{Name: d.Name, Party: "BEL", Lang: lang, Currency: "EUR", File: fmt.Sprintf("%s-BEL.%s", d.Name, lang)})
 			}
 			continue
@@ -85,13 +87,12 @@ func WriteReports(ctx context.Context, s *store.Store, dir string) ([]string, er
 }
 
 // Run makes the job's report.
-func (j Job) Run(ctx context.Context, s *store.Store) (*report.Model, *report.Lang, error) {
-	lang, err := report.ParseLang(j.Lang)
+func (j Job) Run(ctx context.Context, s *store.Store) (*model.Model, *model.Lang, error) {
+	lang, err := model.ParseLang(j.Lang)
 	if err != nil {
 		return nil, nil, err
 	}
-	val, _ := report.ParseValuation("spot", 7)
-	opt := report.Options{Currency: money.MustCurrency(j.Currency), Valuation: val, Lang: lang, Params: map[string]string{"party": j.Party}}
+	opt := report.Options{Currency: money.MustCurrency(j.Currency), Valuation: model.DefaultValuation(), Lang: lang, Params: map[string]string{"party": j.Party}}
 	m, err := report.Run(ctx, s, j.Name, opt)
 	return m, lang, err
 }

@@ -11,26 +11,44 @@ import (
 
 const mod = "github.com/coalition/pledger/"
 
+// database lists the packages that reach a database: drivers, sqlx and the
+// migration runner. Nothing that draws or holds figures may stand on them.
+var database = []string{"github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc.org/", "github.com/pressly/goose",
+	mod + "internal/store", mod + "migrations"}
+
+// noDatabase are the packages that must link no database package, even
+// transitively: the domain, money, the report model and what draws it.
+var noDatabase = []string{"internal/money", "internal/ledger", "internal/model", "internal/render", "internal/chart", "internal/csvio"}
+
 // allowed lists, for each package, the project packages and third-party
 // module prefixes it may depend on (directly or not).
 var allowed = map[string][]string{
 	"internal/money":  {"github.com/shopspring/decimal", "golang.org/x/text"},
 	"internal/ledger": {"internal/money", "github.com/shopspring/decimal", "golang.org/x/text"},
+	"internal/model":  {"internal/money", "internal/ledger", "reports", "github.com/shopspring/decimal", "golang.org/x/text"},
 	"internal/access": {"internal/money", "internal/ledger", "github.com/shopspring/decimal", "golang.org/x/text", "golang.org/x/crypto"},
+	"internal/csvio":  {"internal/money", "internal/ledger", "github.com/shopspring/decimal", "golang.org/x/text"},
+	"internal/render": {"internal/money", "internal/ledger", "internal/model", "reports", "github.com/shopspring/decimal", "golang.org/x/text"},
+	"internal/chart": {"internal/money", "internal/ledger", "internal/model", "reports", "github.com/shopspring/decimal", "golang.org/x/text",
+		"github.com/go-echarts/go-echarts"},
 	"internal/store": {"internal/money", "internal/ledger", "internal/access", "golang.org/x/crypto", "migrations", "github.com/shopspring/decimal", "golang.org/x/text",
 		"github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc.org/", "github.com/pressly/goose", "github.com/mfridman/interpolate",
 		"github.com/sethvargo/go-retry", "go.uber.org/multierr", "golang.org/x/sync", "github.com/google/uuid",
 		"github.com/dustin/go-humanize", "github.com/mattn/go-isatty", "github.com/ncruces/go-strftime",
 		"github.com/remyoudompheng/bigfft", "golang.org/x/sys", "golang.org/x/exp"},
-	"internal/csvio":  {"internal/money", "internal/ledger", "internal/store", "*store"},
-	"internal/report": {"internal/money", "internal/ledger", "internal/store", "reports", "*store"},
-	"internal/chart":  {"internal/money", "internal/ledger", "internal/store", "internal/report", "reports", "github.com/go-echarts/go-echarts", "*store"},
-	"internal/web":    {"internal/money", "internal/ledger", "internal/store", "internal/report", "internal/render", "internal/chart", "internal/csvio", "internal/access", "reports", "github.com/go-echarts/go-echarts", "*store"},
-	"internal/render": {"internal/money", "internal/ledger", "internal/store", "internal/report", "reports", "*store"},
+	"internal/report":   {"internal/money", "internal/ledger", "internal/model", "internal/store", "reports", "*store"},
+	"internal/chartrun": {"internal/money", "internal/ledger", "internal/model", "internal/store", "internal/report", "internal/chart", "reports", "github.com/go-echarts/go-echarts", "*store"},
+	"internal/web": {"internal/money", "internal/ledger", "internal/model", "internal/store", "internal/report", "internal/render", "internal/chart",
+		"internal/chartrun", "internal/csvio", "internal/access", "reports", "github.com/go-echarts/go-echarts", "*store"},
 }
 
-func deps(t *testing.T, pkg string) []string {
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", mod+pkg).Output()
+func deps(t *testing.T, pkg string, std bool) []string {
+	t.Helper()
+	format := "{{if not .Standard}}{{.ImportPath}}{{end}}"
+	if std {
+		format = "{{.ImportPath}}"
+	}
+	out, err := exec.Command("go", "list", "-deps", "-f", format, mod+pkg).Output()
 	if err != nil {
 		t.Fatalf("go list %s: %v", pkg, err)
 	}
@@ -48,7 +66,7 @@ func TestImportPolicy(t *testing.T) {
 				expanded = append(expanded, a)
 			}
 		}
-		for _, d := range deps(t, pkg) {
+		for _, d := range deps(t, pkg, false) {
 			if d == mod+pkg {
 				continue
 			}
@@ -61,6 +79,20 @@ func TestImportPolicy(t *testing.T) {
 			}
 			if !ok {
 				t.Errorf("%s depends on %s, which the import policy does not allow", pkg, d)
+			}
+		}
+	}
+}
+
+// TestNoDatabaseUnder checks, whatever the allow-list says, that the model,
+// the renderers, the charts, the domain and money link no database package.
+func TestNoDatabaseUnder(t *testing.T) {
+	for _, pkg := range noDatabase {
+		for _, d := range deps(t, pkg, true) {
+			for _, db := range database {
+				if d == db || strings.HasPrefix(d, db) {
+					t.Errorf("%s depends on %s: a database package under the model, a renderer or the domain", pkg, d)
+				}
 			}
 		}
 	}

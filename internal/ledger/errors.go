@@ -11,6 +11,7 @@ package ledger
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -95,12 +96,18 @@ func (ps *Problems) Is(target error) bool { return target == ErrInvalid }
 // still has a kind (ErrInvalid, ErrNotFound, ErrConflict, ErrTampered), a
 // stable Code and the Value at fault, so that each door can phrase a hint.
 // It matches its Kind with errors.Is.
+//
+// Msg names no command or flag; where it must speak of another input it
+// writes it as {name} (e.g. "{from} 2022 is after {to} 2021"), and each
+// door writes the reference its own way (a flag, a form label); Error
+// writes the bare name.
 type Failure struct {
 	Kind  error  // one of the Err* kinds above
 	Code  string // stable, e.g. "no_such_ref"
 	Field string // the input it is about, if any (ref, as-of, db, ...)
 	Value string // the value at fault
 	Msg   string // what is wrong, naming no command or flag
+	Err   error  // the error underneath, if any
 }
 
 // Fail makes a Failure of kind with a message.
@@ -109,14 +116,28 @@ func Fail(kind error, code, field, value, format string, args ...any) *Failure {
 }
 
 func (f *Failure) Error() string {
+	msg := FieldRefs(f.Msg, func(name string) string { return name })
 	if f.Field != "" {
-		return f.Field + ": " + f.Msg
+		return f.Field + ": " + msg
 	}
-	return f.Msg
+	return msg
 }
 
 // Is matches the failure's kind.
 func (f *Failure) Is(target error) bool { return target == f.Kind }
+
+// Unwrap is the error underneath.
+func (f *Failure) Unwrap() error { return f.Err }
+
+var fieldRef = regexp.MustCompile(`\{([a-z][a-z0-9-]*)\}`)
+
+// FieldRefs writes the {name} references of a message with name.
+func FieldRefs(msg string, name func(field string) string) string {
+	if !strings.Contains(msg, "{") {
+		return msg
+	}
+	return fieldRef.ReplaceAllStringFunc(msg, func(m string) string { return name(m[1 : len(m)-1]) })
+}
 
 // maxProblemValue is how much of a bad value a message quotes.
 const maxProblemValue = 40

@@ -5,9 +5,11 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/coalition/pledger/internal/model"
 
 	"github.com/coalition/pledger/internal/ledger"
-	"github.com/coalition/pledger/internal/report"
 )
 
 // writeCSV lays the report out for a spreadsheet, locale-neutral whatever
@@ -21,7 +23,7 @@ import (
 //
 // Text that a spreadsheet would run as a formula (starting with =, +, -,
 // @, tab or carriage return) is prefixed with a single quote.
-func writeCSV(w io.Writer, m *report.Model, _ *report.Lang) error {
+func writeCSV(w io.Writer, m *model.Model, _ *model.Lang) error {
 	units, err := currencyUnits(m)
 	if err != nil {
 		return err
@@ -41,7 +43,7 @@ func writeCSV(w io.Writer, m *report.Model, _ *report.Lang) error {
 			keys[j] = c.Key
 		}
 		write(keys...)
-		for _, rows := range [][]report.Row{s.Rows, s.Totals} {
+		for _, rows := range [][]model.Row{s.Rows, s.Totals} {
 			for _, r := range rows {
 				rec := make([]string, len(s.Columns))
 				for j, c := range s.Columns {
@@ -67,7 +69,7 @@ func writeCSV(w io.Writer, m *report.Model, _ *report.Lang) error {
 	write("provenance", "rate_sources", strings.Join(sources, ";"))
 	from, to := "", ""
 	if !p.RateFirst.IsZero() {
-		from, to = p.RateFirst.Format(dateLayout), p.RateLast.Format(dateLayout)
+		from, to = p.RateFirst.Format(time.DateOnly), p.RateLast.Format(time.DateOnly)
 	}
 	write("provenance", "rate_from", from)
 	write("provenance", "rate_to", to)
@@ -86,7 +88,7 @@ func writeCSV(w io.Writer, m *report.Model, _ *report.Lang) error {
 }
 
 // neutral is a cell as a spreadsheet reads it, whatever the language.
-func neutral(c report.Column, r report.Row, units int32) string {
+func neutral(c model.Column, r model.Row, units int32) string {
 	cell, ok := r[c.Key]
 	if !ok || cell.Empty {
 		return ""

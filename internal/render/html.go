@@ -4,10 +4,11 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/coalition/pledger/internal/report"
+	"github.com/coalition/pledger/internal/model"
 )
 
 // writeHTML lays the report out as one standalone, printable HTML page:
@@ -18,7 +19,7 @@ import (
 // Tables are never cut off on paper: the page estimates how wide each
 // table must be (its figures and codes never wrap) and prints in landscape,
 // and in a smaller type, when a table needs it.
-func writeHTML(w io.Writer, m *report.Model, l *report.Lang) error {
+func writeHTML(w io.Writer, m *model.Model, l *model.Lang) error {
 	v, err := newLayout(m, l)
 	if err != nil {
 		return err
@@ -27,17 +28,17 @@ func writeHTML(w io.Writer, m *report.Model, l *report.Lang) error {
 		Lang:       l.Code,
 		Title:      m.Title,
 		Subtitle:   m.Subtitle,
-		Colon:      colon(l),
+		Colon:      l.Colon(),
 		NotesLabel: l.T("footer.notes"),
 		Notes:      m.Notes,
 		Provenance: l.T("footer.provenance"),
 		Footer:     v.footer(),
 	}
 	if m.Currency != "" {
-		p.Meta = append(p.Meta, field{"currency", l.T("footer.currency"), m.Currency})
+		p.Meta = append(p.Meta, model.Field{Key: "currency", Label: l.T("footer.currency"), Value: m.Currency})
 	}
 	if !m.Provenance.AsOf.IsZero() {
-		p.Meta = append(p.Meta, field{"asof", l.T("footer.asof"), m.Provenance.AsOf.UTC().Format(dateLayout)})
+		p.Meta = append(p.Meta, model.Field{Key: "asof", Label: l.T("footer.asof"), Value: m.Provenance.AsOf.UTC().Format(time.DateOnly)})
 	}
 	for _, s := range m.Sections {
 		hs := htmlSection{Title: s.Title}
@@ -48,7 +49,7 @@ func writeHTML(w io.Writer, m *report.Model, l *report.Lang) error {
 			}
 			hs.Head = append(hs.Head, h)
 		}
-		cells := func(r report.Row) []htmlCell {
+		cells := func(r model.Row) []htmlCell {
 			out := make([]htmlCell, len(s.Columns))
 			for j, c := range s.Columns {
 				out[j] = v.htmlCell(c, r)
@@ -76,12 +77,12 @@ func writeHTML(w io.Writer, m *report.Model, l *report.Lang) error {
 type htmlPage struct {
 	Lang, Title, Subtitle string
 	Colon                 string
-	Meta                  []field
+	Meta                  []model.Field
 	Sections              []htmlSection
 	NotesLabel            string
 	Notes                 []string
 	Provenance            string
-	Footer                []field
+	Footer                []model.Field
 	Landscape             bool // some table is too wide for A4 portrait
 }
 
@@ -104,7 +105,7 @@ type htmlCell struct {
 // such as coal-need-2021-stab reads badly broken at its hyphens.
 const shortText = 24
 
-func (v *layout) htmlCell(c report.Column, r report.Row) htmlCell {
+func (v *layout) htmlCell(c model.Column, r model.Row) htmlCell {
 	h := htmlCell{Text: v.text(c, r)}
 	switch {
 	case numeric(c):

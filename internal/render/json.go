@@ -7,9 +7,10 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
-	"github.com/coalition/pledger/internal/report"
 )
 
 // The JSON shape is fixed: report, currency, valuation, as_of, rows,
@@ -52,8 +53,8 @@ type jsonProvenance struct {
 
 // jsonRow keeps the columns' order.
 type jsonRow struct {
-	cols []report.Column
-	row  report.Row
+	cols []model.Column
+	row  model.Row
 	cur  money.Currency
 }
 
@@ -95,19 +96,19 @@ func (r jsonRow) appendJSON(buf []byte) ([]byte, error) {
 	return append(buf, '}'), nil
 }
 
-func writeJSON(w io.Writer, m *report.Model, l *report.Lang) error {
+func writeJSON(w io.Writer, m *model.Model, l *model.Lang) error {
 	cur, err := money.ParseCurrency(m.Currency)
 	if err != nil {
 		return err
 	}
-	rows := func(cols []report.Column, rs []report.Row) []jsonRow {
+	rows := func(cols []model.Column, rs []model.Row) []jsonRow {
 		out := make([]jsonRow, len(rs))
 		for i, r := range rs {
 			out[i] = jsonRow{cols, r, cur}
 		}
 		return out
 	}
-	j := jsonReport{Report: m.Report, Currency: m.Currency, Valuation: m.Valuation, AsOf: m.AsOf.UTC().Format(ledger.TimeLayout),
+	j := jsonReport{Report: m.Report, Currency: m.Currency, Valuation: m.Valuation.String(), AsOf: m.AsOf.UTC().Format(ledger.TimeLayout),
 		Rows: []jsonRow{}, Totals: []jsonRow{}, Notes: m.Notes, Title: m.Title, Lang: m.Lang, Sections: []jsonSection{}}
 	if j.Notes == nil {
 		j.Notes = []string{}

@@ -7,14 +7,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/coalition/pledger/internal/report"
+	"github.com/coalition/pledger/internal/model"
 )
 
 // writeMarkdown lays the report out for a briefing note: GitHub-flavoured
 // Markdown with pipe tables (numbers aligned right, totals in bold), the
 // notes and the provenance as bullet lists. The columns are padded so that
 // the source reads as a table too.
-func writeMarkdown(w io.Writer, m *report.Model, l *report.Lang) error {
+func writeMarkdown(w io.Writer, m *model.Model, l *model.Lang) error {
 	v, err := newLayout(m, l)
 	if err != nil {
 		return err
@@ -38,18 +38,18 @@ func writeMarkdown(w io.Writer, m *report.Model, l *report.Lang) error {
 	}
 	b.WriteString("\n### " + mdText(l.T("footer.provenance")) + "\n\n")
 	for _, f := range v.footer() {
-		b.WriteString("- **" + mdText(f.Label) + "**" + colon(l) + " " + mdText(f.Value) + "\n")
+		b.WriteString("- **" + mdText(f.Label) + "**" + l.Colon() + " " + mdText(f.Value) + "\n")
 	}
 	_, err = w.Write(b.Bytes())
 	return err
 }
 
 // mdTable writes one section as a pipe table.
-func (v *layout) mdTable(b *bytes.Buffer, s report.Section) {
+func (v *layout) mdTable(b *bytes.Buffer, s model.Section) {
 	if len(s.Columns) == 0 {
 		return
 	}
-	lines := func(rows []report.Row, bold bool) [][]string {
+	lines := func(rows []model.Row, bold bool) [][]string {
 		out := make([][]string, len(rows))
 		for i, r := range rows {
 			out[i] = make([]string, len(s.Columns))

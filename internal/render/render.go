@@ -1,11 +1,11 @@
-// Package render lays out a finished report.Model for a reader: a terminal
+// Package render lays out a finished model.Model for a reader: a terminal
 // table, Markdown for briefing notes, CSV for spreadsheets, JSON for
 // programs and a standalone, printable HTML page. One file per format.
 //
 // Renderers never compute figures: every amount, count and percentage is
 // already in the Model, summed and rounded by internal/report. A renderer
 // only chooses how a cell reads: the table, Markdown and HTML layouts write
-// numbers in the reader's language through report.Lang (18.000.000,00 EUR
+// numbers in the reader's language through model.Lang (18.000.000,00 EUR
 // for nl), while CSV and JSON stay locale-neutral (18000000.00). Every
 // format carries the report's notes and its provenance (valuation, rates,
 // ledger revision and chain hash), so a reader can tell which ledger state
@@ -19,13 +19,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
-	"github.com/coalition/pledger/internal/report"
 	"github.com/shopspring/decimal"
 )
 
@@ -36,8 +36,8 @@ var Formats = []string{"table", "md", "csv", "json", "html"}
 // model's own language is used. The output is written to w in one piece,
 // only once it is complete. An unknown format is an error wrapping
 // ledger.ErrInvalid.
-func Write(w io.Writer, m *report.Model, format string, l *report.Lang) error {
-	var write func(io.Writer, *report.Model, *report.Lang) error
+func Write(w io.Writer, m *model.Model, format string, l *model.Lang) error {
+	var write func(io.Writer, *model.Model, *model.Lang) error
 	switch format {
 	case "table":
 		write = writeTable
@@ -57,7 +57,7 @@ func Write(w io.Writer, m *report.Model, format string, l *report.Lang) error {
 	}
 	if l == nil {
 		var err error
-		if l, err = report.ParseLang(m.Lang); err != nil {
+		if l, err = model.ParseLang(m.Lang); err != nil {
 			return fmt.Errorf("render %s: %w", format, err)
 		}
 	}
@@ -74,12 +74,12 @@ func Write(w io.Writer, m *report.Model, format string, l *report.Lang) error {
 // layout is what the reader-facing formats (table, md, html) share: the
 // model, the reader's language and the report currency's minor units.
 type layout struct {
-	m     *report.Model
-	l     *report.Lang
+	m     *model.Model
+	l     *model.Lang
 	units int32
 }
 
-func newLayout(m *report.Model, l *report.Lang) (*layout, error) {
+func newLayout(m *model.Model, l *model.Lang) (*layout, error) {
 	units, err := currencyUnits(m)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func newLayout(m *report.Model, l *report.Lang) (*layout, error) {
 
 // currencyUnits returns the minor units of the report currency. A report
 // without amount columns needs no currency.
-func currencyUnits(m *report.Model) (int32, error) {
+func currencyUnits(m *model.Model) (int32, error) {
 	cur, err := money.ParseCurrency(m.Currency)
 	if err == nil {
 		return cur.Units, nil
@@ -106,7 +106,7 @@ func currencyUnits(m *report.Model) (int32, error) {
 
 // numeric tells whether a column holds numbers, which every layout
 // aligns to the right.
-func numeric(c report.Column) bool {
+func numeric(c model.Column) bool {
 	switch c.Type {
 	case "amount", "count", "percent":
 		return true
@@ -116,7 +116,7 @@ func numeric(c report.Column) bool {
 
 // text is how the cell of row r in column c reads in the reader's
 // language. A cell missing from the row reads as blank.
-func (v *layout) text(c report.Column, r report.Row) string {
+func (v *layout) text(c model.Column, r model.Row) string {
 	cell, ok := r[c.Key]
 	if !ok {
 		return ""
@@ -152,51 +152,8 @@ func joinList(s, sep string) string {
 	return strings.Join(items, sep)
 }
 
-// field is one line of the footer.
-type field struct {
-	Key   string // valuation, rates, asof, revision, hash, entries, generated
-	Label string // in the reader's language
-	Value string
-}
-
-// footer is the provenance as the reader reads it: which valuation and
-// rates, and which ledger state, produced the figures.
-func (v *layout) footer() []field {
-	p, l := v.m.Provenance, v.l
-	rates := l.T("footer.norates")
-	if !p.RateFirst.IsZero() {
-		span := p.RateFirst.Format(dateLayout) + " – " + p.RateLast.Format(dateLayout)
-		if len(p.RateSources) > 0 {
-			rates = strings.Join(p.RateSources, ", ") + " (" + span + ")"
-		} else {
-			rates = span
-		}
-	}
-	fs := []field{
-		{"valuation", l.T("footer.valuation"), p.Valuation},
-		{"rates", l.T("footer.rates"), rates},
-		{"asof", l.T("footer.asof"), p.AsOf.UTC().Format(ledger.TimeLayout)},
-		{"revision", l.T("footer.revision"), strconv.FormatInt(p.Seq, 10)},
-		{"hash", l.T("footer.hash"), p.ChainHash},
-		{"entries", l.T("footer.entries"), l.Number(decimal.NewFromInt(int64(p.Entries)), 0)},
-	}
-	if !v.m.GeneratedAt.IsZero() {
-		fs = append(fs, field{"generated", l.T("footer.generated"), v.m.GeneratedAt.UTC().Format(ledger.TimeLayout)})
-	}
-	return fs
-}
-
-// dateLayout writes the days of the rates used.
-const dateLayout = "2006-01-02"
-
-// colon ends a label: "Valuation:" in English and Dutch, "Valorisation :"
-// in French.
-func colon(l *report.Lang) string {
-	if l.Code == "fr" {
-		return " :"
-	}
-	return ":"
-}
+// footer is the provenance as the reader reads it.
+func (v *layout) footer() []model.Field { return model.Footer(v.l, v.m) }
 
 // oneLine keeps text on one line for the line-based layouts: newlines,
 // tabs and other control characters (a terminal escape sequence, say)

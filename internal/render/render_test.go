@@ -12,8 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/ledger"
-	"github.com/coalition/pledger/internal/report"
 	"github.com/shopspring/decimal"
 )
 
@@ -42,26 +43,26 @@ func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 // sample is a small report built by hand: two sections with every column
 // type, a qualified amount, a bounded one, an open end date, totals, two
 // notes and rates. Its text is in lang, as internal/report would give it.
-func sample(t *testing.T, lang string) (*report.Model, *report.Lang) {
+func sample(t *testing.T, lang string) (*model.Model, *model.Lang) {
 	t.Helper()
-	l, err := report.ParseLang(lang)
+	l, err := model.ParseLang(lang)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := func(en, nl, fr string) string { return words(lang, en, nl, fr) }
 	at, _ := time.Parse(ledger.TimeLayout, asOf)
-	m := &report.Model{
+	m := &model.Model{
 		Report:    "sample",
 		Title:     w("Pledges and needs", "Toezeggingen en noden", "Promesses et besoins"),
 		Subtitle:  w("Belgium", "België", "Belgique"),
 		Lang:      lang,
 		Currency:  "EUR",
-		Valuation: "spot",
+		Valuation: model.DefaultValuation(),
 		AsOf:      at,
-		Sections: []report.Section{{
+		Sections: []model.Section{{
 			Key:   "entries",
 			Title: w("By party", "Per partij", "Par partie"),
-			Columns: []report.Column{
+			Columns: []model.Column{
 				{Key: "party", Label: w("Party", "Partij", "Partie"), Type: "party"},
 				{Key: "kind", Label: w("Kind", "Soort", "Type"), Type: "kind"},
 				{Key: "sectors", Label: w("Sectors", "Sectoren", "Secteurs"), Type: "list"},
@@ -71,7 +72,7 @@ func sample(t *testing.T, lang string) (*report.Model, *report.Lang) {
 				{Key: "entries", Label: w("Entries", "Posten", "Écritures"), Type: "count"},
 				{Key: "share", Label: w("Share", "Aandeel", "Part"), Type: "percent"},
 			},
-			Rows: []report.Row{
+			Rows: []model.Row{
 				{"party": {Text: "BEL"}, "kind": {Text: "pledge"}, "sectors": {Text: "health;education"},
 					"date": {Text: "2021-10"}, "end": {Text: "2022"},
 					"amount": {Value: dec("18000000.00"), Qualifier: "at-least"}, "entries": {Int: 3}, "share": {Value: dec("93.5")}},
@@ -82,24 +83,24 @@ func sample(t *testing.T, lang string) (*report.Model, *report.Lang) {
 					"date": {Text: "2021-10-31"}, "end": {Text: "2021-12-31"},
 					"amount": {Value: dec("500.50"), Bound: "lower"}, "entries": {Int: 12345}, "share": {Value: dec("6.5")}},
 			},
-			Totals: []report.Row{
+			Totals: []model.Row{
 				{"party": {Text: w("Total", "Totaal", "Total")}, "amount": {Value: dec("19235068.39"), Bound: "lower"},
 					"entries": {Int: 12349}, "share": {Value: dec("100")}},
 			},
 		}, {
 			Key:   "sectors",
 			Title: w("By sector", "Per sector", "Par secteur"),
-			Columns: []report.Column{
+			Columns: []model.Column{
 				{Key: "sector", Label: w("Sector", "Sector", "Secteur"), Type: "text"},
 				{Key: "need", Label: w("Need", "Nood", "Besoin"), Type: "amount"},
 				{Key: "gap", Label: w("Gap", "Tekort", "Écart"), Type: "amount"},
 			},
-			Rows: []report.Row{
+			Rows: []model.Row{
 				{"sector": {Text: "health | care\nand *more*"}, "need": {Value: dec("20000000")}, "gap": {Value: dec("2000000")}},
 				{"sector": {Text: "=HYPERLINK(\"x\")"}, "need": {Value: dec("1000")}, "gap": {Value: dec("-250.5")}},
 				{"sector": {Text: "# not a heading"}, "need": {Empty: true}, "gap": {Empty: true}},
 			},
-			Totals: []report.Row{
+			Totals: []model.Row{
 				{"sector": {Text: w("Total", "Totaal", "Total")}, "need": {Value: dec("20001000.00")}, "gap": {Value: dec("1999749.50")}},
 			},
 		}},
@@ -108,7 +109,7 @@ func sample(t *testing.T, lang string) (*report.Model, *report.Lang) {
 			w("Open-ended deployments are counted up to 2024-03-01.", "Inzet zonder einddatum wordt geteld tot 2024-03-01.",
 				"Les déploiements sans fin sont comptés jusqu'au 2024-03-01."),
 		},
-		Provenance: report.Provenance{
+		Provenance: model.Provenance{
 			Valuation:   w("spot: each entry at the rate of its date", "spot: elke post tegen de koers van zijn datum", "au comptant : chaque écriture au taux de sa date"),
 			RateSources: []string{"ECB", "Federal Reserve H.10"},
 			RateFirst:   time.Date(2021, 1, 4, 0, 0, 0, 0, time.UTC),
@@ -122,7 +123,7 @@ func sample(t *testing.T, lang string) (*report.Model, *report.Lang) {
 	return m, l
 }
 
-func render(t *testing.T, m *report.Model, format string, l *report.Lang) string {
+func render(t *testing.T, m *model.Model, format string, l *model.Lang) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := Write(&b, m, format, l); err != nil {
@@ -133,7 +134,7 @@ func render(t *testing.T, m *report.Model, format string, l *report.Lang) string
 
 func TestGolden(t *testing.T) {
 	for _, format := range Formats {
-		for _, lang := range report.Languages {
+		for _, lang := range model.Languages {
 			t.Run(format+"."+lang, func(t *testing.T) {
 				m, l := sample(t, lang)
 				got := render(t, m, format, l)
@@ -158,7 +159,7 @@ func TestGolden(t *testing.T) {
 
 func TestEveryFormatHasNotesAndProvenance(t *testing.T) {
 	for _, format := range Formats {
-		for _, lang := range report.Languages {
+		for _, lang := range model.Languages {
 			m, l := sample(t, lang)
 			out := render(t, m, format, l)
 			for _, want := range append([]string{hash, asOf, "42", "ECB", "2021-01-04", "2021-12-31"}, m.Notes...) {
@@ -193,7 +194,7 @@ func TestGeneratedOnlyWhenStamped(t *testing.T) {
 }
 
 func TestNoRates(t *testing.T) {
-	for _, lang := range report.Languages {
+	for _, lang := range model.Languages {
 		m, l := sample(t, lang)
 		m.Provenance.RateSources, m.Provenance.RateFirst, m.Provenance.RateLast = nil, time.Time{}, time.Time{}
 		for _, format := range []string{"table", "md", "html"} {
@@ -233,7 +234,7 @@ func TestReaderNumbers(t *testing.T) {
 
 func TestCSVIsNeutral(t *testing.T) {
 	var first string
-	for _, lang := range report.Languages {
+	for _, lang := range model.Languages {
 		m, l := sample(t, lang)
 		out := render(t, m, "csv", l)
 		if strings.Contains(out, "\r") {
@@ -285,7 +286,7 @@ func TestCSVIsNeutral(t *testing.T) {
 }
 
 func TestHTMLEscapesLedgerText(t *testing.T) {
-	for _, lang := range report.Languages {
+	for _, lang := range model.Languages {
 		m, l := sample(t, lang)
 		m.Title = scriptAttack
 		m.Notes = append(m.Notes, imgAttack)
@@ -343,7 +344,7 @@ func TestMarkdownKeepsTheTable(t *testing.T) {
 
 func TestTableKeepsCellsOnOneLine(t *testing.T) {
 	m, l := sample(t, "en")
-	m.Sections[1].Rows[0]["sector"] = report.Cell{Text: "a\nb\tc\x1b[31m"}
+	m.Sections[1].Rows[0]["sector"] = model.Cell{Text: "a\nb\tc\x1b[31m"}
 	out := render(t, m, "table", l)
 	if strings.Contains(out, "\t") || strings.Contains(out, "\x1b") {
 		t.Errorf("table: a tab or escape in\n%s", out)
@@ -393,35 +394,35 @@ func TestNilLangUsesTheModels(t *testing.T) {
 }
 
 func TestCellText(t *testing.T) {
-	l, err := report.ParseLang("fr")
+	l, err := model.ParseLang("fr")
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := &layout{m: &report.Model{Currency: "JPY"}, l: l, units: 0}
+	v := &layout{m: &model.Model{Currency: "JPY"}, l: l, units: 0}
 	for _, tc := range []struct {
-		col  report.Column
-		cell report.Cell
+		col  model.Column
+		cell model.Cell
 		want string
 	}{
-		{report.Column{Key: "end", Type: "date"}, report.Cell{Empty: true}, "ouvert"},
-		{report.Column{Key: "date", Type: "date"}, report.Cell{Empty: true}, ""},
-		{report.Column{Key: "date", Type: "date"}, report.Cell{Text: "2021-10-31"}, "2021-10-31"},
-		{report.Column{Key: "kind", Type: "kind"}, report.Cell{Text: "need"}, "besoin"},
-		{report.Column{Key: "kind", Type: "kind"}, report.Cell{Text: "other"}, "other"},
-		{report.Column{Key: "s", Type: "list"}, report.Cell{Text: "a;b; c"}, "a, b, c"},
-		{report.Column{Key: "a", Type: "amount"}, report.Cell{Value: dec("1234567"), Qualifier: "about"}, "environ 1 234 567 JPY"},
-		{report.Column{Key: "a", Type: "amount"}, report.Cell{Value: dec("5"), Qualifier: "exact"}, "5 JPY"},
-		{report.Column{Key: "a", Type: "amount"}, report.Cell{Empty: true}, ""},
-		{report.Column{Key: "n", Type: "count"}, report.Cell{Int: 0}, "0"},
-		{report.Column{Key: "p", Type: "percent"}, report.Cell{Value: dec("12.5")}, "12,5 %"},
-		{report.Column{Key: "p", Type: "percent"}, report.Cell{Empty: true}, ""},
-		{report.Column{Key: "t", Type: "text"}, report.Cell{Text: "x", Empty: true}, ""},
+		{model.Column{Key: "end", Type: "date"}, model.Cell{Empty: true}, "ouvert"},
+		{model.Column{Key: "date", Type: "date"}, model.Cell{Empty: true}, ""},
+		{model.Column{Key: "date", Type: "date"}, model.Cell{Text: "2021-10-31"}, "2021-10-31"},
+		{model.Column{Key: "kind", Type: "kind"}, model.Cell{Text: "need"}, "besoin"},
+		{model.Column{Key: "kind", Type: "kind"}, model.Cell{Text: "other"}, "other"},
+		{model.Column{Key: "s", Type: "list"}, model.Cell{Text: "a;b; c"}, "a, b, c"},
+		{model.Column{Key: "a", Type: "amount"}, model.Cell{Value: dec("1234567"), Qualifier: "about"}, "environ 1 234 567 JPY"},
+		{model.Column{Key: "a", Type: "amount"}, model.Cell{Value: dec("5"), Qualifier: "exact"}, "5 JPY"},
+		{model.Column{Key: "a", Type: "amount"}, model.Cell{Empty: true}, ""},
+		{model.Column{Key: "n", Type: "count"}, model.Cell{Int: 0}, "0"},
+		{model.Column{Key: "p", Type: "percent"}, model.Cell{Value: dec("12.5")}, "12,5 %"},
+		{model.Column{Key: "p", Type: "percent"}, model.Cell{Empty: true}, ""},
+		{model.Column{Key: "t", Type: "text"}, model.Cell{Text: "x", Empty: true}, ""},
 	} {
-		if got := v.text(tc.col, report.Row{tc.col.Key: tc.cell}); got != tc.want {
+		if got := v.text(tc.col, model.Row{tc.col.Key: tc.cell}); got != tc.want {
 			t.Errorf("%s %+v: %q, want %q", tc.col.Type, tc.cell, got, tc.want)
 		}
 	}
-	if got := v.text(report.Column{Key: "end", Type: "date"}, report.Row{}); got != "" {
+	if got := v.text(model.Column{Key: "end", Type: "date"}, model.Row{}); got != "" {
 		t.Errorf("a missing cell reads %q", got)
 	}
 }
@@ -440,14 +441,14 @@ func TestHTMLFitsTheTablesOnA4(t *testing.T) {
 	}
 
 	wide := *m
-	s := report.Section{Key: "wide", Columns: []report.Column{{Key: "ref", Label: "Ref", Type: "text"}}}
-	row := report.Row{"ref": {Text: "coal-need-2021-stab"}}
+	s := model.Section{Key: "wide", Columns: []model.Column{{Key: "ref", Label: "Ref", Type: "text"}}}
+	row := model.Row{"ref": {Text: "coal-need-2021-stab"}}
 	for _, k := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
-		s.Columns = append(s.Columns, report.Column{Key: k, Label: strings.ToUpper(k), Type: "amount"})
-		row[k] = report.Cell{Value: dec("2445000000.00"), Qualifier: "about"}
+		s.Columns = append(s.Columns, model.Column{Key: k, Label: strings.ToUpper(k), Type: "amount"})
+		row[k] = model.Cell{Value: dec("2445000000.00"), Qualifier: "about"}
 	}
-	s.Rows = []report.Row{row}
-	wide.Sections = []report.Section{s}
+	s.Rows = []model.Row{row}
+	wide.Sections = []model.Section{s}
 	out = render(t, &wide, "html", l)
 	for _, want := range []string{"@page { size: A4 landscape;", `<table class="dense">`, `<td class="short">coal-need-2021-stab</td>`,
 		`<td class="num"><span class="q">about</span><span class="sp"> </span>2,445,000,000.00 EUR</td>`} {

@@ -7,13 +7,13 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
-	"github.com/coalition/pledger/internal/report"
+	"github.com/coalition/pledger/internal/model"
 )
 
 // writeTable lays the report out for a terminal: the title, each section
 // as an aligned table (numbers to the right, totals under a rule), the
 // notes and the provenance.
-func writeTable(w io.Writer, m *report.Model, l *report.Lang) error {
+func writeTable(w io.Writer, m *model.Model, l *model.Lang) error {
 	v, err := newLayout(m, l)
 	if err != nil {
 		return err
@@ -33,14 +33,14 @@ func writeTable(w io.Writer, m *report.Model, l *report.Lang) error {
 		}
 	}
 	if len(m.Notes) > 0 {
-		b.WriteString("\n" + l.T("footer.notes") + colon(l) + "\n")
+		b.WriteString("\n" + l.T("footer.notes") + l.Colon() + "\n")
 		for _, n := range m.Notes {
 			b.WriteString("- " + oneLine(n) + "\n")
 		}
 	}
-	b.WriteString("\n" + l.T("footer.provenance") + colon(l) + "\n")
+	b.WriteString("\n" + l.T("footer.provenance") + l.Colon() + "\n")
 	for _, f := range v.footer() {
-		b.WriteString(f.Label + colon(l) + " " + oneLine(f.Value) + "\n")
+		b.WriteString(f.Label + l.Colon() + " " + oneLine(f.Value) + "\n")
 	}
 	_, err = w.Write(b.Bytes())
 	return err
@@ -49,11 +49,11 @@ func writeTable(w io.Writer, m *report.Model, l *report.Lang) error {
 // grid writes one section: header, rule, rows, and the totals under a
 // second rule. Numeric cells are padded on the left to the column's width
 // before tabwriter aligns the columns, which puts numbers to the right.
-func (v *layout) grid(b *bytes.Buffer, s report.Section) error {
+func (v *layout) grid(b *bytes.Buffer, s model.Section) error {
 	if len(s.Columns) == 0 {
 		return nil
 	}
-	lines := func(rows []report.Row) [][]string {
+	lines := func(rows []model.Row) [][]string {
 		out := make([][]string, len(rows))
 		for i, r := range rows {
 			out[i] = make([]string, len(s.Columns))

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sort"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
@@ -172,60 +174,11 @@ func (ag *aggregation) sortedKeys() []groupKey {
 // amountCell is a group's figure, rounded once, with its qualifier when
 // every entry in it shares one, or the kind of bound it is when only some
 // are qualified.
-func amountCell(a *acc, cur money.Currency) Cell {
+func amountCell(a *acc, cur money.Currency) model.Cell {
 	if a == nil {
-		return Cell{Value: money.FromMinor(0, cur)}
+		return model.Cell{Value: money.FromMinor(0, cur)}
 	}
-	c := Cell{Value: a.sum.Rounded(cur), Int: int64(a.entries)}
-	c.Qualifier, c.Bound = qualifierOf(a.qualified, a.entries)
+	c := model.Cell{Value: a.sum.Rounded(cur), Int: int64(a.entries)}
+	c.Qualifier, c.Bound = model.QualifierOf(a.qualified, a.entries)
 	return c
-}
-
-// qualifierOf says how a figure made of entries entries, qualified ones
-// counted in q, is to be read.
-func qualifierOf(q map[string]int, entries int) (qualifier, bound string) {
-	if len(q) == 0 {
-		return "", ""
-	}
-	if len(q) == 1 {
-		for k, n := range q {
-			if n == entries {
-				return k, ""
-			}
-		}
-	}
-	switch {
-	case q[string(ledger.AtLeast)] > 0 && q[string(ledger.UpTo)] == 0 && q[string(ledger.About)] == 0:
-		return "", "lower"
-	case q[string(ledger.UpTo)] > 0 && q[string(ledger.AtLeast)] == 0 && q[string(ledger.About)] == 0:
-		return "", "upper"
-	}
-	return "", "approximate"
-}
-
-// SumCells adds rounded amount cells (a total is the sum of its rows) and
-// combines their qualifiers, weighing each cell by its entries (Int). It is
-// the one rule for every total: of a report, and of a chart's "others".
-func SumCells(cells []Cell) Cell {
-	var t Cell
-	q := map[string]int{}
-	entries := 0
-	for _, c := range cells {
-		t.Value = t.Value.Add(c.Value)
-		n := int(c.Int)
-		entries += n
-		switch {
-		case c.Qualifier != "":
-			q[c.Qualifier] += n
-		case c.Bound == "lower":
-			q[string(ledger.AtLeast)]++
-		case c.Bound == "upper":
-			q[string(ledger.UpTo)]++
-		case c.Bound == "approximate":
-			q[string(ledger.About)]++
-		}
-	}
-	t.Qualifier, t.Bound = qualifierOf(q, entries)
-	t.Int = int64(entries)
-	return t
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"testing"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/render"
 	"github.com/coalition/pledger/internal/report"
@@ -20,7 +22,7 @@ func BenchmarkSummary(b *testing.B) {
 		b.Run(string(engine), func(b *testing.B) {
 			ctx := context.Background()
 			s := storetest.BenchStore(b, engine, n, entries, rates)
-			val, _ := report.ParseValuation("spot", 7)
+			val, _ := model.ParseValuation("spot", 7)
 			opt := report.Options{Currency: money.MustCurrency("USD"), Valuation: val}
 			b.ResetTimer()
 			var sum *report.Summary
@@ -53,7 +55,7 @@ func BenchmarkReports(b *testing.B) {
 		b.Run(string(engine), func(b *testing.B) {
 			ctx := context.Background()
 			s := storetest.BenchStore(b, engine, n, entries, rates)
-			val, _ := report.ParseValuation("spot", 7)
+			val, _ := model.ParseValuation("spot", 7)
 			for _, d := range report.Catalog() {
 				b.Run(d.Name, func(b *testing.B) {
 					opt := report.Options{Currency: money.MustCurrency("USD"), Valuation: val, Params: map[string]string{"party": "BEL"}}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/shopspring/decimal"
@@ -32,7 +34,7 @@ func periodOf(d ledger.Date, by string) string {
 // sector, location; "by": year, quarter or month for period), with one
 // amount column per kind and a count of entries. Sector and location
 // group by the combination an entry states, so rows add up.
-func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Options, l *Lang) (*computed, error) {
+func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error) {
 	group := strings.Split(opt.Params["group"], ",")
 	if len(group) == 0 || len(group) > 3 || group[0] == "" {
 		return nil, fmt.Errorf("%w: a breakdown groups by one to three of period, year, party, sector, location", ledger.ErrInvalid)
@@ -42,7 +44,7 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 		by = "year"
 	}
 	if by != "year" && by != "quarter" && by != "month" {
-		return nil, fmt.Errorf("%w: --by %q: use year, quarter or month", ledger.ErrInvalid, by)
+		return nil, ledger.Fail(ledger.ErrInvalid, "bad_period", "by", by, "%q: use year, quarter or month", by)
 	}
 	for _, g := range group {
 		if !dims[g] {
@@ -101,7 +103,7 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 
 // fillPivot lays out an aggregation keyed (dims..., kind) as rows per
 // dims with one amount column per kind, an entries count, and totals.
-func fillPivot(c *computed, sec *Section, ag *aggregation, group []string, l *Lang, opt Options) {
+func fillPivot(c *computed, sec *model.Section, ag *aggregation, group []string, l *model.Lang, opt Options) {
 	type pivot struct {
 		key   groupKey
 		kinds map[string]*acc
@@ -119,19 +121,19 @@ func fillPivot(c *computed, sec *Section, ag *aggregation, group []string, l *La
 		}
 		p.kinds[k[3]] = ag.groups[k]
 	}
-	cols := map[string][]Cell{}
+	cols := map[string][]model.Cell{}
 	var entries int64
 	for _, p := range rows {
-		r := Row{}
+		r := model.Row{}
 		for i, g := range group {
-			r[g] = Cell{Text: p.key[i]}
+			r[g] = model.Cell{Text: p.key[i]}
 		}
 		n := 0
 		for _, kind := range ledger.Kinds {
 			k := string(kind)
 			g := p.kinds[k]
 			if g == nil {
-				r[k] = Cell{Empty: true}
+				r[k] = model.Cell{Empty: true}
 				continue
 			}
 			cell := amountCell(g, opt.Currency)
@@ -142,22 +144,22 @@ func fillPivot(c *computed, sec *Section, ag *aggregation, group []string, l *La
 				return strings.ReplaceAll(strings.Join(p.key[:len(group)], " "), ";", ", ") + " " + l.Kind(k)
 			}, g)
 		}
-		r["entries"] = Cell{Int: int64(n)}
+		r["entries"] = model.Cell{Int: int64(n)}
 		entries += int64(n)
 		sec.Rows = append(sec.Rows, r)
 	}
-	t := Row{group[0]: {Text: l.T("total")}, "entries": {Int: entries}}
+	t := model.Row{group[0]: {Text: l.T("total")}, "entries": {Int: entries}}
 	for _, kind := range ledger.Kinds {
 		k := string(kind)
 		if len(cols[k]) == 0 {
-			t[k] = Cell{Empty: true}
+			t[k] = model.Cell{Empty: true}
 			continue
 		}
-		t[k] = SumCells(cols[k])
+		t[k] = model.SumCells(cols[k])
 		c.totalNote(l, l.Kind(k), t[k])
 	}
 	for i := 1; i < len(group); i++ {
-		t[group[i]] = Cell{}
+		t[group[i]] = model.Cell{}
 	}
 	if len(rows) > 0 {
 		sec.Totals = append(sec.Totals, t)
@@ -166,9 +168,9 @@ func fillPivot(c *computed, sec *Section, ag *aggregation, group []string, l *La
 
 // percent is a share, in percent, rounded half to even to one decimal;
 // empty when the whole is zero.
-func percent(part, whole decimal.Decimal) Cell {
+func percent(part, whole decimal.Decimal) model.Cell {
 	if whole.IsZero() {
-		return Cell{Empty: true}
+		return model.Cell{Empty: true}
 	}
-	return Cell{Value: part.Mul(decimal.NewFromInt(100)).DivRound(whole, 20).RoundBank(1)}
+	return model.Cell{Value: part.Mul(decimal.NewFromInt(100)).DivRound(whole, 20).RoundBank(1)}
 }

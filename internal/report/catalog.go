@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
@@ -108,7 +110,7 @@ func (d *Def) check() error {
 		}
 	}
 	for _, t := range texts {
-		for _, l := range Languages {
+		for _, l := range model.Languages {
 			if t[l] == "" {
 				return fmt.Errorf("a text has no %s version: %v", l, t)
 			}
@@ -135,20 +137,20 @@ func Lookup(name string) (*Def, error) {
 		for _, x := range Catalog() {
 			names = append(names, x.Name)
 		}
-		return nil, fmt.Errorf("%w: unknown report %q: the reports are %s (pledger report list)", ledger.ErrInvalid, name, strings.Join(names, ", "))
+		return nil, ledger.Fail(ledger.ErrInvalid, "unknown_report", "", name, "unknown report %q: the reports are %s", name, strings.Join(names, ", "))
 	}
 	return d, nil
 }
 
 // Run makes report name with opt.
-func Run(ctx context.Context, s *store.Store, name string, opt Options) (*Model, error) {
+func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.Model, error) {
 	def, err := Lookup(name)
 	if err != nil {
 		return nil, err
 	}
 	l := opt.Lang
 	if l == nil {
-		if l, err = ParseLang("en"); err != nil {
+		if l, err = model.ParseLang("en"); err != nil {
 			return nil, err
 		}
 	}
@@ -163,15 +165,15 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*Model,
 	}
 	for _, a := range def.Args {
 		if params[a] == "" {
-			return nil, fmt.Errorf("%w: report %s needs its %s: pledger report %s %s", ledger.ErrInvalid, name, a, name, strings.ToUpper(a))
+			return nil, ledger.Fail(ledger.ErrInvalid, "report_needs_arg", a, name, "report %s needs its %s", name, a)
 		}
 	}
 	opt.Params = params
 	if opt.Currency.Code == "" {
-		opt.Currency = money.MustCurrency("USD")
+		opt.Currency = money.MustCurrency(model.Defaults.Currency)
 	}
 	if opt.Valuation.Kind == "" {
-		opt.Valuation, _ = ParseValuation("spot", 7)
+		opt.Valuation = model.DefaultValuation()
 	}
 	st, err := Open(ctx, s, opt)
 	if err != nil {
@@ -181,16 +183,16 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*Model,
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Report: name, Title: def.Title[l.Code], Subtitle: c.subtitle, Lang: l.Code, Currency: opt.Currency.Code,
-		Valuation: opt.Valuation.String(), AsOf: st.AsOf, GeneratedAt: opt.Stamp}
+	m := &model.Model{Report: name, Title: def.Title[l.Code], Subtitle: c.subtitle, Lang: l.Code, Currency: opt.Currency.Code,
+		Valuation: opt.Valuation, AsOf: st.AsOf, GeneratedAt: opt.Stamp}
 	money := false
 	for _, ds := range def.Sections {
-		sec := Section{Key: ds.Key}
+		sec := model.Section{Key: ds.Key}
 		if ds.Title != nil {
 			sec.Title = ds.Title[l.Code]
 		}
 		for _, dc := range ds.Columns {
-			sec.Columns = append(sec.Columns, Column{Key: dc.Key, Label: dc.Label[l.Code], Type: dc.Type})
+			sec.Columns = append(sec.Columns, model.Column{Key: dc.Key, Label: dc.Label[l.Code], Type: dc.Type})
 			money = money || dc.Type == "amount"
 		}
 		if got := c.sections[ds.Key]; got != nil {
@@ -205,22 +207,11 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*Model,
 	if c.qnotes > maxQualifierNotes {
 		m.Notes = append(m.Notes, l.T("note.more-qualified", strconv.Itoa(c.qnotes-maxQualifierNotes)))
 	}
-	m.Provenance = Provenance{Valuation: describeValuation(l, opt.Valuation), AsOf: st.AsOf, Seq: st.Head.Seq, ChainHash: st.Head.Hash, Entries: c.entries}
+	m.Provenance = model.Provenance{Valuation: opt.Valuation.Describe(l), AsOf: st.AsOf, Seq: st.Head.Seq, ChainHash: st.Head.Hash, Entries: c.entries}
 	if c.conv != nil {
 		m.Provenance.RateSources, m.Provenance.RateFirst, m.Provenance.RateLast = c.conv.RatesUsed()
 	}
 	return m, nil
-}
-
-func describeValuation(l *Lang, v Valuation) string {
-	stale := strconv.Itoa(v.MaxStale)
-	switch v.Kind {
-	case "annual":
-		return l.T("val.annual")
-	case "fixed":
-		return l.T("val.fixed", v.Fixed.Format("2006-01-02"), stale)
-	}
-	return l.T("val.spot", stale)
 }
 
 // reportDay is the day a report is "as of", for open-ended periods.

@@ -5,7 +5,8 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/store"
 )
 
@@ -13,7 +14,7 @@ import (
 // column key; the catalog entry decides which columns show and how they are
 // labelled), notes, and what it counted.
 type computed struct {
-	sections map[string]*Section
+	sections map[string]*model.Section
 	notes    []string
 	entries  int
 	conv     *Converter
@@ -26,24 +27,24 @@ type computed struct {
 const maxQualifierNotes = 20
 
 func newComputed(ag *aggregation) *computed {
-	c := &computed{sections: map[string]*Section{}}
+	c := &computed{sections: map[string]*model.Section{}}
 	if ag != nil {
 		c.entries, c.conv = ag.entries, ag.conv
 	}
 	return c
 }
 
-func (c *computed) section(key string) *Section {
+func (c *computed) section(key string) *model.Section {
 	s := c.sections[key]
 	if s == nil {
-		s = &Section{Key: key}
+		s = &model.Section{Key: key}
 		c.sections[key] = s
 	}
 	return s
 }
 
 // computeFunc computes one kind of report.
-type computeFunc func(ctx context.Context, s *store.Store, st *State, opt Options, l *Lang) (*computed, error)
+type computeFunc func(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error)
 
 // computes are the computations catalog entries can name.
 var computes = map[string]computeFunc{
@@ -54,41 +55,29 @@ var computes = map[string]computeFunc{
 	"party":       computeParty,
 }
 
-var qualifiers = []string{string(ledger.AtLeast), string(ledger.About), string(ledger.UpTo)}
-
-func boundOf(q string) string {
-	switch ledger.Qualifier(q) {
-	case ledger.AtLeast:
-		return "lower"
-	case ledger.UpTo:
-		return "upper"
-	}
-	return "approximate"
-}
-
 // qualifierNotes says, for a group that holds qualified entries, which
 // and what that makes the figure.
-func (c *computed) qualifierNotes(l *Lang, label func() string, g *acc) {
+func (c *computed) qualifierNotes(l *model.Lang, label func() string, g *acc) {
 	if len(g.qualified) == 0 {
 		return
 	}
-	for _, q := range qualifiers {
+	for _, q := range model.Qualifiers {
 		if n := g.qualified[q]; n > 0 {
 			c.qnotes++
 			if c.qnotes > maxQualifierNotes {
 				continue
 			}
 			c.notes = append(c.notes, l.T("note.qualified", label(), strconv.Itoa(n), l.T(entryWord(n)), l.T("q."+q),
-				joinRefs(g.refs[q], n), l.T("is."+boundOf(q))))
+				joinRefs(g.refs[q], n), l.T("is."+model.BoundOf(q))))
 		}
 	}
 }
 
 // totalNote says what a total holding qualified figures is.
-func (c *computed) totalNote(l *Lang, label string, t Cell) {
+func (c *computed) totalNote(l *model.Lang, label string, t model.Cell) {
 	bound := t.Bound
 	if t.Qualifier != "" {
-		bound = boundOf(t.Qualifier)
+		bound = model.BoundOf(t.Qualifier)
 	}
 	if bound != "" {
 		c.notes = append(c.notes, l.T("note.total-bound", label, l.T("is."+bound)))

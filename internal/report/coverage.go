@@ -3,6 +3,8 @@ package report
 import (
 	"context"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
 )
@@ -11,7 +13,7 @@ import (
 // pledged, committed, disbursed, the share covered (pledged ÷ needed) and
 // the gap (needed − pledged), all in the report currency. A --party
 // filter selects whose contributions count; the needs are all shown.
-func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options, l *Lang) (*computed, error) {
+func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error) {
 	// One scan for needs and contributions: needs are all shown, the
 	// contributions counted are those of the --party filter.
 	f := st.filter(opt, ledger.Need, ledger.Pledge, ledger.Commitment, ledger.Disbursement)
@@ -43,11 +45,11 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 	}
 	c := newComputed(needs)
 	sec := c.section("coverage")
-	var cols = map[string][]Cell{}
+	var cols = map[string][]model.Cell{}
 	for _, k := range needs.sortedKeys() {
 		g := needs.groups[k]
 		needed := amountCell(g, opt.Currency)
-		r := Row{"need": {Text: k[0]}, "party": {Text: k[1]}, "date": {Text: k[2]}, "sector": {Text: k[3]}, "needed": needed}
+		r := model.Row{"need": {Text: k[0]}, "party": {Text: k[1]}, "date": {Text: k[2]}, "sector": {Text: k[3]}, "needed": needed}
 		cols["needed"] = append(cols["needed"], needed)
 		c.qualifierNotes(l, func() string { return k[0] + " " + l.Kind("need") }, g)
 		for _, kind := range []string{"pledge", "commitment", "disbursement"} {
@@ -59,7 +61,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 			cols[kind] = append(cols[kind], cell)
 		}
 		r["covered"] = percent(r["pledge"].Value, needed.Value)
-		gap := Cell{Value: needed.Value.Sub(r["pledge"].Value)}
+		gap := model.Cell{Value: needed.Value.Sub(r["pledge"].Value)}
 		if needed.Qualifier != "" || needed.Bound != "" || r["pledge"].Qualifier != "" || r["pledge"].Bound != "" {
 			gap.Bound = "approximate"
 		}
@@ -68,9 +70,9 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		sec.Rows = append(sec.Rows, r)
 	}
 	if len(sec.Rows) > 0 {
-		t := Row{"need": {Text: l.T("total")}}
+		t := model.Row{"need": {Text: l.T("total")}}
 		for _, k := range []string{"needed", "pledge", "commitment", "disbursement", "gap"} {
-			t[k] = SumCells(cols[k])
+			t[k] = model.SumCells(cols[k])
 		}
 		t["covered"] = percent(t["pledge"].Value, t["needed"].Value)
 		sec.Totals = append(sec.Totals, t)

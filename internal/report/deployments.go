@@ -2,10 +2,11 @@ package report
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/coalition/pledger/internal/model"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
@@ -16,8 +17,8 @@ import (
 // × the calendar months from the start's month to the end's, both
 // included; an open end counts to the report's day). With activeOn set,
 // only what was deployed on that day.
-func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filter, activeOn time.Time) ([]Row, []Row, int, bool, error) {
-	var rows []Row
+func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filter, activeOn time.Time) ([]model.Row, []model.Row, int, bool, error) {
+	var rows []model.Row
 	var qty, months int64
 	open := false
 	day := reportDay(st)
@@ -35,7 +36,7 @@ func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filt
 		if !end.Before(start) {
 			m = int64((end.Year()-start.Year())*12+int(end.Month())-int(start.Month())) + 1
 		}
-		row := Row{"ref": {Text: e.Ref}, "party": {Text: e.Party}, "asset": {Text: e.Asset}, "quantity": {Int: e.Quantity},
+		row := model.Row{"ref": {Text: e.Ref}, "party": {Text: e.Party}, "asset": {Text: e.Asset}, "quantity": {Int: e.Quantity},
 			"location": {Text: strings.Join(e.Locations, ";")}, "sector": {Text: strings.Join(e.Sectors, ";")},
 			"start": {Text: e.Date.String()}, "end": {Text: e.End.String(), Empty: e.End.IsZero()},
 			"asset_months": {Int: e.Quantity * m}}
@@ -61,21 +62,21 @@ func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filt
 		}
 		return a["ref"].Text < b["ref"].Text
 	})
-	var totals []Row
+	var totals []model.Row
 	if len(rows) > 0 {
-		totals = []Row{{"quantity": {Int: qty}, "asset_months": {Int: months}}}
+		totals = []model.Row{{"quantity": {Int: qty}, "asset_months": {Int: months}}}
 	}
 	return rows, totals, len(rows), open, nil
 }
 
 // computeDeployments: every deployment (param "active-on": only those
 // deployed on that day).
-func computeDeployments(ctx context.Context, s *store.Store, st *State, opt Options, l *Lang) (*computed, error) {
+func computeDeployments(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error) {
 	var activeOn time.Time
 	if a := opt.Params["active-on"]; a != "" {
 		d, err := ledger.ParseDate(a)
 		if err != nil || d.Precision != ledger.Day {
-			return nil, fmt.Errorf("%w: --active-on %q: give a day, YYYY-MM-DD", ledger.ErrInvalid, a)
+			return nil, ledger.Fail(ledger.ErrInvalid, "bad_day", "active-on", a, "%q: give a day, YYYY-MM-DD", a)
 		}
 		activeOn = d.First()
 	}
@@ -88,7 +89,7 @@ func computeDeployments(ctx context.Context, s *store.Store, st *State, opt Opti
 	sec := c.section("deployments")
 	sec.Rows, sec.Totals = rows, totals
 	for _, t := range sec.Totals {
-		t["ref"] = Cell{Text: l.T("total")}
+		t["ref"] = model.Cell{Text: l.T("total")}
 	}
 	if open {
 		c.notes = append(c.notes, l.T("note.open-ended", reportDay(st).Format("2006-01-02")))

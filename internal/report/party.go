@@ -7,13 +7,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
 )
 
 // computeParty is one member's profile (param "party"): money by year and
 // sector, by kind, its deployments and its sources.
-func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l *Lang) (*computed, error) {
+func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error) {
 	code := strings.ToUpper(opt.Params["party"])
 	parties, err := s.Parties(ctx)
 	if err != nil {
@@ -26,7 +28,7 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 		}
 	}
 	if party == nil {
-		return nil, fmt.Errorf("%w: unknown party %q (pledger party list)", ledger.ErrInvalid, code)
+		return nil, ledger.Fail(ledger.ErrInvalid, "no_such_party", "", code, "unknown party %q", code)
 	}
 	opt.Parties = []string{code}
 
@@ -45,7 +47,7 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 	// By kind: the same groups, summed per kind (the sum of rounded rows,
 	// as every total).
 	byKind := c.section("by_kind")
-	cells := map[string][]Cell{}
+	cells := map[string][]model.Cell{}
 	for _, r := range c.sections["by_year_sector"].Rows {
 		for _, kind := range ledger.Kinds {
 			if cell := r[string(kind)]; !cell.Empty {
@@ -58,8 +60,8 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 		if len(cells[k]) == 0 {
 			continue
 		}
-		t := SumCells(cells[k])
-		byKind.Rows = append(byKind.Rows, Row{"kind": {Text: k}, "amount": t, "entries": {Int: t.Int}})
+		t := model.SumCells(cells[k])
+		byKind.Rows = append(byKind.Rows, model.Row{"kind": {Text: k}, "amount": t, "entries": {Int: t.Int}})
 	}
 
 	rows, totals, n, open, err := deploymentRows(ctx, s, st, st.filter(opt, ledger.Deployment), time.Time{})
@@ -69,7 +71,7 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 	dep := c.section("deployments")
 	dep.Rows, dep.Totals = rows, totals
 	for _, t := range dep.Totals {
-		t["ref"] = Cell{Text: l.T("total")}
+		t["ref"] = model.Cell{Text: l.T("total")}
 	}
 	if open {
 		c.notes = append(c.notes, l.T("note.open-ended", reportDay(st).Format("2006-01-02")))
@@ -90,7 +92,7 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 	sort.Strings(keys)
 	src := c.section("sources")
 	for _, k := range keys {
-		src.Rows = append(src.Rows, Row{"source": {Text: k}, "entries": {Int: int64(sources[k])}})
+		src.Rows = append(src.Rows, model.Row{"source": {Text: k}, "entries": {Int: int64(sources[k])}})
 	}
 	return c, nil
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
@@ -19,13 +21,13 @@ import (
 // Options are the options every report takes.
 type Options struct {
 	Currency  money.Currency
-	Valuation Valuation
+	Valuation model.Valuation
 	AsOf      time.Time // zero: the latest recorded state
 	From, To  string    // entry dates, YYYY-MM-DD, inclusive
 	Parties   []string
 	Sectors   []string
 	Locations []string
-	Lang      *Lang             // nil: English
+	Lang      *model.Lang       // nil: English
 	Stamp     time.Time         // non-zero: print "generated at" (off by default, for reproducibility)
 	Params    map[string]string // report parameters: by, active-on, party
 }

@@ -2,9 +2,11 @@ package report
 
 import (
 	"context"
-	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/coalition/pledger/internal/model"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
@@ -21,6 +23,13 @@ type Request struct {
 	Stamp                                                   bool
 }
 
+// DefaultRequest is a request that leaves every choice to the defaults
+// (model.Defaults).
+func DefaultRequest() Request {
+	d := model.Defaults
+	return Request{Currency: d.Currency, Valuation: d.Valuation, MaxStale: d.MaxStale, Lang: d.Lang}
+}
+
 // Options checks a request against the ledger and returns report
 // options. A filter value the ledger does not know is an error, never an empty
 // report that looks like zero.
@@ -28,13 +37,13 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 	var o Options
 	cur, err := money.ParseCurrency(f.Currency)
 	if err != nil {
-		return o, fmt.Errorf("%w: --currency: %v", ledger.ErrInvalid, err)
+		return o, ledger.Fail(ledger.ErrInvalid, "bad_currency", "currency", f.Currency, "%v", err)
 	}
 	o.Currency = cur
-	if o.Valuation, err = ParseValuation(f.Valuation, f.MaxStale); err != nil {
+	if o.Valuation, err = model.ParseValuation(f.Valuation, f.MaxStale); err != nil {
 		return o, err
 	}
-	if o.Lang, err = ParseLang(f.Lang); err != nil {
+	if o.Lang, err = model.ParseLang(f.Lang); err != nil {
 		return o, err
 	}
 	if f.AsOf != "" {
@@ -45,19 +54,19 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 	if f.From != "" {
 		d, err := ledger.ParseDate(f.From)
 		if err != nil {
-			return o, fmt.Errorf("--from: %w", err)
+			return o, &ledger.Failure{Kind: ledger.ErrInvalid, Code: "bad_date", Field: "from", Value: f.From, Msg: err.Error(), Err: err}
 		}
 		o.From = d.First().Format("2006-01-02")
 	}
 	if f.To != "" {
 		d, err := ledger.ParseDate(f.To)
 		if err != nil {
-			return o, fmt.Errorf("--to: %w", err)
+			return o, &ledger.Failure{Kind: ledger.ErrInvalid, Code: "bad_date", Field: "to", Value: f.To, Msg: err.Error(), Err: err}
 		}
 		o.To = d.Last().Format("2006-01-02")
 	}
 	if o.From != "" && o.To != "" && o.From > o.To {
-		return o, fmt.Errorf("%w: --from %s is after --to %s", ledger.ErrInvalid, f.From, f.To)
+		return o, ledger.Fail(ledger.ErrInvalid, "from_after_to", "", f.From, "{from} %s is after {to} %s", f.From, f.To)
 	}
 	known, err := s.PartySet(ctx)
 	if err != nil {
@@ -66,7 +75,7 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 	for _, p := range f.Parties {
 		p = strings.ToUpper(strings.TrimSpace(p))
 		if !known(p) {
-			return o, fmt.Errorf("%w: --party %s: unknown party (pledger party list)", ledger.ErrInvalid, p)
+			return o, ledger.Fail(ledger.ErrInvalid, "no_such_party", "party", p, "%s: unknown party", p)
 		}
 		o.Parties = append(o.Parties, p)
 	}
@@ -76,8 +85,8 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 			return o, err
 		}
 		for _, sec := range f.Sectors {
-			if !containsString(all, sec) {
-				return o, fmt.Errorf("%w: --sector %q: no entry has this sector; the sectors are %s", ledger.ErrInvalid, sec, strings.Join(all, ", "))
+			if !slices.Contains(all, sec) {
+				return o, ledger.Fail(ledger.ErrInvalid, "no_such_sector", "sector", sec, "%q: no entry has this sector; the sectors are %s", sec, strings.Join(all, ", "))
 			}
 			o.Sectors = append(o.Sectors, sec)
 		}
@@ -90,10 +99,10 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 		for _, loc := range f.Locations {
 			code, ok := ledger.ParseLocation(loc)
 			if !ok {
-				return o, fmt.Errorf("%w: --location %q: not an ISO 3166-1 country code", ledger.ErrInvalid, loc)
+				return o, ledger.Fail(ledger.ErrInvalid, "bad_location", "location", loc, "%q: not an ISO 3166-1 country code", loc)
 			}
-			if !containsString(all, code) {
-				return o, fmt.Errorf("%w: --location %s: no entry is located there; the locations are %s", ledger.ErrInvalid, code, strings.Join(all, ", "))
+			if !slices.Contains(all, code) {
+				return o, ledger.Fail(ledger.ErrInvalid, "no_such_location", "location", code, "%s: no entry is located there; the locations are %s", code, strings.Join(all, ", "))
 			}
 			o.Locations = append(o.Locations, code)
 		}
@@ -103,22 +112,4 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 		o.Stamp = time.Now().UTC().Truncate(time.Second)
 	}
 	return o, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
@@ -24,7 +26,7 @@ type Summary struct {
 	Totals    []SummaryTotal `json:"totals"`
 	Notes     []string       `json:"notes"`
 
-	Model *Model `json:"-"`
+	Model *model.Model `json:"-"`
 }
 
 // SummaryRow is one party's total for one kind.
@@ -53,7 +55,7 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 	if err != nil {
 		return nil, err
 	}
-	sum := &Summary{Report: m.Report, Currency: m.Currency, Valuation: m.Valuation, AsOf: m.AsOf.UTC().Format(TimeLayout),
+	sum := &Summary{Report: m.Report, Currency: m.Currency, Valuation: m.Valuation.String(), AsOf: m.AsOf.UTC().Format(TimeLayout),
 		Rows: []SummaryRow{}, Totals: []SummaryTotal{}, Notes: m.Notes, Model: m}
 	cur := opt.Currency
 	sec := m.Sections[0]
@@ -70,7 +72,7 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 
 // computeSummary: per party and kind, per kind, and each party's balance
 // (pledged minus disbursed).
-func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options, l *Lang) (*computed, error) {
+func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error) {
 	ag, err := aggregate(ctx, s, st, opt, st.filter(opt), func(a *store.Amount, d ledger.Date) (groupKey, bool) {
 		return groupKey{a.Party, a.Kind}, true
 	})
@@ -80,16 +82,16 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 	c := newComputed(ag)
 	cur := opt.Currency
 	main := c.section("summary")
-	byKind := map[string][]Cell{}
+	byKind := map[string][]model.Cell{}
 	var kinds []string
-	type bal struct{ pledged, disbursed []Cell }
+	type bal struct{ pledged, disbursed []model.Cell }
 	balances := map[string]*bal{}
 	var parties []string
 	for _, k := range ag.sortedKeys() {
 		g := ag.groups[k]
 		party, kind := k[0], k[1]
 		cell := amountCell(g, cur)
-		main.Rows = append(main.Rows, Row{"party": {Text: party}, "kind": {Text: kind}, "amount": cell, "entries": {Int: int64(g.entries)}})
+		main.Rows = append(main.Rows, model.Row{"party": {Text: party}, "kind": {Text: kind}, "amount": cell, "entries": {Int: int64(g.entries)}})
 		if byKind[kind] == nil {
 			kinds = append(kinds, kind)
 		}
@@ -110,26 +112,26 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 	}
 	sortStrings(kinds)
 	for _, k := range kinds {
-		t := SumCells(byKind[k])
-		main.Totals = append(main.Totals, Row{"kind": {Text: k}, "amount": t, "entries": {Int: t.Int}})
+		t := model.SumCells(byKind[k])
+		main.Totals = append(main.Totals, model.Row{"kind": {Text: k}, "amount": t, "entries": {Int: t.Int}})
 		c.totalNote(l, l.Kind(k), t)
 	}
 	balance := c.section("balance")
-	var tp, td, to []Cell
+	var tp, td, to []model.Cell
 	for _, p := range parties {
 		b := balances[p]
-		pl := SumCells(b.pledged)
-		di := SumCells(b.disbursed)
-		out := Cell{Value: pl.Value.Sub(di.Value)}
+		pl := model.SumCells(b.pledged)
+		di := model.SumCells(b.disbursed)
+		out := model.Cell{Value: pl.Value.Sub(di.Value)}
 		if pl.Qualifier != "" || pl.Bound != "" || di.Qualifier != "" || di.Bound != "" {
 			out.Bound = "approximate"
 		}
-		balance.Rows = append(balance.Rows, Row{"party": {Text: p}, "pledged": pl, "disbursed": di, "outstanding": out})
+		balance.Rows = append(balance.Rows, model.Row{"party": {Text: p}, "pledged": pl, "disbursed": di, "outstanding": out})
 		tp, td, to = append(tp, pl), append(td, di), append(to, out)
 	}
 	if len(parties) > 0 {
-		balance.Totals = append(balance.Totals, Row{"party": {Text: l.T("total")}, "pledged": SumCells(tp),
-			"disbursed": SumCells(td), "outstanding": SumCells(to)})
+		balance.Totals = append(balance.Totals, model.Row{"party": {Text: l.T("total")}, "pledged": model.SumCells(tp),
+			"disbursed": model.SumCells(td), "outstanding": model.SumCells(to)})
 	}
 	c.notes = append(c.notes, l.T("note.no-amount-deployments"))
 	return c, nil

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
@@ -171,7 +173,7 @@ func TestSummaryEndToEnd(t *testing.T) {
 		jsonByEngine[engine] = map[string]string{}
 		for _, w := range summaryWant {
 			t.Run(w.target, func(t *testing.T) {
-				val, err := report.ParseValuation("spot", 4)
+				val, err := model.ParseValuation("spot", 4)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -278,7 +280,7 @@ func TestSummaryMissingRate(t *testing.T) {
 		if _, err := s.Import(ctx, csvio.BytesSource("late.csv", []byte(late), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
-		val, _ := report.ParseValuation("spot", 4)
+		val, _ := model.ParseValuation("spot", 4)
 		for _, c := range []struct{ target, party, ref, cur, date string }{
 			{"JPY", "USA", "usa-pledge-late", "USD", "2021-04-15"}, // an exact entry
 			{"USD", "GBR", "gbr-pledge-late", "GBP", "2021-04-16"}, // a qualified one
@@ -328,7 +330,7 @@ func TestSummaryAmendVoidAsOf(t *testing.T) {
 		if _, err := s.Void(ctx, "kor-dis-b", "entered twice", "test"); err != nil {
 			t.Fatal(err)
 		}
-		val, _ := report.ParseValuation("spot", 4)
+		val, _ := model.ParseValuation("spot", 4)
 		eur := money.MustCurrency("EUR")
 		sum, err := report.MakeSummary(ctx, s, report.Options{Currency: eur, Valuation: val})
 		if err != nil {

@@ -3,62 +3,14 @@ package report
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/model"
 	"github.com/coalition/pledger/internal/money"
 	"github.com/shopspring/decimal"
 )
-
-// Valuation is the convention that picks the rate for an entry.
-type Valuation struct {
-	Kind     string    // "spot", "annual" or "fixed"
-	Fixed    time.Time // the day of a fixed valuation
-	MaxStale int       // days a spot or fixed rate may be older than its day
-}
-
-// ParseValuation reads --valuation: spot, annual or fixed:YYYY-MM-DD.
-func ParseValuation(s string, maxStale int) (Valuation, error) {
-	if maxStale < 0 {
-		return Valuation{}, fmt.Errorf("%w: --max-staleness %d: must be 0 or more days", ledger.ErrInvalid, maxStale)
-	}
-	v := Valuation{Kind: s, MaxStale: maxStale}
-	switch {
-	case s == "" || s == "spot":
-		v.Kind = "spot"
-	case s == "annual":
-	case strings.HasPrefix(s, "fixed:"):
-		d, err := ledger.ParseDate(strings.TrimPrefix(s, "fixed:"))
-		if err != nil || d.Precision != ledger.Day {
-			return Valuation{}, fmt.Errorf("%w: --valuation %q: fixed takes a day, e.g. fixed:2021-12-31", ledger.ErrInvalid, s)
-		}
-		v.Kind, v.Fixed = "fixed", d.First()
-	default:
-		return Valuation{}, fmt.Errorf("%w: --valuation %q: use spot, annual or fixed:YYYY-MM-DD", ledger.ErrInvalid, s)
-	}
-	return v, nil
-}
-
-// String is the convention as written on the command line.
-func (v Valuation) String() string {
-	if v.Kind == "fixed" {
-		return "fixed:" + v.Fixed.Format("2006-01-02")
-	}
-	return v.Kind
-}
-
-// Describe says in words how amounts were valued, for notes and footers.
-func (v Valuation) Describe() string {
-	switch v.Kind {
-	case "annual":
-		return "annual: each entry at the mean of the daily rates of its calendar year (OECD DAC convention)"
-	case "fixed":
-		return fmt.Sprintf("fixed: every entry at the rate of %s (or up to %d days before)", v.Fixed.Format("2006-01-02"), v.MaxStale)
-	}
-	return fmt.Sprintf("spot: each entry at the rate of its date (or up to %d days before); month and year dates at the mean of the daily rates of that month or year", v.MaxStale)
-}
 
 // Converter converts entry amounts into one currency under a valuation,
 // computing each needed factor once.
@@ -66,7 +18,7 @@ type Converter struct {
 	mu     sync.Mutex // guards the maps and the span; factors are computed outside it
 	table  *money.Table
 	target money.Currency
-	val    Valuation
+	val    model.Valuation
 	cache  map[convKey]decimal.Decimal
 	fixed  map[convKey]*money.Factor
 
@@ -80,7 +32,7 @@ type convKey struct {
 }
 
 // NewConverter converts into target with the rates of table.
-func NewConverter(table *money.Table, target money.Currency, val Valuation) *Converter {
+func NewConverter(table *money.Table, target money.Currency, val model.Valuation) *Converter {
 	return &Converter{table: table, target: target, val: val, cache: map[convKey]decimal.Decimal{}, fixed: map[convKey]*money.Factor{}, sources: map[string]bool{}}
 }
 
@@ -92,9 +44,9 @@ func (c *Converter) Factor(cur string, date ledger.Date) (decimal.Decimal, error
 	}
 	k := convKey{cur, date}
 	switch c.val.Kind {
-	case "annual":
+	case model.Annual:
 		k.date = ledger.Date{Y: date.Y, Precision: ledger.Year}
-	case "fixed":
+	case model.Fixed:
 		k.date = ledger.Date{}
 	}
 	c.mu.Lock()
@@ -106,7 +58,7 @@ func (c *Converter) Factor(cur string, date ledger.Date) (decimal.Decimal, error
 	var legs []money.Leg
 	var err error
 	switch {
-	case c.val.Kind == "fixed":
+	case c.val.Kind == model.Fixed:
 		f, legs, err = c.table.Cross(cur, c.target.Code, c.val.Fixed, c.val.MaxStale)
 	case k.date.Precision == ledger.Day:
 		f, legs, err = c.table.Cross(cur, c.target.Code, k.date.First(), c.val.MaxStale)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/demo"
 	"github.com/coalition/pledger/internal/ledger"
@@ -93,58 +95,6 @@ func vclose(t testing.TB, what string, got, exact decimal.Decimal) {
 	tol := exact.Abs().Mul(decimal.New(5, -29))
 	if got.Sub(exact).Abs().GreaterThan(tol) {
 		t.Errorf("%s = %s, want %s to 28 significant digits", what, got, exact)
-	}
-}
-
-func TestParseValuation(t *testing.T) {
-	good := []struct {
-		in       string
-		stale    int
-		kind     string
-		fixed    string
-		str      string
-		describe string
-	}{
-		{"", 4, "spot", "", "spot", "spot:"},
-		{"spot", 0, "spot", "", "spot", "spot:"},
-		{"annual", 4, "annual", "", "annual", "annual:"},
-		{"fixed:2021-12-31", 4, "fixed", "2021-12-31", "fixed:2021-12-31", "fixed: every entry at the rate of 2021-12-31 (or up to 4 days before)"},
-		{"fixed:2016-02-29", 0, "fixed", "2016-02-29", "fixed:2016-02-29", "fixed:"},
-	}
-	for _, c := range good {
-		v, err := report.ParseValuation(c.in, c.stale)
-		if err != nil {
-			t.Errorf("ParseValuation(%q, %d): %v", c.in, c.stale, err)
-			continue
-		}
-		if v.Kind != c.kind || v.MaxStale != c.stale || v.String() != c.str || !strings.HasPrefix(v.Describe(), c.describe) {
-			t.Errorf("ParseValuation(%q, %d) = %+v (%q, %q)", c.in, c.stale, v, v.String(), v.Describe())
-		}
-		if c.fixed != "" && v.Fixed.Format("2006-01-02") != c.fixed {
-			t.Errorf("ParseValuation(%q).Fixed = %s, want %s", c.in, v.Fixed, c.fixed)
-		}
-		if c.fixed == "" && !v.Fixed.IsZero() {
-			t.Errorf("ParseValuation(%q).Fixed = %s, want zero", c.in, v.Fixed)
-		}
-		// String round-trips.
-		if v2, err := report.ParseValuation(v.String(), c.stale); err != nil || v2 != v {
-			t.Errorf("ParseValuation(%q) = %+v, %v; want %+v", v.String(), v2, err, v)
-		}
-	}
-	bad := []struct {
-		in    string
-		stale int
-	}{
-		{"Spot", 4}, {"SPOT", 4}, {"annual ", 4}, {"yearly", 4}, {"monthly", 4}, {"spot:2021", 4},
-		{"fixed", 4}, {"fixed:", 4}, {"fixed:2021", 4}, {"fixed:2021-12", 4}, {"fixed:2021-02-30", 4},
-		{"fixed:31-12-2021", 4}, {"fixed: 2021-12-31", 4}, {"fixed:2021-12-31T00:00", 4}, {"fixed=2021-12-31", 4},
-		{"spot", -1}, {"annual", -1}, {"fixed:2021-12-31", -1},
-	}
-	for _, c := range bad {
-		v, err := report.ParseValuation(c.in, c.stale)
-		if !errors.Is(err, ledger.ErrInvalid) {
-			t.Errorf("ParseValuation(%q, %d) = %+v, %v; want ErrInvalid", c.in, c.stale, v, err)
-		}
 	}
 }
 
@@ -240,7 +190,7 @@ func TestConverter(t *testing.T) {
 	table := demoTable(t)
 	for _, c := range convCases {
 		t.Run(c.name, func(t *testing.T) {
-			val, err := report.ParseValuation(c.val, c.stale)
+			val, err := model.ParseValuation(c.val, c.stale)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -306,7 +256,7 @@ func TestConverterCache(t *testing.T) {
 	}
 	for _, vs := range []string{"spot", "annual", "fixed:2021-12-31"} {
 		for _, target := range []string{"EUR", "USD", "JPY"} {
-			val, err := report.ParseValuation(vs, 4)
+			val, err := model.ParseValuation(vs, 4)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -352,7 +302,7 @@ func TestConverterCache(t *testing.T) {
 // ECB's daily rates, which the ECB publishes rounded to 4 places.
 func TestAnnualMeanMatchesECB(t *testing.T) {
 	table := demoTable(t)
-	val, err := report.ParseValuation("annual", 4)
+	val, err := model.ParseValuation("annual", 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coalition/pledger/internal/model"
+
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/coalition/pledger/internal/browsertest"
@@ -151,12 +153,12 @@ func TestBrowserOfficerAndViewer(t *testing.T) {
 			t.Fatalf("coverage did not change:\n%s", after)
 		}
 		// The figure shown is the report's own, for the ledger now.
-		val, _ := report.ParseValuation("spot", 7)
+		val, _ := model.ParseValuation("spot", 7)
 		m, err := report.Run(context.Background(), e.st, "coverage", report.Options{Currency: money.MustCurrency("USD"), Valuation: val})
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, _ := report.ParseLang("en")
+		l, _ := model.ParseLang("en")
 		for _, r := range m.Sections[0].Rows {
 			if r["need"].Text == "coal-need-2021-stab" {
 				want := l.Amount(r["pledge"], "USD", 2)

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coalition/pledger/internal/chartrun"
+	"github.com/coalition/pledger/internal/model"
+
 	"github.com/coalition/pledger/internal/chart"
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/render"
@@ -37,12 +40,12 @@ func reportRequest(q url.Values) report.Request {
 		}
 		return d
 	}
-	stale, err := strconv.Atoi(def("max-staleness", "7"))
+	stale, err := strconv.Atoi(def("max-staleness", strconv.Itoa(model.Defaults.MaxStale)))
 	if err != nil {
-		stale = -1 // refused by report.ParseValuation
+		stale = -1 // refused by model.ParseValuation
 	}
-	return report.Request{Currency: def("currency", "USD"), Valuation: def("valuation", "spot"), MaxStale: stale,
-		AsOf: q.Get("as-of"), From: q.Get("from"), To: q.Get("to"), Lang: def("lang", "en"), By: q.Get("by"), ActiveOn: q.Get("active-on"),
+	return report.Request{Currency: def("currency", model.Defaults.Currency), Valuation: def("valuation", model.Defaults.Valuation), MaxStale: stale,
+		AsOf: q.Get("as-of"), From: q.Get("from"), To: q.Get("to"), Lang: def("lang", model.Defaults.Lang), By: q.Get("by"), ActiveOn: q.Get("active-on"),
 		Parties: list("party"), Sectors: list("sector"), Locations: list("location")}
 }
 
@@ -61,7 +64,7 @@ func (s *Server) reportsForm(w http.ResponseWriter, r *http.Request, p *principa
 }
 
 // makeReport runs the report named in the query with its options.
-func (s *Server) makeReport(r *http.Request, name string) (*report.Model, *report.Lang, error) {
+func (s *Server) makeReport(r *http.Request, name string) (*model.Model, *model.Lang, error) {
 	q := r.URL.Query()
 	opt, err := reportRequest(q).Options(r.Context(), s.st)
 	if err != nil {
@@ -108,30 +111,14 @@ func chartOptions(q url.Values) chart.Options {
 }
 
 // chartItems makes the reports the named charts draw.
-func (s *Server) chartItems(r *http.Request, q url.Values, names []string) ([]chart.Item, *report.Lang, error) {
+func (s *Server) chartItems(r *http.Request, q url.Values, names []string) ([]chart.Item, *model.Lang, error) {
 	opt, err := reportRequest(q).Options(r.Context(), s.st)
 	if err != nil {
 		return nil, nil, err
 	}
-	var items []chart.Item
-	for _, n := range names {
-		rep, params, err := chart.Source(n)
-		if err != nil {
-			return nil, nil, err
-		}
-		o := opt
-		o.Params = map[string]string{}
-		for k, v := range opt.Params {
-			o.Params[k] = v
-		}
-		for k, v := range params {
-			o.Params[k] = v
-		}
-		m, err := report.Run(r.Context(), s.st, rep, o)
-		if err != nil {
-			return nil, nil, err
-		}
-		items = append(items, chart.Item{Name: n, Model: m})
+	items, err := chartrun.Items(r.Context(), s.st, opt, names)
+	if err != nil {
+		return nil, nil, err
 	}
 	return items, opt.Lang, nil
 }

@@ -1,9 +1,11 @@
-package report
+package model
 
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/reports"
@@ -61,11 +63,11 @@ func ParseLang(s string) (*Lang, error) {
 	}
 	t, err := language.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: --lang %q: use en, nl or fr", ledger.ErrInvalid, s)
+		return nil, ledger.Fail(ledger.ErrInvalid, "bad_lang", "lang", s, "%q: use en, nl or fr", s)
 	}
 	_, i, conf := matcher.Match(t)
 	if conf < language.High {
-		return nil, fmt.Errorf("%w: --lang %q: reports are in en, nl or fr", ledger.ErrInvalid, s)
+		return nil, ledger.Fail(ledger.ErrInvalid, "bad_lang", "lang", s, "%q: reports are in en, nl or fr", s)
 	}
 	l := &Lang{Code: Languages[i], tag: langTags[i], p: message.NewPrinter(langTags[i], message.Catalog(strs))}
 	switch l.Code {
@@ -79,11 +81,20 @@ func ParseLang(s string) (*Lang, error) {
 	return l, nil
 }
 
+// MustLang is ParseLang for a code known to be good (en, nl, fr).
+func MustLang(code string) *Lang {
+	l, err := ParseLang(code)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
 // T translates a key of reports/i18n.json, filling %s verbs with args
 // (pass strings: numbers are formatted by the caller, never by x/text).
 func (l *Lang) T(key string, args ...any) string {
 	if !keys[key] {
-		panic("report: no translation key " + key)
+		panic("model: no translation key " + key)
 	}
 	return l.p.Sprintf(key, args...)
 }
@@ -101,6 +112,9 @@ func (l *Lang) PartyName(p ledger.Party) string {
 	}
 	return name + " (" + p.Code + ")"
 }
+
+// Has tells whether the catalog has key.
+func (l *Lang) Has(key string) bool { return keys[key] }
 
 // Kind translates a kind.
 func (l *Lang) Kind(k string) string {
@@ -155,4 +169,43 @@ func (l *Lang) Percent(d decimal.Decimal) string {
 		return l.Number(d, 1) + " %"
 	}
 	return l.Number(d, 1) + "%"
+}
+
+// Colon ends a label: "Valuation:" in English and Dutch, "Valorisation :"
+// in French.
+func (l *Lang) Colon() string {
+	if l.Code == "fr" {
+		return " :"
+	}
+	return ":"
+}
+
+var months = map[string][12]string{
+	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	"nl": {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
+	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+}
+
+// LongDate writes a day in words: "15 January 2026", "15 januari 2026",
+// "1er janvier 2026".
+func (l *Lang) LongDate(t time.Time) string {
+	names, ok := months[l.Code]
+	if !ok {
+		names = months["en"]
+	}
+	d := strconv.Itoa(t.Day())
+	if l.Code == "fr" && t.Day() == 1 {
+		d = "1er"
+	}
+	return d + " " + names[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
+// Moment writes a moment in words, in UTC: "15 January 2026, 09:30 UTC".
+func (l *Lang) Moment(t time.Time) string {
+	t = t.UTC()
+	sep := ", "
+	if l.Code == "fr" {
+		sep = " à "
+	}
+	return l.LongDate(t) + sep + t.Format("15:04") + " UTC"
 }

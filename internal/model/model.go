@@ -1,4 +1,10 @@
-package report
+// Package model is the report model: what a finished report holds (its
+// sections of rows and cells, its notes and its provenance), the languages
+// pledger writes in with their one message catalog, the rules for reading a
+// qualified figure, and typed values such as a valuation. Renderers and
+// charts draw a Model and never recompute; nothing of the store is under
+// this package, so neither is under them.
+package model
 
 import (
 	"time"
@@ -7,19 +13,20 @@ import (
 )
 
 // Model is a finished report: everything a renderer needs, already
-// computed and translated. Renderers (internal/render) only lay it out.
+// computed and translated. Renderers (internal/render, internal/chart)
+// only lay it out.
 type Model struct {
 	Report      string    // catalog name, e.g. "coverage"
 	Title       string    // in Lang
 	Subtitle    string    // e.g. the party of a profile, in Lang
 	Lang        string    // en, nl or fr
 	Currency    string    // ISO 4217
-	Valuation   string    // as on the command line: spot, annual, fixed:2021-12-31
+	Valuation   Valuation // the convention the amounts were valued with
 	AsOf        time.Time // the ledger state's moment
 	Sections    []Section
 	Notes       []string // in Lang
 	Provenance  Provenance
-	GeneratedAt time.Time // zero unless --stamp
+	GeneratedAt time.Time // zero unless a stamp is asked for
 }
 
 // Section is one table of a report.
@@ -54,7 +61,7 @@ type Cell struct {
 // Provenance is what a reader needs to verify which ledger state produced
 // the figures.
 type Provenance struct {
-	Valuation   string    // described in Lang
+	Valuation   string    // the valuation described in Lang (Valuation.Describe)
 	RateSources []string  // the sources of the rates used
 	RateFirst   time.Time // the span of rate days used (zero: none needed)
 	RateLast    time.Time

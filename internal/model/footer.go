@@ -1,0 +1,49 @@
+package model
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/shopspring/decimal"
+)
+
+// Field is one line of a report's provenance as a reader reads it.
+type Field struct {
+	Key   string // valuation, rates, asof, revision, hash, entries, generated
+	Label string // in the reader's language
+	Value string
+}
+
+// Footer is the provenance of m as every format prints it: which valuation
+// and rates, and which ledger state, produced the figures. Reports, charts
+// and pages all print these fields, in this order.
+func Footer(l *Lang, m *Model) []Field {
+	p := m.Provenance
+	fs := []Field{
+		{"valuation", l.T("footer.valuation"), p.Valuation},
+		{"rates", l.T("footer.rates"), RatesUsed(l, p)},
+		{"asof", l.T("footer.asof"), p.AsOf.UTC().Format(ledger.TimeLayout)},
+		{"revision", l.T("footer.revision"), strconv.FormatInt(p.Seq, 10)},
+		{"hash", l.T("footer.hash"), p.ChainHash},
+		{"entries", l.T("footer.entries"), l.Number(decimal.NewFromInt(int64(p.Entries)), 0)},
+	}
+	if !m.GeneratedAt.IsZero() {
+		fs = append(fs, Field{"generated", l.T("footer.generated"), m.GeneratedAt.UTC().Format(ledger.TimeLayout)})
+	}
+	return fs
+}
+
+// RatesUsed says which rates a report used: their sources and the span of
+// their days, or that none was needed.
+func RatesUsed(l *Lang, p Provenance) string {
+	if p.RateFirst.IsZero() {
+		return l.T("footer.norates")
+	}
+	span := p.RateFirst.Format(time.DateOnly) + " – " + p.RateLast.Format(time.DateOnly)
+	if len(p.RateSources) > 0 {
+		return strings.Join(p.RateSources, ", ") + " (" + span + ")"
+	}
+	return span
+}
