@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"slices"
 
+	shell "github.com/coalition/pledger/internal/page"
+
 	"github.com/coalition/pledger/internal/model"
 )
 
@@ -160,37 +162,7 @@ var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
 // a JSON data block, which html/template escapes as it does a script, so
 // that both scripts are the same on every page (a Content-Security-Policy
 // can allow them by hash).
-const pageHTML = `<!doctype html>
-<html lang="{{.Lang}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}{{if .Subtitle}} – {{.Subtitle}}{{end}}</title>
-<style>
-:root {
-  --ink: #1c2430;
-  --muted: #5a6675;
-  --accent: #1f3a5f;
-  --rule: #d5dbe3;
-  --head: #e9eef4;
-}
-* { box-sizing: border-box; }
-body {
-  margin: 0;
-  background: #fff;
-  color: var(--ink);
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif;
-  font-size: 15px;
-  line-height: 1.45;
-  -webkit-text-size-adjust: 100%;
-}
-main { max-width: 1120px; margin: 0 auto; padding: 40px 48px 48px; }
-header.title { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 8px; }
-h1 { margin: 0; font-size: 1.8rem; line-height: 1.2; font-weight: 650; color: var(--accent); letter-spacing: -0.01em; }
-.subtitle { margin: 6px 0 0; font-size: 1.1rem; }
-.meta { margin: 8px 0 0; color: var(--muted); font-size: 0.85rem; }
-.meta span + span::before { content: "·"; margin: 0 0.6em; }
-h2 { margin: 30px 0 4px; font-size: 1.25rem; font-weight: 600; color: var(--accent); }
+const pageHTML = shell.Head + shell.Body + shell.TitleStyle + `h2 { margin: 30px 0 4px; font-size: 1.25rem; font-weight: 600; color: var(--accent); }
 h2 .sub { font-weight: 400; color: var(--ink); }
 section.figure { margin-top: 18px; }
 section.figure + section.figure { margin-top: 34px; padding-top: 8px; border-top: 1px solid var(--rule); }
@@ -200,16 +172,10 @@ section.figure + section.figure { margin-top: 34px; padding-top: 8px; border-top
 .notes h3 { margin: 14px 0 4px; font-size: 0.9rem; font-weight: 600; color: var(--muted); }
 .notes ul { margin: 0; padding-left: 1.25em; font-size: 0.85rem; color: var(--muted); }
 .notes li { margin: 3px 0; }
-footer { margin-top: 36px; padding-top: 12px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 0.82rem; }
-footer h2 { margin: 0 0 8px; font-size: 0.9rem; color: var(--muted); }
-footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 0; }
-footer dt { font-weight: 600; }
-footer dd { margin: 0; }
-footer table { border-collapse: collapse; margin-top: 10px; font-size: 0.8rem; }
+` + shell.FooterStyle + `footer table { border-collapse: collapse; margin-top: 10px; font-size: 0.8rem; }
 footer th, footer td { text-align: left; vertical-align: top; padding: 3px 14px 3px 0; border-bottom: 1px solid var(--rule); }
 footer th { font-weight: 600; }
-.mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; word-break: break-all; }
-@page { size: A4 landscape; margin: 12mm 12mm; }
+` + shell.Mono + `@page { size: A4 landscape; margin: 12mm 12mm; }
 @media print {
   body { font-size: 10pt; }
   main { max-width: none; padding: 0; }
@@ -234,12 +200,7 @@ footer th { font-weight: 600; }
 </head>
 <body>
 <main>
-<header class="title">
-<h1>{{.Title}}</h1>
-{{- if .Subtitle}}
-<p class="subtitle">{{.Subtitle}}</p>
-{{- end}}
-{{- if .Meta}}
+` + shell.TitleBlock + `{{- if .Meta}}
 <p class="meta">{{range .Meta}}<span>{{.}}</span>{{end}}</p>
 {{- end}}
 </header>
@@ -274,10 +235,7 @@ footer th { font-weight: 600; }
 <h2>{{.Provenance}}</h2>
 {{- if .Footer}}
 <dl>
-{{- range .Footer}}
-<dt>{{.Label}}</dt><dd{{if eq .Key "hash" "asof" "generated"}} class="mono"{{end}}>{{.Value}}</dd>
-{{- end}}
-</dl>
+` + shell.FooterFields + `</dl>
 {{- end}}
 {{- with .PerReport}}
 <table>

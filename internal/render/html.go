@@ -8,6 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/coalition/pledger/internal/page"
+
 	"github.com/coalition/pledger/internal/model"
 )
 
@@ -168,41 +170,11 @@ func (hs htmlSection) minWidth() float64 {
 // stops it there rather than at the first report.
 var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
 
-const pageHTML = `<!doctype html>
-<html lang="{{.Lang}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}{{if .Subtitle}} – {{.Subtitle}}{{end}}</title>
-<style>
-:root {
-  --ink: #1c2430;
-  --muted: #5a6675;
-  --accent: #1f3a5f;
-  --rule: #d5dbe3;
-  --head: #e9eef4;
-  --zebra: #f5f7fa;
-}
-* { box-sizing: border-box; }
-body {
-  margin: 0;
-  background: #fff;
-  color: var(--ink);
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif;
-  font-size: 15px;
-  line-height: 1.45;
-  -webkit-text-size-adjust: 100%;
-}
-main { max-width: 1120px; margin: 0 auto; padding: 40px 48px 48px; }
-{{- if .Landscape}}
+const pageHTML = page.Head + `  --zebra: #f5f7fa;
+` + page.Body + `{{- if .Landscape}}
 main { max-width: 1480px; }
 {{- end}}
-header.title { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 8px; }
-h1 { margin: 0; font-size: 1.8rem; line-height: 1.2; font-weight: 650; color: var(--accent); letter-spacing: -0.01em; }
-.subtitle { margin: 6px 0 0; font-size: 1.1rem; }
-.meta { margin: 8px 0 0; color: var(--muted); font-size: 0.85rem; }
-.meta span + span::before { content: "·"; margin: 0 0.6em; }
-h2 { margin: 30px 0 10px; font-size: 1.15rem; font-weight: 600; color: var(--accent); }
+` + page.TitleStyle + `h2 { margin: 30px 0 10px; font-size: 1.15rem; font-weight: 600; color: var(--accent); }
 .wrap { overflow-x: auto; }
 table { width: 100%; border-collapse: collapse; font-size: 14px; font-variant-numeric: tabular-nums; margin: 12px 0 4px; }
 th, td { padding: 6px 8px; text-align: left; vertical-align: top; }
@@ -218,13 +190,7 @@ table.dense thead th { font-size: 12px; }
 table.dense th, table.dense td { padding: 5px 6px; }
 .notes ul { margin: 0; padding-left: 1.25em; }
 .notes li { margin: 4px 0; }
-footer { margin-top: 36px; padding-top: 12px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 0.82rem; }
-footer h2 { margin: 0 0 8px; font-size: 0.9rem; color: var(--muted); }
-footer dl { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 0; }
-footer dt { font-weight: 600; }
-footer dd { margin: 0; }
-.mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; word-break: break-all; }
-{{- if .Landscape}}
+` + page.FooterStyle + page.Mono + `{{- if .Landscape}}
 @page { size: A4 landscape; margin: 15mm 15mm; }
 {{- else}}
 @page { size: A4; margin: 18mm 15mm; }
@@ -249,12 +215,7 @@ footer dd { margin: 0; }
 </head>
 <body>
 <main>
-<header class="title">
-<h1>{{.Title}}</h1>
-{{- if .Subtitle}}
-<p class="subtitle">{{.Subtitle}}</p>
-{{- end}}
-{{- if .Meta}}
+` + page.TitleBlock + `{{- if .Meta}}
 <p class="meta">{{range .Meta}}<span>{{.Label}}{{$.Colon}} {{.Value}}</span>{{end}}</p>
 {{- end}}
 </header>
@@ -297,10 +258,7 @@ footer dd { margin: 0; }
 <footer>
 <h2>{{.Provenance}}</h2>
 <dl>
-{{- range .Footer}}
-<dt>{{.Label}}</dt><dd{{if eq .Key "hash" "asof" "generated"}} class="mono"{{end}}>{{.Value}}</dd>
-{{- end}}
-</dl>
+` + page.FooterFields + `</dl>
 </footer>
 </main>
 </body>
