@@ -3,10 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
-	"io"
 	"time"
 
+	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
 	"github.com/shopspring/decimal"
@@ -24,24 +25,6 @@ type RateRow struct {
 	RecordedAt time.Time `json:"recorded_at"`
 }
 
-// RateInput is one rate to record, with its input line for problems.
-type RateInput struct {
-	Line int
-	Rate money.Rate
-}
-
-// RateRows is a stream of rates to import: io.EOF at the end; a
-// *ledger.Problems error is about one line and reading goes on.
-type RateRows interface {
-	Next() (RateInput, error)
-}
-
-// RateSource opens a rate file.
-type RateSource struct {
-	Name string
-	Open func() (RateRows, io.Closer, error)
-}
-
 // RateImportResult says what a rate import did.
 type RateImportResult struct {
 	Rows, Added, Replaced, Skipped int
@@ -51,15 +34,10 @@ type RateImportResult struct {
 // rate again is skipped; a different rate for the same day, pair and
 // source is a problem unless replace, which records the new rate as
 // superseding the old (the old one stays).
-func (s *Store) ImportRates(ctx context.Context, src RateSource, replace bool, author string) (RateImportResult, error) {
+func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace bool, author string) (RateImportResult, error) {
 	var res RateImportResult
 	probs := &problemList{file: src.Name}
 	err := s.InTx(ctx, func(tx *Tx) error {
-		rows, closer, err := src.Open()
-		if err != nil {
-			return err
-		}
-		defer closer.Close()
 		at := s.now().UTC().Truncate(time.Microsecond).Format(ledger.TimeLayout)
 		var nextID int64
 		if err := tx.GetContext(ctx, &nextID, `SELECT COALESCE(max(id), 0) FROM rates`); err != nil {
@@ -78,7 +56,7 @@ func (s *Store) ImportRates(ctx context.Context, src RateSource, replace bool, a
 			rate decimal.Decimal
 		}
 		current := map[[4]string]cur{}
-		err = tx.each(ctx, `SELECT r.id, r.day, r.base, r.quote, r.rate, r.source FROM rates r
+		err := tx.each(ctx, `SELECT r.id, r.day, r.base, r.quote, r.rate, r.source FROM rates r
 			WHERE NOT EXISTS (SELECT 1 FROM rates n WHERE n.supersedes = r.id)`, nil, func(sc scanner) error {
 			var c cur
 			var k [4]string
@@ -86,7 +64,8 @@ func (s *Store) ImportRates(ctx context.Context, src RateSource, replace bool, a
 			if err := sc.Scan(&c.id, &k[0], &k[1], &k[2], &rate, &k[3]); err != nil {
 				return err
 			}
-			c.rate, err = decimal.NewFromString(rate)
+			v, err := decimal.NewFromString(rate)
+			c.rate = v
 			current[k] = c
 			return err
 		})
@@ -98,12 +77,9 @@ func (s *Store) ImportRates(ctx context.Context, src RateSource, replace bool, a
 			return err
 		}
 		defer bulk.close()
-		for {
-			in, err := rows.Next()
-			if err == io.EOF {
-				break
-			}
-			if ps, ok := err.(*ledger.Problems); ok {
+		for in, err := range src.Rates {
+			var ps *ledger.Problems
+			if errors.As(err, &ps) {
 				probs.add(ps.List...)
 				continue
 			}
