@@ -299,3 +299,31 @@ func TestAmountsInParts(t *testing.T) {
 		}
 	})
 }
+
+// A search takes its text literally: _ and % in it match only themselves.
+func TestSearchIsLiteral(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		s := storetest.Open(t, engine)
+		data := header +
+			"bel_2021,need,COALITION,2021,,1000,USD,,,,stabilisation,IRQ,,,,\n" +
+			"belx2021,need,COALITION,2021,,2000,USD,,,,stabilisation,IRQ,,,,\n" +
+			"bel2021,need,COALITION,2021,,3000,USD,,,,stabilisation,IRQ,,,,note 50% done\n" +
+			"bel5021,need,COALITION,2021,,4000,USD,,,,stabilisation,IRQ,,,,note 5021 done\n"
+		if _, err := importString(t, s, "search.csv", data, store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for search, want := range map[string]string{"bel_2021": "bel_2021", "BEL_2021": "bel_2021", "50%": "bel2021", `l_2`: "bel_2021"} {
+			var refs []string
+			for _, r := range current(t, s, store.Filter{SearchText: search}) {
+				refs = append(refs, r.Ref)
+			}
+			if strings.Join(refs, ",") != want {
+				t.Errorf("search %q: got %v, want %s", search, refs, want)
+			}
+			n, err := s.CountEntries(context.Background(), store.Filter{SearchText: search})
+			if err != nil || n != 1 {
+				t.Errorf("count of search %q: %d, %v; want 1", search, n, err)
+			}
+		}
+	})
+}
