@@ -38,11 +38,15 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 	var res RateImportResult
 	probs := &problemList{file: src.Name}
 	err := s.InTx(ctx, func(tx *Tx) error {
-		at := s.now().UTC().Truncate(time.Microsecond).Format(ledger.TimeLayout)
-		var nextID int64
-		if err := tx.GetContext(ctx, &nextID, `SELECT COALESCE(max(id), 0) FROM rates`); err != nil {
-			return fmt.Errorf("store.ImportRates: %w", err)
+		if s.dialect == Postgres {
+			// One rate import at a time, so that each reads the rates in
+			// force after the previous one committed (readers do not wait;
+			// SQLite's immediate transactions already queue writers).
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE rates IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+				return fmt.Errorf("store.ImportRates: lock: %w", err)
+			}
 		}
+		at := s.now().UTC().Truncate(time.Microsecond).Format(ledger.TimeLayout)
 		// Within one file, the same key twice must agree.
 		seen := map[[4]string]struct {
 			rate string
@@ -72,7 +76,7 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 		if err != nil {
 			return fmt.Errorf("store.ImportRates: %w", err)
 		}
-		bulk, err := tx.newBulk(ctx, "rates", []string{"id", "day", "base", "quote", "rate", "source", "supersedes", "author", "recorded_at"})
+		bulk, err := tx.newBulk(ctx, "rates", []string{"day", "base", "quote", "rate", "source", "supersedes", "author", "recorded_at"})
 		if err != nil {
 			return err
 		}
@@ -119,8 +123,7 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 			if len(probs.list) > 0 {
 				continue // nothing will be written; keep checking
 			}
-			nextID++
-			if err := bulk.add(nextID, day, r.Base, r.Quote, rate, r.Source, supersedes, author, at); err != nil {
+			if err := bulk.add(day, r.Base, r.Quote, rate, r.Source, supersedes, author, at); err != nil {
 				return fmt.Errorf("store.ImportRates: line %d: %w", in.Line, err)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,6 +118,21 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 func (s *Store) migrate(ctx context.Context) error {
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	gd := goose.DialectSQLite3
+	if s.dialect == SQLite {
+		// PostgreSQL-only migrations are recorded on SQLite, not run.
+		names, err := fs.Glob(migrations.FS, migrations.PostgresOnly)
+		if err != nil {
+			return fmt.Errorf("store.migrate: %w", err)
+		}
+		opts = append(opts, goose.WithExcludeNames(names))
+		for _, name := range names {
+			v, err := goose.NumericComponent(name)
+			if err != nil {
+				return fmt.Errorf("store.migrate: %s: %w", name, err)
+			}
+			opts = append(opts, goose.WithGoMigrations(goose.NewGoMigration(v, nil, nil)))
+		}
+	}
 	if s.dialect == Postgres {
 		gd = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker()

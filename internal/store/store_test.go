@@ -327,3 +327,38 @@ func TestSearchIsLiteral(t *testing.T) {
 		}
 	})
 }
+
+// Rate imports running at the same time both succeed: rate ids are the
+// engine's to allocate, and the second import sees what the first wrote.
+func TestConcurrentRateImports(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		files := []string{
+			"date,base,quote,rate,source\n2021-01-04,EUR,USD,1.2296,ECB\n2021-01-05,EUR,USD,1.2271,ECB\n",
+			"date,base,quote,rate,source\n2021-01-04,EUR,GBP,0.9016,ECB\n2021-01-05,EUR,GBP,0.9029,ECB\n",
+			"date,base,quote,rate,source\n2021-01-04,EUR,JPY,126.62,ECB\n",
+			"date,base,quote,rate,source\n2021-01-04,EUR,JPY,126.62,ECB\n",
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(files))
+		for i, f := range files {
+			wg.Go(func() {
+				_, errs[i] = s.ImportRates(ctx, csvio.RateBytesSource(fmt.Sprintf("rates%d.csv", i), []byte(f), ""), false, "test")
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("import %d: %v", i, err)
+			}
+		}
+		rates, err := s.Rates(ctx, store.RateFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rates) != 5 {
+			t.Errorf("got %d rates, want 5 (the same file twice records its rate once): %+v", len(rates), rates)
+		}
+	})
+}
