@@ -170,6 +170,9 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 	bad := func(field, format string, args ...any) {
 		rr.probs = append(rr.probs, ledger.Problem{Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
+	coded := func(field, code, value, msg string) {
+		rr.probs = append(rr.probs, ledger.Problem{Line: line, Field: field, Code: code, Value: value, Msg: msg})
+	}
 	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 		return // a blank line
 	}
@@ -235,7 +238,7 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 		source = rr.source
 	}
 	if source == "" {
-		bad("source", "no source: add a source column or give --source NAME")
+		coded("source", "no_source", "", "no source")
 	}
 	if len(rr.probs) > 0 {
 		return

@@ -354,8 +354,9 @@ func TestImportRatesIdempotentAndReplace(t *testing.T) {
 			"2021-01-04,EUR,USD,1.2300," + csvio.ECBSource + "\n"
 		fixSrc := csvio.RateBytesSource("fix.csv", []byte(fix), "")
 		_, err = s.ImportRates(ctx, fixSrc, false, "carol")
-		if !errors.Is(err, ledger.ErrInvalid) || !strings.HasPrefix(err.Error(), "fix.csv:3: ") || !strings.Contains(err.Error(), "--replace") {
-			t.Errorf("conflicting rate without replace: %v; want fix.csv:3: ... --replace", err)
+		var ps *ledger.Problems
+		if !errors.As(err, &ps) || !strings.HasPrefix(err.Error(), "fix.csv:3: ") || ps.List[0].Code != "rate_recorded" || ps.List[0].Value != "1.23" {
+			t.Errorf("conflicting rate without replace: %v; want fix.csv:3: ... (code rate_recorded, value 1.23)", err)
 		}
 		if n := countAll(); n != 64 {
 			t.Errorf("a refused import wrote: %d rows", n)

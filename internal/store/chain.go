@@ -90,7 +90,7 @@ func (s *Store) History(ctx context.Context, ref string) ([]ledger.Revision, err
 
 // noSuchRef is the error for a ref the ledger does not hold.
 func noSuchRef(ref string) error {
-	return ledger.Fail(ledger.ErrNotFound, "no_such_ref", "ref", ref, "no entry with ref %q", ref)
+	return ledger.Fail(ledger.ErrNotFound, "no_such_ref", "ref", ref, "%q is not in the ledger", ref)
 }
 
 // Verify recomputes the whole hash chain, streaming, and returns the first

@@ -72,7 +72,7 @@ func (tx *Tx) Add(ctx context.Context, e ledger.Entry, author string) (ledger.Re
 			return fmt.Errorf("store.Add(%q): %w", e.Ref, err)
 		}
 		if n > 0 {
-			return fmt.Errorf("%w: ref %q is already in the ledger: use `pledger amend %s` to correct it", ledger.ErrConflict, e.Ref, e.Ref)
+			return ledger.Fail(ledger.ErrConflict, "ref_exists", "ref", e.Ref, "%q is already in the ledger", e.Ref)
 		}
 		ps, err := tx.checkLinks(ctx, e, 0)
 		if err != nil {
@@ -162,8 +162,12 @@ func (tx *Tx) Void(ctx context.Context, ref, reason, author string) (ledger.Revi
 func (tx *Tx) current(ctx context.Context, ref string) (ledger.Revision, error) {
 	var row revRow
 	q := `SELECT ` + prefixed("r.", revCols) + ` FROM revisions r WHERE ` + latestCond + ` AND r.ref = ?`
-	if err := tx.GetContext(ctx, &row, tx.Rebind(q), ref); err != nil {
-		return ledger.Revision{}, notFound(err, fmt.Sprintf("no entry with ref %q (see `pledger list`)", ref))
+	err := tx.GetContext(ctx, &row, tx.Rebind(q), ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ledger.Revision{}, noSuchRef(ref)
+	}
+	if err != nil {
+		return ledger.Revision{}, fmt.Errorf("store: current revision of %q: %w", ref, err)
 	}
 	return row.revision()
 }

@@ -252,7 +252,8 @@ func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.Par
 					probs.add(ledger.Problem{Line: p.line, Field: "kind", Msg: fmt.Sprintf("%q is a %s in the ledger; a kind cannot change", p.e.Ref, k.Kind)})
 					continue
 				case !opt.Amend:
-					probs.add(ledger.Problem{Line: p.line, Field: "ref", Msg: fmt.Sprintf("%q is already in the ledger with different content: run `pledger import --amend` to record this row as a correction, or fix the row", p.e.Ref)})
+					probs.add(ledger.Problem{Line: p.line, Field: "ref", Code: "ref_differs", Value: p.e.Ref,
+						Msg: fmt.Sprintf("%q is already in the ledger with different content", p.e.Ref)})
 					continue
 				}
 				r.Rev, r.Action, r.Supersedes, r.Reason = k.Rev+1, ledger.Amend, k.Seq, opt.Reason

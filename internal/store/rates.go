@@ -112,7 +112,8 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 					continue
 				}
 				if !replace {
-					probs.add(ledger.Problem{Line: in.Line, Field: r.Quote, Msg: fmt.Sprintf("%s %s/%s from %q is already recorded as %s, not %s: use --replace to record the new rate (the old one is kept)", day, r.Base, r.Quote, r.Source, c.rate, rate)})
+					probs.add(ledger.Problem{Line: in.Line, Field: r.Quote, Code: "rate_recorded", Value: rate,
+						Msg: fmt.Sprintf("%s %s/%s from %q is already recorded as %s, not %s", day, r.Base, r.Quote, r.Source, c.rate, rate)})
 					continue
 				}
 				supersedes = c.id

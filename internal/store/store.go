@@ -52,7 +52,7 @@ type Store struct {
 // before the latest recorded one). Not for concurrent use with writes.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-// ParseDSN splits a --db value into driver and data source:
+// ParseDSN splits a database name into driver and data source:
 // postgres://... or postgresql://... for PostgreSQL, sqlite:PATH or a plain
 // path for SQLite.
 func ParseDSN(dsn string) (Dialect, string, error) {
@@ -65,11 +65,11 @@ func ParseDSN(dsn string) (Dialect, string, error) {
 		path := strings.TrimPrefix(dsn, "sqlite:")
 		path = strings.TrimPrefix(path, "//")
 		if path == "" {
-			return "", "", fmt.Errorf("%w: --db sqlite: needs a file path, e.g. sqlite:pledger.db", ledger.ErrInvalid)
+			return "", "", ledger.Fail(ledger.ErrInvalid, "db_no_path", "db", dsn, "sqlite: needs a file path, e.g. sqlite:pledger.db")
 		}
 		return SQLite, path, nil
 	case strings.Contains(dsn, "://"):
-		return "", "", fmt.Errorf("%w: --db %q: use postgres://... or sqlite:PATH", ledger.ErrInvalid, dsn)
+		return "", "", ledger.Fail(ledger.ErrInvalid, "db_scheme", "db", dsn, "%q: use postgres://... or sqlite:PATH", dsn)
 	}
 	return SQLite, dsn, nil
 }
