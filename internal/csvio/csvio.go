@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -95,7 +96,7 @@ func NewReader(r io.Reader, name string, opt Options) (*Reader, error) {
 		switch {
 		case h == "":
 			ps.Add(1, fmt.Sprintf("column %d", i+1), "empty column name")
-		case !contains(allowed, h):
+		case !slices.Contains(allowed, h):
 			ps.Add(1, ledger.Clip(h), "unknown column: the columns are %s", strings.Join(allowed, ","))
 		case seen[h]:
 			ps.Add(1, h, "column appears twice")
@@ -113,15 +114,6 @@ func NewReader(r io.Reader, name string, opt Options) (*Reader, error) {
 	}
 	cr.FieldsPerRecord = len(hdr)
 	return rd, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // parseError turns an encoding/csv error into a problem with line and column.

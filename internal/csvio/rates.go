@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,12 +62,7 @@ func NewRateReader(r io.Reader, name, source string) (*RateReader, error) {
 	for i, h := range hdr {
 		low[i] = strings.ToLower(strings.TrimSpace(h))
 	}
-	isLong := false
-	for _, h := range low {
-		if h == "base" || h == "quote" {
-			isLong = true
-		}
-	}
+	isLong := slices.Contains(low, "base") || slices.Contains(low, "quote")
 	switch {
 	case !isLong && len(low) > 1 && low[0] == "date":
 		rr.ecb = true

@@ -92,7 +92,7 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 			}
 			res.Rows++
 			r := in.Rate
-			day := r.Day.Format("2006-01-02")
+			day := r.Day.Format(time.DateOnly)
 			rate := r.Rate.String()
 			key := [4]string{day, r.Base, r.Quote, r.Source}
 			if prev, ok := seen[key]; ok {
@@ -212,8 +212,11 @@ func (s *Store) RateTable(ctx context.Context, asOf time.Time) (*money.Table, er
 			return nil, fmt.Errorf("store.RateTable: %w", err)
 		}
 		d, err := ledger.ParseDate(string(day))
-		if err != nil || d.Precision != ledger.Day {
+		if err != nil {
 			return nil, fmt.Errorf("store.RateTable: rate day %q: %w", day, err)
+		}
+		if d.Precision != ledger.Day {
+			return nil, fmt.Errorf("store.RateTable: rate day %q is not a day", day)
 		}
 		v, err := decimal.NewFromString(string(rate))
 		if err != nil {
