@@ -65,14 +65,17 @@ refused instead of entering the figure twice.`,
 			for k, v := range values {
 				f[k] = *v
 			}
-			known := s.PartyLookup(ctx)
+			known := s.PartyCheck(ctx)
 			var e ledger.Entry
 			var ps []ledger.Problem
 			if ref == "" {
-				e, ps = ledger.ParseNew(f, known)
+				e, ps = ledger.ParseNew(f, known.Known)
 				e.Ref = ledger.DefaultRef(e)
 			} else {
-				e, ps = ledger.Parse(f, 0, known)
+				e, ps = ledger.Parse(f, 0, known.Known)
+			}
+			if err := known.Err(); err != nil {
+				return err
 			}
 			if len(ps) > 0 {
 				return &ledger.Problems{List: ps}

@@ -24,6 +24,13 @@ var hints = map[string]func(value string) string{
 		return "pledger report " + name + " " + strings.ToUpper(d.Args[0])
 	},
 	"unknown_report": func(string) string { return "see `pledger report list`" },
+	"no_such_ref":    func(string) string { return "see `pledger list`" },
+	"ref_exists":     func(ref string) string { return "use `pledger amend " + ref + "` to correct it" },
+	"ref_differs": func(string) string {
+		return "run `pledger import --amend` to record this row as a correction, or fix the row"
+	},
+	"rate_recorded": func(string) string { return "use --replace to record the new rate (the old one is kept)" },
+	"no_source":     func(string) string { return "add a source column or give --source NAME" },
 }
 
 // hintFor is the command-line advice for code, or "".

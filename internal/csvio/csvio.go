@@ -18,11 +18,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"slices"
 	"strings"
 
 	"github.com/coalition/pledger/internal/ledger"
-	"github.com/coalition/pledger/internal/store"
 )
 
 // Options change how a file is read.
@@ -97,7 +96,7 @@ func NewReader(r io.Reader, name string, opt Options) (*Reader, error) {
 		switch {
 		case h == "":
 			ps.Add(1, fmt.Sprintf("column %d", i+1), "empty column name")
-		case !contains(allowed, h):
+		case !slices.Contains(allowed, h):
 			ps.Add(1, ledger.Clip(h), "unknown column: the columns are %s", strings.Join(allowed, ","))
 		case seen[h]:
 			ps.Add(1, h, "column appears twice")
@@ -115,15 +114,6 @@ func NewReader(r io.Reader, name string, opt Options) (*Reader, error) {
 	}
 	cr.FieldsPerRecord = len(hdr)
 	return rd, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // parseError turns an encoding/csv error into a problem with line and column.
@@ -303,50 +293,4 @@ func (w *Writer) Write(rec []string) error { return w.w.Write(rec) }
 func (w *Writer) Flush() error {
 	w.w.Flush()
 	return w.w.Error()
-}
-
-// countingReader counts the bytes read, for progress bars.
-type countingReader struct {
-	r        io.Reader
-	progress func(n int)
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if c.progress != nil && n > 0 {
-		c.progress(n)
-	}
-	return n, err
-}
-
-// FileSource is an import source reading the CSV file at path; progress,
-// if not nil, is told of every chunk of bytes read (twice over the file:
-// Import reads it to check and again to write).
-func FileSource(path string, opt Options, progress func(n int)) store.Source {
-	return store.Source{Name: path, Open: func() (store.Rows, io.Closer, error) {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %v", ledger.ErrInvalid, err)
-		}
-		opt.Reopen = func() (io.ReadCloser, error) { return os.Open(path) }
-		rd, err := NewReader(&countingReader{r: f, progress: progress}, path, opt)
-		if err != nil {
-			f.Close()
-			return nil, nil, err
-		}
-		return rd, f, nil
-	}}
-}
-
-// BytesSource is an import source over an in-memory file (an upload, the
-// embedded demo data).
-func BytesSource(name string, data []byte, opt Options) store.Source {
-	return store.Source{Name: name, Open: func() (store.Rows, io.Closer, error) {
-		opt.Reopen = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-		rd, err := NewReader(bytes.NewReader(data), name, opt)
-		if err != nil {
-			return nil, nil, err
-		}
-		return rd, io.NopCloser(nil), nil
-	}}
 }

@@ -7,13 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
-	"github.com/coalition/pledger/internal/store"
 )
 
 // ECBSource is the source recorded for rates read from an ECB file when no
@@ -33,7 +32,7 @@ type RateReader struct {
 	quotes  []string // ECB: the currency of each column (index 0 unused)
 	cols    map[string]int
 	source  string
-	pending []store.RateInput
+	pending []RateInput
 	probs   []ledger.Problem
 	broken  bool
 }
@@ -63,12 +62,7 @@ func NewRateReader(r io.Reader, name, source string) (*RateReader, error) {
 	for i, h := range hdr {
 		low[i] = strings.ToLower(strings.TrimSpace(h))
 	}
-	isLong := false
-	for _, h := range low {
-		if h == "base" || h == "quote" {
-			isLong = true
-		}
-	}
+	isLong := slices.Contains(low, "base") || slices.Contains(low, "quote")
 	switch {
 	case !isLong && len(low) > 1 && low[0] == "date":
 		rr.ecb = true
@@ -137,14 +131,14 @@ func parseRate(s string) (money.Rate, error) {
 
 // Next returns the next rate, io.EOF at the end, or a *ledger.Problems
 // about one line (reading can go on).
-func (rr *RateReader) Next() (store.RateInput, error) {
+func (rr *RateReader) Next() (RateInput, error) {
 	for len(rr.pending) == 0 && len(rr.probs) == 0 {
 		if rr.broken {
-			return store.RateInput{}, io.EOF
+			return RateInput{}, io.EOF
 		}
 		rec, err := rr.r.Read()
 		if err == io.EOF {
-			return store.RateInput{}, io.EOF
+			return RateInput{}, io.EOF
 		}
 		line, _ := rr.r.FieldPos(0)
 		if err != nil {
@@ -161,7 +155,7 @@ func (rr *RateReader) Next() (store.RateInput, error) {
 	if len(rr.probs) > 0 {
 		ps := &ledger.Problems{File: rr.name, List: rr.probs}
 		rr.probs = nil
-		return store.RateInput{}, ps
+		return RateInput{}, ps
 	}
 	in := rr.pending[0]
 	rr.pending = rr.pending[1:]
@@ -171,6 +165,9 @@ func (rr *RateReader) Next() (store.RateInput, error) {
 func (rr *RateReader) readRecord(line int, rec []string) {
 	bad := func(field, format string, args ...any) {
 		rr.probs = append(rr.probs, ledger.Problem{Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	coded := func(field, code, value, msg string) {
+		rr.probs = append(rr.probs, ledger.Problem{Line: line, Field: field, Code: code, Value: value, Msg: msg})
 	}
 	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 		return // a blank line
@@ -203,7 +200,7 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 				continue
 			}
 			r.Day, r.Base, r.Quote, r.Source = day, "EUR", rr.quotes[i], rr.source
-			rr.pending = append(rr.pending, store.RateInput{Line: line, Rate: r})
+			rr.pending = append(rr.pending, RateInput{Line: line, Rate: r})
 		}
 		return
 	}
@@ -237,38 +234,11 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 		source = rr.source
 	}
 	if source == "" {
-		bad("source", "no source: add a source column or give --source NAME")
+		coded("source", "no_source", "", "no source")
 	}
 	if len(rr.probs) > 0 {
 		return
 	}
 	r.Day, r.Base, r.Quote, r.Source = day, base.Code, quote.Code, source
-	rr.pending = append(rr.pending, store.RateInput{Line: line, Rate: r})
-}
-
-// RateFileSource opens a rate file for import.
-func RateFileSource(path, source string) store.RateSource {
-	return store.RateSource{Name: path, Open: func() (store.RateRows, io.Closer, error) {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %v", ledger.ErrInvalid, err)
-		}
-		rr, err := NewRateReader(f, path, source)
-		if err != nil {
-			f.Close()
-			return nil, nil, err
-		}
-		return rr, f, nil
-	}}
-}
-
-// RateBytesSource is a rate source over an in-memory file.
-func RateBytesSource(name string, data []byte, source string) store.RateSource {
-	return store.RateSource{Name: name, Open: func() (store.RateRows, io.Closer, error) {
-		rr, err := NewRateReader(bytes.NewReader(data), name, source)
-		if err != nil {
-			return nil, nil, err
-		}
-		return rr, io.NopCloser(nil), nil
-	}}
+	rr.pending = append(rr.pending, RateInput{Line: line, Rate: r})
 }

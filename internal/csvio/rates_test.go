@@ -28,13 +28,13 @@ const ecbFile = `Date,USD,JPY,BGN,CYP,CZK,DKK,EEK,GBP,HUF,LTL,LVL,MTL,PLN,ROL,RO
 2020-12-31,1.2271,126.49,1.9558,N/A,26.242,7.4409,N/A,0.89903,363.89,N/A,N/A,N/A,4.5597,N/A,4.8683,10.0343,N/A,N/A,1.0802,156.1,10.4703,7.5519,91.4671,N/A,9.1131,1.5896,6.3735,1.5633,8.0225,9.5142,17240.76,3.9447,89.6605,1336,24.416,4.934,1.6984,59.125,1.6218,36.727,18.0219,
 `
 
-func readAllRates(t *testing.T, data, name, source string) ([]store.RateInput, error) {
+func readAllRates(t *testing.T, data, name, source string) ([]csvio.RateInput, error) {
 	t.Helper()
 	rr, err := csvio.NewRateReader(bytes.NewReader([]byte(data)), name, source)
 	if err != nil {
 		return nil, err
 	}
-	var out []store.RateInput
+	var out []csvio.RateInput
 	var errs []error
 	for {
 		in, err := rr.Next()
@@ -354,8 +354,9 @@ func TestImportRatesIdempotentAndReplace(t *testing.T) {
 			"2021-01-04,EUR,USD,1.2300," + csvio.ECBSource + "\n"
 		fixSrc := csvio.RateBytesSource("fix.csv", []byte(fix), "")
 		_, err = s.ImportRates(ctx, fixSrc, false, "carol")
-		if !errors.Is(err, ledger.ErrInvalid) || !strings.HasPrefix(err.Error(), "fix.csv:3: ") || !strings.Contains(err.Error(), "--replace") {
-			t.Errorf("conflicting rate without replace: %v; want fix.csv:3: ... --replace", err)
+		var ps *ledger.Problems
+		if !errors.As(err, &ps) || !strings.HasPrefix(err.Error(), "fix.csv:3: ") || ps.List[0].Code != "rate_recorded" || ps.List[0].Value != "1.23" {
+			t.Errorf("conflicting rate without replace: %v; want fix.csv:3: ... (code rate_recorded, value 1.23)", err)
 		}
 		if n := countAll(); n != 64 {
 			t.Errorf("a refused import wrote: %d rows", n)

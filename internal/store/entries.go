@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -13,25 +15,29 @@ type linkTarget struct {
 	Party string `db:"party"`
 }
 
-// checkLinks checks e's toward and fulfils against the current ledger.
-func (tx *Tx) checkLinks(ctx context.Context, e ledger.Entry, line int) []ledger.Problem {
+// checkLinks checks e's toward and fulfils against the current ledger. A
+// failed look-up is an error, never a problem with the entry.
+func (tx *Tx) checkLinks(ctx context.Context, e ledger.Entry, line int) ([]ledger.Problem, error) {
 	var ps ledger.Problems
 	for _, l := range []struct{ field, ref string }{{"toward", e.Toward}, {"fulfils", e.Fulfils}} {
 		if l.ref == "" {
 			continue
 		}
 		var t linkTarget
-		q := `SELECT r.kind, r.party ` + currentSQL + ` AND r.action <> 'void' AND r.ref = ?`
-		err := tx.GetContext(ctx, &t, tx.Rebind(q), maxSeq, maxSeq, l.ref)
-		if err != nil {
+		q := `SELECT r.kind, r.party FROM revisions r WHERE ` + latestCond + ` AND r.action <> 'void' AND r.ref = ?`
+		err := tx.GetContext(ctx, &t, tx.Rebind(q), l.ref)
+		if errors.Is(err, sql.ErrNoRows) {
 			ps.Add(line, l.field, "no entry with ref %q", l.ref)
 			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: look up %s %q: %w", l.field, l.ref, err)
 		}
 		if msg := ledger.CheckLink(l.field, e.Kind, e.Party, ledger.Kind(t.Kind), t.Party); msg != "" {
 			ps.Add(line, l.field, "%s: %s", l.ref, msg)
 		}
 	}
-	return ps.List
+	return ps.List, nil
 }
 
 // appendOne adds a single revision to the chain.
@@ -66,9 +72,13 @@ func (tx *Tx) Add(ctx context.Context, e ledger.Entry, author string) (ledger.Re
 			return fmt.Errorf("store.Add(%q): %w", e.Ref, err)
 		}
 		if n > 0 {
-			return fmt.Errorf("%w: ref %q is already in the ledger: use `pledger amend %s` to correct it", ledger.ErrConflict, e.Ref, e.Ref)
+			return ledger.Fail(ledger.ErrConflict, "ref_exists", "ref", e.Ref, "%q is already in the ledger", e.Ref)
 		}
-		if ps := tx.checkLinks(ctx, e, 0); len(ps) > 0 {
+		ps, err := tx.checkLinks(ctx, e, 0)
+		if err != nil {
+			return err
+		}
+		if len(ps) > 0 {
 			return &ledger.Problems{List: ps}
 		}
 		return tx.appendOne(ctx, &r)
@@ -92,7 +102,7 @@ func (tx *Tx) Amend(ctx context.Context, ref string, changes ledger.Fields, reas
 	if ps := ledger.CheckReason(reason); len(ps) > 0 {
 		return r, &ledger.Problems{List: ps}
 	}
-	known := tx.s.PartyLookup(ctx)
+	known := tx.PartyCheck(ctx)
 	err := func() error {
 		cur, err := tx.current(ctx, ref)
 		if err != nil {
@@ -101,9 +111,14 @@ func (tx *Tx) Amend(ctx context.Context, ref string, changes ledger.Fields, reas
 		if cur.Action == ledger.Void {
 			return fmt.Errorf("%w: %s was withdrawn (voided) in revision %d; add a new entry instead", ledger.ErrConflict, ref, cur.Rev)
 		}
-		e, ps := ledger.Amended(cur.Entry, changes, known)
+		e, ps := ledger.Amended(cur.Entry, changes, known.Known)
+		if err := known.Err(); err != nil {
+			return err
+		}
 		if len(ps) == 0 {
-			ps = tx.checkLinks(ctx, e, 0)
+			if ps, err = tx.checkLinks(ctx, e, 0); err != nil {
+				return err
+			}
 		}
 		if len(ps) > 0 {
 			return &ledger.Problems{List: ps}
@@ -146,9 +161,13 @@ func (tx *Tx) Void(ctx context.Context, ref, reason, author string) (ledger.Revi
 // current reads the latest revision of ref inside the transaction.
 func (tx *Tx) current(ctx context.Context, ref string) (ledger.Revision, error) {
 	var row revRow
-	q := `SELECT ` + prefixed("r.", revCols) + ` ` + currentSQL + ` AND r.ref = ?`
-	if err := tx.GetContext(ctx, &row, tx.Rebind(q), maxSeq, maxSeq, ref); err != nil {
-		return ledger.Revision{}, notFound(err, fmt.Sprintf("no entry with ref %q (see `pledger list`)", ref))
+	q := `SELECT ` + prefixed("r.", revCols) + ` FROM revisions r WHERE ` + latestCond + ` AND r.ref = ?`
+	err := tx.GetContext(ctx, &row, tx.Rebind(q), ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ledger.Revision{}, noSuchRef(ref)
+	}
+	if err != nil {
+		return ledger.Revision{}, fmt.Errorf("store: current revision of %q: %w", ref, err)
 	}
 	return row.revision()
 }

@@ -4,27 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
 )
-
-// Rows is a stream of input rows: CSV lines, a form's rows, an API batch.
-// Next returns io.EOF at the end. An error of type *ledger.Problems is about
-// that row only and reading goes on; any other error stops the import.
-type Rows interface {
-	Next() (line int, f ledger.Fields, err error)
-}
-
-// Source opens the input. Import reads it once, and a second time only to
-// find the lines of entries whose links are broken.
-type Source struct {
-	Name string
-	Open func() (Rows, io.Closer, error)
-}
 
 // ImportOptions control an import.
 type ImportOptions struct {
@@ -105,14 +91,14 @@ type chunk struct {
 // row may point at one further down the file. If anything is wrong, the
 // transaction is rolled back and every problem is reported. Memory stays
 // flat whatever the size of the file: no per-row state outlives its chunk.
-func (s *Store) Import(ctx context.Context, src Source, opt ImportOptions) (ImportResult, error) {
+func (s *Store) Import(ctx context.Context, src csvio.Source, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
-	known, err := s.PartySet(ctx)
-	if err != nil {
-		return res, err
-	}
 	probs := &problemList{file: src.Name}
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
+		known, err := tx.PartySet(ctx)
+		if err != nil {
+			return err
+		}
 		start, err := tx.importRows(ctx, src, known, opt, probs, &res)
 		if err != nil {
 			return err
@@ -144,37 +130,26 @@ func (s *Store) Import(ctx context.Context, src Source, opt ImportOptions) (Impo
 var errDryRun = errors.New("dry run")
 
 // readChunks reads and validates src, sending chunks of valid rows.
-func readChunks(ctx context.Context, src Source, known ledger.PartyLookup, out chan<- chunk) {
+func readChunks(ctx context.Context, src csvio.Source, known ledger.PartyLookup, out chan<- chunk) {
 	defer close(out)
-	rows, closer, err := src.Open()
-	if err != nil {
-		out <- chunk{err: err}
-		return
-	}
-	defer closer.Close()
 	c := chunk{rows: make([]parsed, 0, importChunk)}
-	for {
-		line, f, err := rows.Next()
-		if err == io.EOF {
-			break
-		}
+	for row, err := range src.Rows {
 		var ps *ledger.Problems
 		if errors.As(err, &ps) {
 			c.probs = append(c.probs, ps.List...)
-			if f == nil {
+			if row.Fields == nil {
 				continue
 			}
 		} else if err != nil {
 			c.err = err
-			out <- c
-			return
+			break
 		}
 		c.n++
-		e, bad := ledger.Parse(f, line, known)
+		e, bad := ledger.Parse(row.Fields, row.Line, known)
 		if len(bad) > 0 {
 			c.probs = append(c.probs, bad...)
 		} else {
-			c.rows = append(c.rows, parsed{line, e, ledger.ContentHash(e)})
+			c.rows = append(c.rows, parsed{row.Line, e, ledger.ContentHash(e)})
 		}
 		if len(c.rows) == importChunk || len(c.probs) > MaxProblems {
 			select {
@@ -185,7 +160,10 @@ func readChunks(ctx context.Context, src Source, known ledger.PartyLookup, out c
 			c = chunk{rows: make([]parsed, 0, importChunk)}
 		}
 	}
-	out <- c
+	select {
+	case out <- c:
+	case <-ctx.Done():
+	}
 }
 
 // latest is what the ledger holds for a ref.
@@ -200,7 +178,7 @@ type latest struct {
 
 // importRows appends the valid rows and returns the seq the ledger had
 // before the import.
-func (tx *Tx) importRows(ctx context.Context, src Source, known ledger.PartyLookup, opt ImportOptions, probs *problemList, res *ImportResult) (int64, error) {
+func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.PartyLookup, opt ImportOptions, probs *problemList, res *ImportResult) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	chunks := make(chan chunk, 2)
@@ -274,7 +252,8 @@ func (tx *Tx) importRows(ctx context.Context, src Source, known ledger.PartyLook
 					probs.add(ledger.Problem{Line: p.line, Field: "kind", Msg: fmt.Sprintf("%q is a %s in the ledger; a kind cannot change", p.e.Ref, k.Kind)})
 					continue
 				case !opt.Amend:
-					probs.add(ledger.Problem{Line: p.line, Field: "ref", Msg: fmt.Sprintf("%q is already in the ledger with different content: run `pledger import --amend` to record this row as a correction, or fix the row", p.e.Ref)})
+					probs.add(ledger.Problem{Line: p.line, Field: "ref", Code: "ref_differs", Value: p.e.Ref,
+						Msg: fmt.Sprintf("%q is already in the ledger with different content", p.e.Ref)})
 					continue
 				}
 				r.Rev, r.Action, r.Supersedes, r.Reason = k.Rev+1, ledger.Amend, k.Seq, opt.Reason
@@ -300,7 +279,7 @@ func (tx *Tx) importRows(ctx context.Context, src Source, known ledger.PartyLook
 
 // checkImportLinks checks toward and fulfils of every revision the import
 // wrote, against the ledger as it now stands (which includes the file).
-func (tx *Tx) checkImportLinks(ctx context.Context, src Source, start int64, probs *problemList) error {
+func (tx *Tx) checkImportLinks(ctx context.Context, src csvio.Source, start int64, probs *problemList) error {
 	if start < 0 {
 		return nil
 	}
@@ -343,23 +322,21 @@ func (tx *Tx) checkImportLinks(ctx context.Context, src Source, start int64, pro
 		return nil
 	}
 	// Read the input once more to put line numbers on those problems.
-	rows, closer, err := src.Open()
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	for len(bad) > 0 {
-		line, f, err := rows.Next()
-		if err == io.EOF {
+	for row, err := range src.Rows {
+		var ps *ledger.Problems
+		if err != nil && !errors.As(err, &ps) {
+			return fmt.Errorf("store.Import: %s: %w", src.Name, err)
+		}
+		if len(bad) == 0 {
 			break
 		}
-		if f == nil {
+		if row.Fields == nil {
 			continue
 		}
-		ref := strings.TrimSpace(f["ref"])
+		ref := strings.TrimSpace(row.Fields["ref"])
 		if ps, ok := bad[ref]; ok {
 			for _, p := range ps {
-				p.Line = line
+				p.Line = row.Line
 				probs.add(p)
 			}
 			delete(bad, ref)

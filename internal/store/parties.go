@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/jmoiron/sqlx"
 )
 
 // seedParties makes sure every built-in party is known. It adds missing ones
@@ -31,8 +32,12 @@ func (s *Store) seedParties(ctx context.Context) error {
 
 // Parties lists every known party, by code.
 func (s *Store) Parties(ctx context.Context) ([]ledger.Party, error) {
+	return parties(ctx, s.db)
+}
+
+func parties(ctx context.Context, q sqlx.QueryerContext) ([]ledger.Party, error) {
 	var ps []ledger.Party
-	if err := s.db.SelectContext(ctx, &ps, `SELECT code, name, type FROM parties ORDER BY code`); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &ps, `SELECT code, name, type FROM parties ORDER BY code`); err != nil {
 		return nil, fmt.Errorf("store.Parties: %w", err)
 	}
 	return ps, nil
@@ -40,7 +45,16 @@ func (s *Store) Parties(ctx context.Context) ([]ledger.Party, error) {
 
 // PartySet returns a lookup of the known party codes.
 func (s *Store) PartySet(ctx context.Context) (ledger.PartyLookup, error) {
-	ps, err := s.Parties(ctx)
+	return partySet(ctx, s.db)
+}
+
+// PartySet is Store.PartySet inside the transaction.
+func (tx *Tx) PartySet(ctx context.Context) (ledger.PartyLookup, error) {
+	return partySet(ctx, tx)
+}
+
+func partySet(ctx context.Context, q sqlx.QueryerContext) (ledger.PartyLookup, error) {
+	ps, err := parties(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -68,20 +82,47 @@ func (s *Store) AddParty(ctx context.Context, p ledger.Party) error {
 	})
 }
 
-// PartyLookup returns a lookup that asks the database about each code (one
+// PartyCheck asks the database about party codes one at a time (one
 // indexed query per distinct code, remembered): for writing one entry,
-// where loading every party would cost more than the write.
-func (s *Store) PartyLookup(ctx context.Context) ledger.PartyLookup {
-	seen := map[string]bool{}
-	return func(code string) bool {
-		if known, ok := seen[code]; ok {
-			return known
-		}
-		var n int
-		if err := s.db.GetContext(ctx, &n, s.rebind(`SELECT count(*) FROM parties WHERE code = ?`), code); err != nil {
-			return false
-		}
-		seen[code] = n > 0
-		return n > 0
-	}
+// where loading every party would cost more than the write. A failed
+// look-up is not an unknown party: Known then answers true and Err
+// returns the failure, which the caller reports instead of any problem.
+type PartyCheck struct {
+	ctx   context.Context
+	q     sqlx.QueryerContext
+	query string // rebound for q's engine
+	seen  map[string]bool
+	err   error
 }
+
+const partyQuery = `SELECT count(*) FROM parties WHERE code = ?`
+
+// PartyCheck returns a party check reading the store.
+func (s *Store) PartyCheck(ctx context.Context) *PartyCheck {
+	return &PartyCheck{ctx: ctx, q: s.db, query: s.rebind(partyQuery), seen: map[string]bool{}}
+}
+
+// PartyCheck returns a party check reading inside the transaction.
+func (tx *Tx) PartyCheck(ctx context.Context) *PartyCheck {
+	return &PartyCheck{ctx: ctx, q: tx, query: tx.Rebind(partyQuery), seen: map[string]bool{}}
+}
+
+// Known reports whether code is a known party; it is a ledger.PartyLookup.
+func (c *PartyCheck) Known(code string) bool {
+	if known, ok := c.seen[code]; ok {
+		return known
+	}
+	if c.err != nil {
+		return true
+	}
+	var n int
+	if err := sqlx.GetContext(c.ctx, c.q, &n, c.query, code); err != nil {
+		c.err = fmt.Errorf("store: look up party %q: %w", code, err)
+		return true
+	}
+	c.seen[code] = n > 0
+	return n > 0
+}
+
+// Err returns the first look-up that failed, if any.
+func (c *PartyCheck) Err() error { return c.err }

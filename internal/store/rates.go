@@ -3,10 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
-	"io"
 	"time"
 
+	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
 	"github.com/shopspring/decimal"
@@ -24,24 +25,6 @@ type RateRow struct {
 	RecordedAt time.Time `json:"recorded_at"`
 }
 
-// RateInput is one rate to record, with its input line for problems.
-type RateInput struct {
-	Line int
-	Rate money.Rate
-}
-
-// RateRows is a stream of rates to import: io.EOF at the end; a
-// *ledger.Problems error is about one line and reading goes on.
-type RateRows interface {
-	Next() (RateInput, error)
-}
-
-// RateSource opens a rate file.
-type RateSource struct {
-	Name string
-	Open func() (RateRows, io.Closer, error)
-}
-
 // RateImportResult says what a rate import did.
 type RateImportResult struct {
 	Rows, Added, Replaced, Skipped int
@@ -51,20 +34,19 @@ type RateImportResult struct {
 // rate again is skipped; a different rate for the same day, pair and
 // source is a problem unless replace, which records the new rate as
 // superseding the old (the old one stays).
-func (s *Store) ImportRates(ctx context.Context, src RateSource, replace bool, author string) (RateImportResult, error) {
+func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace bool, author string) (RateImportResult, error) {
 	var res RateImportResult
 	probs := &problemList{file: src.Name}
 	err := s.InTx(ctx, func(tx *Tx) error {
-		rows, closer, err := src.Open()
-		if err != nil {
-			return err
+		if s.dialect == Postgres {
+			// One rate import at a time, so that each reads the rates in
+			// force after the previous one committed (readers do not wait;
+			// SQLite's immediate transactions already queue writers).
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE rates IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+				return fmt.Errorf("store.ImportRates: lock: %w", err)
+			}
 		}
-		defer closer.Close()
 		at := s.now().UTC().Truncate(time.Microsecond).Format(ledger.TimeLayout)
-		var nextID int64
-		if err := tx.GetContext(ctx, &nextID, `SELECT COALESCE(max(id), 0) FROM rates`); err != nil {
-			return fmt.Errorf("store.ImportRates: %w", err)
-		}
 		// Within one file, the same key twice must agree.
 		seen := map[[4]string]struct {
 			rate string
@@ -78,7 +60,7 @@ func (s *Store) ImportRates(ctx context.Context, src RateSource, replace bool, a
 			rate decimal.Decimal
 		}
 		current := map[[4]string]cur{}
-		err = tx.each(ctx, `SELECT r.id, r.day, r.base, r.quote, r.rate, r.source FROM rates r
+		err := tx.each(ctx, `SELECT r.id, r.day, r.base, r.quote, r.rate, r.source FROM rates r
 			WHERE NOT EXISTS (SELECT 1 FROM rates n WHERE n.supersedes = r.id)`, nil, func(sc scanner) error {
 			var c cur
 			var k [4]string
@@ -86,24 +68,22 @@ func (s *Store) ImportRates(ctx context.Context, src RateSource, replace bool, a
 			if err := sc.Scan(&c.id, &k[0], &k[1], &k[2], &rate, &k[3]); err != nil {
 				return err
 			}
-			c.rate, err = decimal.NewFromString(rate)
+			v, err := decimal.NewFromString(rate)
+			c.rate = v
 			current[k] = c
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("store.ImportRates: %w", err)
 		}
-		bulk, err := tx.newBulk(ctx, "rates", []string{"id", "day", "base", "quote", "rate", "source", "supersedes", "author", "recorded_at"})
+		bulk, err := tx.newBulk(ctx, "rates", []string{"day", "base", "quote", "rate", "source", "supersedes", "author", "recorded_at"})
 		if err != nil {
 			return err
 		}
 		defer bulk.close()
-		for {
-			in, err := rows.Next()
-			if err == io.EOF {
-				break
-			}
-			if ps, ok := err.(*ledger.Problems); ok {
+		for in, err := range src.Rates {
+			var ps *ledger.Problems
+			if errors.As(err, &ps) {
 				probs.add(ps.List...)
 				continue
 			}
@@ -112,7 +92,7 @@ func (s *Store) ImportRates(ctx context.Context, src RateSource, replace bool, a
 			}
 			res.Rows++
 			r := in.Rate
-			day := r.Day.Format("2006-01-02")
+			day := r.Day.Format(time.DateOnly)
 			rate := r.Rate.String()
 			key := [4]string{day, r.Base, r.Quote, r.Source}
 			if prev, ok := seen[key]; ok {
@@ -132,7 +112,8 @@ func (s *Store) ImportRates(ctx context.Context, src RateSource, replace bool, a
 					continue
 				}
 				if !replace {
-					probs.add(ledger.Problem{Line: in.Line, Field: r.Quote, Msg: fmt.Sprintf("%s %s/%s from %q is already recorded as %s, not %s: use --replace to record the new rate (the old one is kept)", day, r.Base, r.Quote, r.Source, c.rate, rate)})
+					probs.add(ledger.Problem{Line: in.Line, Field: r.Quote, Code: "rate_recorded", Value: rate,
+						Msg: fmt.Sprintf("%s %s/%s from %q is already recorded as %s, not %s", day, r.Base, r.Quote, r.Source, c.rate, rate)})
 					continue
 				}
 				supersedes = c.id
@@ -143,8 +124,7 @@ func (s *Store) ImportRates(ctx context.Context, src RateSource, replace bool, a
 			if len(probs.list) > 0 {
 				continue // nothing will be written; keep checking
 			}
-			nextID++
-			if err := bulk.add(nextID, day, r.Base, r.Quote, rate, r.Source, supersedes, author, at); err != nil {
+			if err := bulk.add(day, r.Base, r.Quote, rate, r.Source, supersedes, author, at); err != nil {
 				return fmt.Errorf("store.ImportRates: line %d: %w", in.Line, err)
 			}
 		}
@@ -232,8 +212,11 @@ func (s *Store) RateTable(ctx context.Context, asOf time.Time) (*money.Table, er
 			return nil, fmt.Errorf("store.RateTable: %w", err)
 		}
 		d, err := ledger.ParseDate(string(day))
-		if err != nil || d.Precision != ledger.Day {
+		if err != nil {
 			return nil, fmt.Errorf("store.RateTable: rate day %q: %w", day, err)
+		}
+		if d.Precision != ledger.Day {
+			return nil, fmt.Errorf("store.RateTable: rate day %q is not a day", day)
 		}
 		v, err := decimal.NewFromString(string(rate))
 		if err != nil {

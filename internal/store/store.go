@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,7 +52,7 @@ type Store struct {
 // before the latest recorded one). Not for concurrent use with writes.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-// ParseDSN splits a --db value into driver and data source:
+// ParseDSN splits a database name into driver and data source:
 // postgres://... or postgresql://... for PostgreSQL, sqlite:PATH or a plain
 // path for SQLite.
 func ParseDSN(dsn string) (Dialect, string, error) {
@@ -64,11 +65,11 @@ func ParseDSN(dsn string) (Dialect, string, error) {
 		path := strings.TrimPrefix(dsn, "sqlite:")
 		path = strings.TrimPrefix(path, "//")
 		if path == "" {
-			return "", "", fmt.Errorf("%w: --db sqlite: needs a file path, e.g. sqlite:pledger.db", ledger.ErrInvalid)
+			return "", "", ledger.Fail(ledger.ErrInvalid, "db_no_path", "db", dsn, "sqlite: needs a file path, e.g. sqlite:pledger.db")
 		}
 		return SQLite, path, nil
 	case strings.Contains(dsn, "://"):
-		return "", "", fmt.Errorf("%w: --db %q: use postgres://... or sqlite:PATH", ledger.ErrInvalid, dsn)
+		return "", "", ledger.Fail(ledger.ErrInvalid, "db_scheme", "db", dsn, "%q: use postgres://... or sqlite:PATH", dsn)
 	}
 	return SQLite, dsn, nil
 }
@@ -117,6 +118,21 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 func (s *Store) migrate(ctx context.Context) error {
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	gd := goose.DialectSQLite3
+	if s.dialect == SQLite {
+		// PostgreSQL-only migrations are recorded on SQLite, not run.
+		names, err := fs.Glob(migrations.FS, migrations.PostgresOnly)
+		if err != nil {
+			return fmt.Errorf("store.migrate: %w", err)
+		}
+		opts = append(opts, goose.WithExcludeNames(names))
+		for _, name := range names {
+			v, err := goose.NumericComponent(name)
+			if err != nil {
+				return fmt.Errorf("store.migrate: %s: %w", name, err)
+			}
+			opts = append(opts, goose.WithGoMigrations(goose.NewGoMigration(v, nil, nil)))
+		}
+	}
 	if s.dialect == Postgres {
 		gd = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker()

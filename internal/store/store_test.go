@@ -299,3 +299,66 @@ func TestAmountsInParts(t *testing.T) {
 		}
 	})
 }
+
+// A search takes its text literally: _ and % in it match only themselves.
+func TestSearchIsLiteral(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		s := storetest.Open(t, engine)
+		data := header +
+			"bel_2021,need,COALITION,2021,,1000,USD,,,,stabilisation,IRQ,,,,\n" +
+			"belx2021,need,COALITION,2021,,2000,USD,,,,stabilisation,IRQ,,,,\n" +
+			"bel2021,need,COALITION,2021,,3000,USD,,,,stabilisation,IRQ,,,,note 50% done\n" +
+			"bel5021,need,COALITION,2021,,4000,USD,,,,stabilisation,IRQ,,,,note 5021 done\n"
+		if _, err := importString(t, s, "search.csv", data, store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for search, want := range map[string]string{"bel_2021": "bel_2021", "BEL_2021": "bel_2021", "50%": "bel2021", `l_2`: "bel_2021"} {
+			var refs []string
+			for _, r := range current(t, s, store.Filter{SearchText: search}) {
+				refs = append(refs, r.Ref)
+			}
+			if strings.Join(refs, ",") != want {
+				t.Errorf("search %q: got %v, want %s", search, refs, want)
+			}
+			n, err := s.CountEntries(context.Background(), store.Filter{SearchText: search})
+			if err != nil || n != 1 {
+				t.Errorf("count of search %q: %d, %v; want 1", search, n, err)
+			}
+		}
+	})
+}
+
+// Rate imports running at the same time both succeed: rate ids are the
+// engine's to allocate, and the second import sees what the first wrote.
+func TestConcurrentRateImports(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		files := []string{
+			"date,base,quote,rate,source\n2021-01-04,EUR,USD,1.2296,ECB\n2021-01-05,EUR,USD,1.2271,ECB\n",
+			"date,base,quote,rate,source\n2021-01-04,EUR,GBP,0.9016,ECB\n2021-01-05,EUR,GBP,0.9029,ECB\n",
+			"date,base,quote,rate,source\n2021-01-04,EUR,JPY,126.62,ECB\n",
+			"date,base,quote,rate,source\n2021-01-04,EUR,JPY,126.62,ECB\n",
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(files))
+		for i, f := range files {
+			wg.Go(func() {
+				_, errs[i] = s.ImportRates(ctx, csvio.RateBytesSource(fmt.Sprintf("rates%d.csv", i), []byte(f), ""), false, "test")
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("import %d: %v", i, err)
+			}
+		}
+		rates, err := s.Rates(ctx, store.RateFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rates) != 5 {
+			t.Errorf("got %d rates, want 5 (the same file twice records its rate once): %+v", len(rates), rates)
+		}
+	})
+}

@@ -209,14 +209,17 @@ func (s *Server) apiEntryCreate(w http.ResponseWriter, r *http.Request, p *princ
 		return
 	}
 	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
-		known := s.st.PartyLookup(r.Context())
+		known := tx.PartyCheck(r.Context())
 		var e ledger.Entry
 		var ps []ledger.Problem
 		if strings.TrimSpace(in.Ref) == "" {
-			e, ps = ledger.ParseNew(in.fields(), known)
+			e, ps = ledger.ParseNew(in.fields(), known.Known)
 			e.Ref = ledger.DefaultRef(e)
 		} else {
-			e, ps = ledger.Parse(in.fields(), 0, known)
+			e, ps = ledger.Parse(in.fields(), 0, known.Known)
+		}
+		if err := known.Err(); err != nil {
+			return 0, nil, err
 		}
 		if len(ps) > 0 {
 			return 0, nil, &ledger.Problems{List: ps}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -172,13 +173,13 @@ func newFormData(p *principal, s *Server, action string) *formData {
 func (d *formData) problems(ps []ledger.Problem) {
 	for _, pr := range ps {
 		if pr.Field == "" {
-			d.Other = append(d.Other, pr.Msg)
+			d.Other = append(d.Other, phraseProblem(pr))
 			continue
 		}
 		if d.Problem[pr.Field] != "" {
 			d.Problem[pr.Field] += "; "
 		}
-		d.Problem[pr.Field] += pr.Msg
+		d.Problem[pr.Field] += phraseProblem(pr)
 	}
 }
 
@@ -205,21 +206,31 @@ func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principa
 	for k, v := range f {
 		d.Values[k] = v
 	}
-	known := s.st.PartyLookup(r.Context())
+	known := s.st.PartyCheck(r.Context())
 	var e ledger.Entry
 	var ps []ledger.Problem
 	if strings.TrimSpace(f["ref"]) == "" {
-		e, ps = ledger.ParseNew(f, known)
+		e, ps = ledger.ParseNew(f, known.Known)
 		e.Ref = ledger.DefaultRef(e)
 	} else {
-		e, ps = ledger.Parse(f, 0, known)
+		e, ps = ledger.Parse(f, 0, known.Known)
+	}
+	if err := known.Err(); err != nil {
+		s.errorPage(w, r, p, err)
+		return
 	}
 	if len(ps) == 0 {
 		_, err := s.st.Add(r.Context(), e, p.user.Name)
-		if pl, ok := err.(*ledger.Problems); ok {
+		var pl *ledger.Problems
+		var fl *ledger.Failure
+		switch {
+		case errors.As(err, &pl):
 			ps = pl.List
-		} else if err != nil {
-			ps = []ledger.Problem{{Field: "ref", Msg: err.Error()}}
+		case errors.As(err, &fl):
+			ps = []ledger.Problem{{Field: fl.Field, Code: fl.Code, Value: fl.Value, Msg: fl.Msg}}
+		case err != nil:
+			s.errorPage(w, r, p, err)
+			return
 		}
 	}
 	if len(ps) > 0 {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -14,7 +15,13 @@ import (
 
 // webHints maps a problem or failure code to the advice for a browser user;
 // value is the value at fault.
-var webHints = map[string]func(value string) string{}
+var webHints = map[string]func(value string) string{
+	"no_such_ref":   func(string) string { return "see the list of entries at /entries" },
+	"ref_exists":    func(ref string) string { return "correct it from its page, /entries/" + url.PathEscape(ref) },
+	"ref_differs":   func(string) string { return "tick “amend” to record this row as a correction, or fix the row" },
+	"rate_recorded": func(string) string { return "tick “replace” to record the new rate (the old one is kept)" },
+	"no_source":     func(string) string { return "add a source column or name the source in the form" },
+}
 
 func webHint(code, value string) string {
 	if h := webHints[code]; h != nil {

@@ -49,7 +49,7 @@ func BenchLedger(b testing.TB, n int) (entries, rates string) {
 		for i, c := range benchCurrencies[1:] {
 			// A smooth made-up series with four decimals.
 			v := 10000*(i+1) + (d.YearDay()*37+i*11)%2000
-			fmt.Fprintf(w, "%s,EUR,%s,%d.%04d,generated\n", d.Format("2006-01-02"), c, v/10000, v%10000)
+			fmt.Fprintf(w, "%s,EUR,%s,%d.%04d,generated\n", d.Format(time.DateOnly), c, v/10000, v%10000)
 		}
 	}
 	w.Flush()
@@ -63,7 +63,7 @@ func BenchLedger(b testing.TB, n int) (entries, rates string) {
 		cur := benchCurrencies[(i/3)%len(benchCurrencies)]
 		cu := money.MustCurrency(cur)
 		date := start.AddDate(0, 0, (i*7)%(12*365))
-		ds := date.Format("2006-01-02")
+		ds := date.Format(time.DateOnly)
 		switch i % 20 {
 		case 0:
 			ds = ds[:4]

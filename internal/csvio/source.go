@@ -1,0 +1,176 @@
+package csvio
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
+)
+
+// Row is one input row of entries: its line and its fields.
+type Row struct {
+	Line   int
+	Fields ledger.Fields
+}
+
+// Source is a named input of entry rows: a CSV file, an upload, the
+// embedded demo data. Every range over Rows reads the input from the start
+// (an import reads it a second time to put lines on link problems). An
+// error of type *ledger.Problems is about one row (its Fields are nil) and
+// the rows go on; any other error is the last thing the stream yields.
+type Source struct {
+	Name string
+	Rows iter.Seq2[Row, error]
+}
+
+// RateInput is one exchange rate read from a file, with its line.
+type RateInput struct {
+	Line int
+	Rate money.Rate
+}
+
+// RateSource is a named input of exchange rates, streamed like
+// Source.Rows: a *ledger.Problems error is about one line and the rates go
+// on; any other error ends the stream.
+type RateSource struct {
+	Name  string
+	Rates iter.Seq2[RateInput, error]
+}
+
+// All streams the rows of rd until the end of the file or an error that
+// stops the read.
+func (rd *Reader) All() iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
+		for {
+			line, f, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			var ps *ledger.Problems
+			if err != nil && !errors.As(err, &ps) {
+				yield(Row{Line: line}, err)
+				return
+			}
+			if !yield(Row{Line: line, Fields: f}, err) {
+				return
+			}
+		}
+	}
+}
+
+// All streams the rates of rr until the end of the file or an error that
+// stops the read.
+func (rr *RateReader) All() iter.Seq2[RateInput, error] {
+	return func(yield func(RateInput, error) bool) {
+		for {
+			in, err := rr.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			var ps *ledger.Problems
+			if err != nil && !errors.As(err, &ps) {
+				yield(in, err)
+				return
+			}
+			if !yield(in, err) {
+				return
+			}
+		}
+	}
+}
+
+// countingReader counts the bytes read, for progress bars.
+type countingReader struct {
+	r        io.Reader
+	progress func(n int)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.progress != nil && n > 0 {
+		c.progress(n)
+	}
+	return n, err
+}
+
+// openFile opens path; a file that cannot be opened is invalid input.
+func openFile(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ledger.ErrInvalid, err)
+	}
+	return f, nil
+}
+
+// FileSource is an import source reading the CSV file at path; progress,
+// if not nil, is told of every chunk of bytes read (twice over the file:
+// Import reads it to check and again to write).
+func FileSource(path string, opt Options, progress func(n int)) Source {
+	return Source{Name: path, Rows: func(yield func(Row, error) bool) {
+		f, err := openFile(path)
+		if err != nil {
+			yield(Row{}, err)
+			return
+		}
+		defer f.Close()
+		opt := opt
+		opt.Reopen = func() (io.ReadCloser, error) { return os.Open(path) }
+		rd, err := NewReader(&countingReader{r: f, progress: progress}, path, opt)
+		if err != nil {
+			yield(Row{}, err)
+			return
+		}
+		rd.All()(yield)
+	}}
+}
+
+// BytesSource is an import source over an in-memory file (an upload, the
+// embedded demo data).
+func BytesSource(name string, data []byte, opt Options) Source {
+	return Source{Name: name, Rows: func(yield func(Row, error) bool) {
+		opt := opt
+		opt.Reopen = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+		rd, err := NewReader(bytes.NewReader(data), name, opt)
+		if err != nil {
+			yield(Row{}, err)
+			return
+		}
+		rd.All()(yield)
+	}}
+}
+
+// RateFileSource is a rate source reading the file at path; source names
+// the rates' source when the file does not.
+func RateFileSource(path, source string) RateSource {
+	return RateSource{Name: path, Rates: func(yield func(RateInput, error) bool) {
+		f, err := openFile(path)
+		if err != nil {
+			yield(RateInput{}, err)
+			return
+		}
+		defer f.Close()
+		rr, err := NewRateReader(f, path, source)
+		if err != nil {
+			yield(RateInput{}, err)
+			return
+		}
+		rr.All()(yield)
+	}}
+}
+
+// RateBytesSource is a rate source over an in-memory file.
+func RateBytesSource(name string, data []byte, source string) RateSource {
+	return RateSource{Name: name, Rates: func(yield func(RateInput, error) bool) {
+		rr, err := NewRateReader(bytes.NewReader(data), name, source)
+		if err != nil {
+			yield(RateInput{}, err)
+			return
+		}
+		rr.All()(yield)
+	}}
+}
