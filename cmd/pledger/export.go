@@ -26,7 +26,7 @@ empty ledger and exporting again gives the same bytes.`,
 				return err
 			}
 			defer s.Close()
-			head, err := asOf(ctx, s, asOfFlag)
+			head, err := s.HeadAsOf(ctx, asOfFlag)
 			if err != nil {
 				return err
 			}

@@ -15,18 +15,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// asOf resolves an --as-of flag ("" = latest) to a ledger state.
-func asOf(ctx context.Context, s *store.Store, flag string) (store.Head, error) {
-	if flag == "" {
-		return s.Head(ctx)
-	}
-	t, err := ledger.ParseAsOf(flag)
-	if err != nil {
-		return store.Head{}, err
-	}
-	return s.AsOf(ctx, t)
-}
-
 func (a *app) listCmd() *cobra.Command {
 	var kinds, parties []string
 	var asOfFlag, format string
@@ -61,7 +49,7 @@ ones left out. --as-of shows the ledger exactly as it was recorded at a moment.`
 				return err
 			}
 			defer s.Close()
-			head, err := asOf(ctx, s, asOfFlag)
+			head, err := s.HeadAsOf(ctx, asOfFlag)
 			if err != nil {
 				return err
 			}

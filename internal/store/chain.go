@@ -17,6 +17,21 @@ type Head struct {
 	RecordedAt time.Time // when revision Seq was recorded
 }
 
+// HeadAsOf resolves an as-of text as a person gives it (RFC 3339, or a date:
+// the end of that day, UTC; "" is the latest state) to the ledger state
+// recorded then. It is the one as-of resolver of the CLI, the web and the
+// API.
+func (s *Store) HeadAsOf(ctx context.Context, text string) (Head, error) {
+	if text == "" {
+		return s.Head(ctx)
+	}
+	t, err := ledger.ParseAsOf(text)
+	if err != nil {
+		return Head{}, err
+	}
+	return s.AsOf(ctx, t)
+}
+
 // Head returns the latest state of the ledger.
 func (s *Store) Head(ctx context.Context) (Head, error) {
 	return s.AsOf(ctx, time.Time{})

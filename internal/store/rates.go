@@ -139,6 +139,18 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 	return res, err
 }
 
+// rateInForce adds the conditions for a rate r in force at asOf (zero:
+// now): recorded by then and not replaced by then.
+func rateInForce(c *conds, asOf time.Time) {
+	if asOf.IsZero() {
+		c.add(`NOT EXISTS (SELECT 1 FROM rates n WHERE n.supersedes = r.id)`)
+		return
+	}
+	at := asOf.UTC().Format(ledger.TimeLayout)
+	c.add(`r.recorded_at <= ?`, at)
+	c.add(`NOT EXISTS (SELECT 1 FROM rates n WHERE n.supersedes = r.id AND n.recorded_at <= ?)`, at)
+}
+
 // RateFilter selects rates.
 type RateFilter struct {
 	Currency string    // base or quote
@@ -149,28 +161,20 @@ type RateFilter struct {
 // Rates returns the rates in force (as of f.AsOf), ordered by day, base,
 // quote, source.
 func (s *Store) Rates(ctx context.Context, f RateFilter) ([]RateRow, error) {
-	q := `SELECT r.id, r.day, r.base, r.quote, r.rate, r.source, r.author, r.recorded_at FROM rates r WHERE NOT EXISTS
-		(SELECT 1 FROM rates n WHERE n.supersedes = r.id AND n.recorded_at <= ?)`
-	asOf := "9999"
-	if !f.AsOf.IsZero() {
-		asOf = f.AsOf.UTC().Format(ledger.TimeLayout)
-	}
-	args := []any{asOf}
-	q += ` AND r.recorded_at <= ?`
-	args = append(args, asOf)
+	var c conds
+	rateInForce(&c, f.AsOf)
 	if f.Currency != "" {
-		q += ` AND (r.base = ? OR r.quote = ?)`
-		args = append(args, f.Currency, f.Currency)
+		c.add(`(r.base = ? OR r.quote = ?)`, f.Currency, f.Currency)
 	}
 	if f.From != "" {
-		q += ` AND r.day >= ?`
-		args = append(args, f.From)
+		c.add(`r.day >= ?`, f.From)
 	}
 	if f.To != "" {
-		q += ` AND r.day <= ?`
-		args = append(args, f.To)
+		c.add(`r.day <= ?`, f.To)
 	}
-	q += ` ORDER BY r.day, ` + s.byteOrder("r.base") + `, ` + s.byteOrder("r.quote") + `, ` + s.byteOrder("r.source") + `, r.id`
+	q := `SELECT r.id, r.day, r.base, r.quote, r.rate, r.source, r.author, r.recorded_at FROM rates r` + c.where() +
+		` ORDER BY r.day, ` + s.byteOrder("r.base") + `, ` + s.byteOrder("r.quote") + `, ` + s.byteOrder("r.source") + `, r.id`
+	args := c.args
 	rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store.Rates: %w", err)
@@ -193,13 +197,9 @@ func (s *Store) Rates(ctx context.Context, f RateFilter) ([]RateRow, error) {
 // lookup table, in recording order so that for a day and pair quoted by
 // several sources the one recorded last wins.
 func (s *Store) RateTable(ctx context.Context, asOf time.Time) (*money.Table, error) {
-	limit := "9999"
-	if !asOf.IsZero() {
-		limit = asOf.UTC().Format(ledger.TimeLayout)
-	}
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.day, r.base, r.quote, r.rate, r.source FROM rates r
-		WHERE r.recorded_at <= ? AND NOT EXISTS (SELECT 1 FROM rates n WHERE n.supersedes = r.id AND n.recorded_at <= ?)
-		ORDER BY r.id`), limit, limit)
+	var c conds
+	rateInForce(&c, asOf)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.day, r.base, r.quote, r.rate, r.source FROM rates r`+c.where()+` ORDER BY r.id`), c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store.RateTable: %w", err)
 	}
@@ -234,11 +234,11 @@ func (s *Store) RateTable(ctx context.Context, asOf time.Time) (*money.Table, er
 // ever) was recorded; zero if none.
 func (s *Store) LastRateAt(ctx context.Context, asOf time.Time) (time.Time, error) {
 	var at *string
-	limit := "9999"
+	var c conds
 	if !asOf.IsZero() {
-		limit = asOf.UTC().Format(ledger.TimeLayout)
+		c.add(`recorded_at <= ?`, asOf.UTC().Format(ledger.TimeLayout))
 	}
-	if err := s.db.GetContext(ctx, &at, s.rebind(`SELECT max(recorded_at) FROM rates WHERE recorded_at <= ?`), limit); err != nil {
+	if err := s.db.GetContext(ctx, &at, s.rebind(`SELECT max(recorded_at) FROM rates`+c.where()), c.args...); err != nil {
 		return time.Time{}, fmt.Errorf("store.LastRateAt: %w", err)
 	}
 	if at == nil {

@@ -283,12 +283,7 @@ func (s *Server) apiEntries(w http.ResponseWriter, r *http.Request, p *principal
 		return
 	}
 	if a := q.Get("as-of"); a != "" {
-		t, err := ledger.ParseAsOf(a)
-		if err != nil {
-			s.apiError(w, r, err)
-			return
-		}
-		h, err := s.st.AsOf(r.Context(), t)
+		h, err := s.st.HeadAsOf(r.Context(), a)
 		if err != nil {
 			s.apiError(w, r, err)
 			return
