@@ -66,14 +66,7 @@ refused instead of entering the figure twice.`,
 				f[k] = *v
 			}
 			known := s.PartyLookup(ctx)
-			var e ledger.Entry
-			var ps []ledger.Problem
-			if ref == "" {
-				e, ps = ledger.ParseNew(f, known)
-				e.Ref = ledger.DefaultRef(e)
-			} else {
-				e, ps = ledger.Parse(f, 0, known)
-			}
+			e, ps := ledger.ParseEntry(f, 0, known, ledger.RefOptional)
 			if len(ps) > 0 {
 				return &ledger.Problems{List: ps}
 			}

@@ -2,7 +2,7 @@
 // entry must satisfy, parties, and revisions with their hash chain.
 //
 // It does no I/O. Every input path (CLI flags, CSV rows, web forms, the JSON
-// API) turns its text into a Fields value and calls Parse, so one set of rules
+// API) turns its text into a Fields value and calls ParseEntry, so one set of rules
 // decides what may enter the ledger. Nothing is ever changed in place: a
 // correction or a withdrawal is a new Revision of the same ref, chained to the
 // previous revision by SHA-256.

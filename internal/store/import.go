@@ -97,7 +97,7 @@ type chunk struct {
 
 // Import records every row of src in one transaction, or nothing at all.
 //
-// One goroutine reads and validates the rows (ledger.Parse) while the
+// One goroutine reads and validates the rows (ledger.ParseEntry) while the
 // other classifies them against the ledger, a chunk per query (new, an
 // identical re-import to skip, a correction, or a conflict), and appends
 // their revisions with bulk inserts. Links (toward, fulfils) are checked
@@ -170,7 +170,7 @@ func readChunks(ctx context.Context, src Source, known ledger.PartyLookup, out c
 			return
 		}
 		c.n++
-		e, bad := ledger.Parse(f, line, known)
+		e, bad := ledger.ParseEntry(f, line, known, ledger.RefRequired)
 		if len(bad) > 0 {
 			c.probs = append(c.probs, bad...)
 		} else {

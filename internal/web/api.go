@@ -210,14 +210,7 @@ func (s *Server) apiEntryCreate(w http.ResponseWriter, r *http.Request, p *princ
 	}
 	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
 		known := s.st.PartyLookup(r.Context())
-		var e ledger.Entry
-		var ps []ledger.Problem
-		if strings.TrimSpace(in.Ref) == "" {
-			e, ps = ledger.ParseNew(in.fields(), known)
-			e.Ref = ledger.DefaultRef(e)
-		} else {
-			e, ps = ledger.Parse(in.fields(), 0, known)
-		}
+		e, ps := ledger.ParseEntry(in.fields(), 0, known, ledger.RefOptional)
 		if len(ps) > 0 {
 			return 0, nil, &ledger.Problems{List: ps}
 		}

@@ -148,7 +148,7 @@ func (s *Server) showEntry(w http.ResponseWriter, r *http.Request, p *principal,
 }
 
 // formData is an entry form: what the user typed, and the problem of
-// each field, from the same ledger.Parse the CLI and CSV import use.
+// each field, from the same ledger.ParseEntry the CLI and CSV import use.
 type formData struct {
 	pageData
 	Action  string // "add" or "amend"
@@ -206,14 +206,7 @@ func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principa
 		d.Values[k] = v
 	}
 	known := s.st.PartyLookup(r.Context())
-	var e ledger.Entry
-	var ps []ledger.Problem
-	if strings.TrimSpace(f["ref"]) == "" {
-		e, ps = ledger.ParseNew(f, known)
-		e.Ref = ledger.DefaultRef(e)
-	} else {
-		e, ps = ledger.Parse(f, 0, known)
-	}
+	e, ps := ledger.ParseEntry(f, 0, known, ledger.RefOptional)
 	if len(ps) == 0 {
 		_, err := s.st.Add(r.Context(), e, p.user.Name)
 		if pl, ok := err.(*ledger.Problems); ok {
