@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
 )
 
 // Hints belong to the door: the lower layers report problems as data (a
@@ -13,7 +15,22 @@ import (
 
 // hints maps a problem or failure code to the advice a person at the
 // command line needs; value is the value at fault.
-var hints = map[string]func(value string) string{}
+var hints = map[string]func(value string) string{
+	ledger.CodeUnknownParty: func(code string) string {
+		return "add it first with `pledger party add " + code + " --name \"...\"`"
+	},
+}
+
+// missingRateHint is the command-line advice for a missing exchange rate:
+// the command that records the rate, or the import of a period's rates.
+func missingRateHint(e *money.MissingRateError) string {
+	if e.IsPeriod() {
+		return "import the rates for that period (`pledger rates import FILE`)"
+	}
+	base, quote := e.Quoted()
+	d := e.Day.Format(time.DateOnly)
+	return "add one with `pledger rates set " + d + " " + base + " " + quote + " RATE`, or import the ECB file with `pledger rates import eurofxref-hist.csv`"
+}
 
 // hintFor is the command-line advice for code, or "".
 func hintFor(code, value string) string {
@@ -49,6 +66,10 @@ func phrase(err error) string {
 		if h := hintFor(f.Code, f.Value); h != "" {
 			msg = strings.Replace(msg, f.Error(), withHint(f.Error(), h), 1)
 		}
+	}
+	var mr *money.MissingRateError
+	if errors.As(err, &mr) {
+		msg = strings.Replace(msg, mr.Error(), withHint(mr.Error(), missingRateHint(mr)), 1)
 	}
 	return msg
 }

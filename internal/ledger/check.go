@@ -86,7 +86,8 @@ func checkParty(p *parser, e *Entry) {
 	case len(e.Party) > 16:
 		p.bad("party", "party code too long (16 characters at most)")
 	case p.known != nil && !p.known(e.Party):
-		p.bad("party", "unknown party %q: add it first with `pledger party add %s --name \"...\"`", p.get("party"), e.Party)
+		p.ps.List = append(p.ps.List, Problem{Line: p.line, Field: "party", Code: CodeUnknownParty, Value: e.Party,
+			Msg: fmt.Sprintf("unknown party %q", p.get("party"))})
 	}
 }
 

@@ -91,7 +91,7 @@ func TestCheckParty(t *testing.T) {
 		{name: "too long", f: Fields{"party": strings.Repeat("X", 17)},
 			want: []Problem{p("party", "party code too long (16 characters at most)")}},
 		{name: "unknown", f: Fields{"party": "acme"},
-			want: []Problem{p("party", "unknown party \"acme\": add it first with `pledger party add ACME --name \"...\"`")}},
+			want: []Problem{{Field: "party", Code: CodeUnknownParty, Value: "ACME", Msg: `unknown party "acme"`}}},
 	})
 	if len(es) == 5 && es[0].Party != "BEL" {
 		t.Errorf("party %q, want BEL", es[0].Party)

@@ -51,6 +51,14 @@ func (p Problem) String() string {
 	return b.String()
 }
 
+// Codes of problems and failures: stable names a door matches to add its
+// hint (cmd/pledger/hints.go, internal/web/hints.go).
+const (
+	// CodeUnknownParty: a party code not in the party list; Value is the
+	// code, upper case.
+	CodeUnknownParty = "unknown_party"
+)
+
 // Problems is a list of validation problems; as an error it matches
 // ErrInvalid. File names the input the lines belong to, if any.
 type Problems struct {

@@ -172,13 +172,13 @@ func newFormData(p *principal, s *Server, action string) *formData {
 func (d *formData) problems(ps []ledger.Problem) {
 	for _, pr := range ps {
 		if pr.Field == "" {
-			d.Other = append(d.Other, pr.Msg)
+			d.Other = append(d.Other, phraseProblem(pr))
 			continue
 		}
 		if d.Problem[pr.Field] != "" {
 			d.Problem[pr.Field] += "; "
 		}
-		d.Problem[pr.Field] += pr.Msg
+		d.Problem[pr.Field] += phraseProblem(pr)
 	}
 }
 
@@ -283,7 +283,7 @@ func (s *Server) entryVoid(w http.ResponseWriter, r *http.Request, p *principal)
 		if pl, ok := err.(*ledger.Problems); ok {
 			problems := map[string]string{}
 			for _, pr := range pl.List {
-				problems[pr.Field] = pr.Msg
+				problems[pr.Field] = phraseProblem(pr)
 			}
 			s.showEntry(w, r, p, http.StatusBadRequest, problems, reason)
 			return

@@ -3,8 +3,10 @@ package web
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
 )
 
 // Hints belong to the door: the lower layers report problems as data (a
@@ -14,7 +16,20 @@ import (
 
 // webHints maps a problem or failure code to the advice for a browser user;
 // value is the value at fault.
-var webHints = map[string]func(value string) string{}
+var webHints = map[string]func(value string) string{
+	ledger.CodeUnknownParty: func(code string) string {
+		return "add " + code + " on the Parties page first"
+	},
+}
+
+// missingRateHint is the web's advice for a missing exchange rate.
+func missingRateHint(e *money.MissingRateError) string {
+	if e.IsPeriod() {
+		return "import the rates for that period on the Rates page"
+	}
+	base, quote := e.Quoted()
+	return "add the " + base + "/" + quote + " rate for " + e.Day.Format(time.DateOnly) + " on the Rates page, or import the ECB file there"
+}
 
 func webHint(code, value string) string {
 	if h := webHints[code]; h != nil {
@@ -49,6 +64,10 @@ func phraseError(err error) string {
 		if h := webHint(f.Code, f.Value); h != "" {
 			msg = strings.Replace(msg, f.Error(), f.Error()+": "+h, 1)
 		}
+	}
+	var mr *money.MissingRateError
+	if errors.As(err, &mr) {
+		msg = strings.Replace(msg, mr.Error(), mr.Error()+": "+missingRateHint(mr), 1)
 	}
 	return msg
 }

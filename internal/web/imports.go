@@ -85,7 +85,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 	switch {
 	case errors.As(err, &ps):
 		os.Remove(u.path)
-		d.Problems = splitLines(ps.Error())
+		d.Problems = splitLines(phraseError(ps))
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	case err != nil:
@@ -126,7 +126,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, p *princip
 	res, err := s.st.Import(r.Context(), u.source(), store.ImportOptions{Amend: u.amend, Author: p.user.Name, Reason: "import " + u.name})
 	var ps *ledger.Problems
 	if errors.As(err, &ps) {
-		d.Problems = splitLines(ps.Error())
+		d.Problems = splitLines(phraseError(ps))
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	}

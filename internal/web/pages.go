@@ -75,7 +75,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *principal,
 		d.Message = "The upload is too large: the limit is " + humanBytes(s.cfg.MaxUpload) + ". Split the file or ask an administrator to raise the limit (pledger serve --max-upload)."
 	case errors.As(err, &ps):
 		d.Message = "The input has problems:"
-		d.Lines = strings.Split(ps.Error(), "\n")
+		d.Lines = strings.Split(phraseError(ps), "\n")
 	case st == http.StatusForbidden:
 		d.Message = "Your role does not allow this, or the form expired: go back, reload the page and try again."
 	case st == http.StatusUnauthorized:
@@ -84,7 +84,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *principal,
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
 		d.Message = "Something went wrong on the server; nothing was saved."
 	default:
-		d.Message = err.Error()
+		d.Message = phraseError(err)
 	}
 	s.render(w, r, st, "error", d)
 }

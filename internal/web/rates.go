@@ -98,7 +98,7 @@ func (s *Server) rateProblems(w http.ResponseWriter, r *http.Request, p *princip
 	var ps *ledger.Problems
 	switch {
 	case errors.As(err, &ps):
-		d.Problems = splitLines(ps.Error())
+		d.Problems = splitLines(phraseError(ps))
 		s.showRates(w, r, p, http.StatusBadRequest, d)
 		return true
 	case err != nil:
