@@ -19,6 +19,7 @@ var hints = map[string]func(value string) string{
 	ledger.CodeUnknownParty: func(code string) string {
 		return "add it first with `pledger party add " + code + " --name \"...\"`"
 	},
+	ledger.CodeNoSource: func(string) string { return "add a source column or give --source NAME" },
 }
 
 // missingRateHint is the command-line advice for a missing exchange rate:

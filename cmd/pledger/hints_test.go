@@ -2,11 +2,14 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
+	"github.com/coalition/pledger/internal/store"
+	"github.com/coalition/pledger/internal/store/storetest"
 )
 
 // TestPhrase: the neutral messages of ledger and money, with the command
@@ -34,6 +37,9 @@ func TestPhrase(t *testing.T) {
 				{Line: 2, Field: "party", Code: ledger.CodeUnknownParty, Value: "ACME", Msg: `unknown party "acme"`},
 				{Line: 3, Field: "date", Msg: "required"}}}),
 			"import: e.csv:2: party: unknown party \"acme\": add it first with `pledger party add ACME --name \"...\"`\ne.csv:3: date: required"},
+		{"rate without a source",
+			&ledger.Problems{File: "bad.csv", List: []ledger.Problem{{Line: 2, Field: "source", Code: ledger.CodeNoSource, Msg: "no source"}}},
+			"bad.csv:2: source: no source: add a source column or give --source NAME"},
 		{"no code, no hint", ledger.ErrNotFound, "not found"},
 	} {
 		if got := phrase(c.err); got != c.want {
@@ -48,4 +54,34 @@ func TestMissingRateExitCode(t *testing.T) {
 	if got := exitCode(fmt.Errorf("x: %w", &money.MissingRateError{From: "USD", To: "GBP"})); got != 1 {
 		t.Errorf("exit code %d, want 1", got)
 	}
+}
+
+// TestCLIRatesSet: one rate given as values is checked by ledger.ParseRate
+// and recorded as a file's rates are.
+func TestCLIRatesSet(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		dsn := storetest.DSN(t, engine)
+		mustPledger(t, dsn, "init")
+		if out := mustPledger(t, dsn, "rates", "set", "2021-03-15", "eur", "USD", "1.1926", "--source", "ECB, daily"); out != "recorded\n" {
+			t.Errorf("set: %q", out)
+		}
+		if out := mustPledger(t, dsn, "rates", "set", "2021-03-15", "EUR", "USD", "1.1926", "--source", "ECB, daily"); !strings.HasPrefix(out, "unchanged") {
+			t.Errorf("set again: %q", out)
+		}
+		res := pledger(t, dsn, "rates", "set", "2021-03-15", "EUR", "USD", "1.2", "--source", "ECB, daily")
+		if res.code != 2 || !strings.Contains(res.stderr, "rates set: USD: 2021-03-15 EUR/USD from \"ECB, daily\" is already recorded as 1.1926") {
+			t.Errorf("a different rate without --replace: %s", res)
+		}
+		res = pledger(t, dsn, "rates", "set", "2021-13-15", "EUR", "EUR", "0", "--source", "")
+		want := "pledger: rates set: date: date \"2021-13-15\": use YYYY-MM-DD\n" +
+			"rates set: quote: base and quote are both EUR\n" +
+			"rates set: rate: rate 0 must be greater than zero\n" +
+			"rates set: source: no source: add a source column or give --source NAME\n"
+		if res.code != 2 || res.stderr != want {
+			t.Errorf("bad values: %s\nwant stderr %q", res, want)
+		}
+		if out := mustPledger(t, dsn, "rates", "list", "--format", "csv"); out != "date,base,quote,rate,source\n2021-03-15,EUR,USD,1.1926,\"ECB, daily\"\n" {
+			t.Errorf("list: %q", out)
+		}
+	})
 }

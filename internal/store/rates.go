@@ -42,6 +42,25 @@ type RateSource struct {
 	Open func() (RateRows, io.Closer, error)
 }
 
+// RatesOf is a rate source over rates given as values (validated by
+// ledger.ParseRate): a rate set from a command line, a form or the API.
+func RatesOf(name string, rates ...money.Rate) RateSource {
+	return RateSource{Name: name, Open: func() (RateRows, io.Closer, error) {
+		return &rateValues{rates}, io.NopCloser(nil), nil
+	}}
+}
+
+type rateValues struct{ rates []money.Rate }
+
+func (v *rateValues) Next() (RateInput, error) {
+	if len(v.rates) == 0 {
+		return RateInput{}, io.EOF
+	}
+	r := v.rates[0]
+	v.rates = v.rates[1:]
+	return RateInput{Rate: r}, nil
+}
+
 // RateImportResult says what a rate import did.
 type RateImportResult struct {
 	Rows, Added, Replaced, Skipped int

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/coalition/pledger/internal/chart"
-	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/render"
 	"github.com/coalition/pledger/internal/store"
@@ -363,11 +362,12 @@ func (s *Server) apiRateCreate(w http.ResponseWriter, r *http.Request, p *princi
 	if in.Source == "" {
 		in.Source = "manual"
 	}
-	var b bytes.Buffer
-	cw, _ := csvio.NewWriter(&b, []string{"date", "base", "quote", "rate", "source"})
-	cw.Write([]string{in.Date, in.Base, in.Quote, in.Rate, in.Source})
-	cw.Flush()
-	res, err := s.st.ImportRates(r.Context(), csvio.RateBytesSource("request", b.Bytes(), ""), in.Replace, p.user.Name)
+	rate, ps := ledger.ParseRate(ledger.RateFields{Date: in.Date, Base: in.Base, Quote: in.Quote, Rate: in.Rate, Source: in.Source}, 0)
+	if len(ps) > 0 {
+		s.apiError(w, r, &ledger.Problems{File: "request", List: ps})
+		return
+	}
+	res, err := s.st.ImportRates(r.Context(), store.RatesOf("request", rate), in.Replace, p.user.Name)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

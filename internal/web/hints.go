@@ -20,6 +20,7 @@ var webHints = map[string]func(value string) string{
 	ledger.CodeUnknownParty: func(code string) string {
 		return "add " + code + " on the Parties page first"
 	},
+	ledger.CodeNoSource: func(string) string { return "add a source column to the file, or name the source in the form" },
 }
 
 // missingRateHint is the web's advice for a missing exchange rate.
