@@ -54,7 +54,7 @@ func checkRefField(p *parser, e *Entry) {
 	e.Ref = p.get("ref")
 	switch {
 	case e.Ref == "" && p.refRule == RefOptional:
-		// made by DefaultRef once the content is known
+		// made by defaultRef once the content is known
 	case e.Ref == "":
 		p.bad("ref", "required: a unique key for the entry, e.g. bel-pledge-2021")
 	default:

@@ -265,7 +265,7 @@ func TestCheckUTF8(t *testing.T) {
 func TestParseEntryRef(t *testing.T) {
 	f := Fields{"kind": "pledge", "party": "BEL", "date": "2021", "amount": "1000", "currency": "EUR"}
 	e, ps := ParseEntry(f, 0, nil, RefOptional)
-	if len(ps) > 0 || e.Ref != DefaultRef(e) || !strings.HasPrefix(e.Ref, "bel-pledge-2021-") {
+	if len(ps) > 0 || e.Ref != defaultRef(e) || !strings.HasPrefix(e.Ref, "bel-pledge-2021-") {
 		t.Errorf("no ref, optional: ref %q, %v", e.Ref, ps)
 	}
 	if _, ps := ParseEntry(f, 0, nil, RefRequired); len(ps) != 1 || ps[0].Field != "ref" {

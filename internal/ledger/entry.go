@@ -100,7 +100,7 @@ const (
 	// RefRequired: the ref must be given (a CSV row, an amendment).
 	RefRequired RefRule = iota
 	// RefOptional: an empty ref is made from the entry's content
-	// (DefaultRef), so that the same statement entered twice gets the same
+	// (defaultRef), so that the same statement entered twice gets the same
 	// ref and is refused the second time (the command line, a web form,
 	// the API).
 	RefOptional
@@ -108,7 +108,7 @@ const (
 
 // ParseEntry validates f and returns the entry it describes. line is the
 // input line for the problems (0 for none). With RefOptional and no ref
-// given, the entry gets its DefaultRef. It checks everything that can be
+// given, the entry gets its defaultRef. It checks everything that can be
 // checked from the entry alone plus the party list (see checks); links to
 // other entries (toward, fulfils) are checked by the caller with CheckLink.
 func ParseEntry(f Fields, line int, known PartyLookup, ref RefRule) (Entry, []Problem) {
@@ -118,7 +118,7 @@ func ParseEntry(f Fields, line int, known PartyLookup, ref RefRule) (Entry, []Pr
 		check(p, &e)
 	}
 	if len(p.ps.List) == 0 && e.Ref == "" && ref == RefOptional {
-		e.Ref = DefaultRef(e)
+		e.Ref = defaultRef(e)
 	}
 	return e, p.ps.List
 }
@@ -232,10 +232,10 @@ func CheckReason(reason string) []Problem {
 	return ps.List
 }
 
-// DefaultRef makes a ref for an entry given without one: party, kind, date
+// defaultRef makes a ref for an entry given without one: party, kind, date
 // and a digest of the content, so that the same statement entered twice
 // gets the same ref and is refused the second time.
-func DefaultRef(e Entry) string {
+func defaultRef(e Entry) string {
 	e.Ref = ""
 	return strings.ToLower(fmt.Sprintf("%s-%s-%s-%s", e.Party, e.Kind, e.Date, ContentHash(e)[:8]))
 }

@@ -3,6 +3,7 @@ package ledger
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseDate(t *testing.T) {
@@ -19,7 +20,7 @@ func TestParseDate(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.in, err)
 		}
-		if d.String() != c.in || d.Precision != c.p || d.First().Format("2006-01-02") != c.first || d.Last().Format("2006-01-02") != c.last {
+		if d.String() != c.in || d.Precision != c.p || d.First().Format(time.DateOnly) != c.first || d.Last().Format(time.DateOnly) != c.last {
 			t.Errorf("%s: got %s %v %s..%s", c.in, d, d.Precision, d.First(), d.Last())
 		}
 	}

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
@@ -54,9 +57,9 @@ func entryFilter(q url.Values) (store.Filter, error) {
 				return f, &ledger.Problems{List: []ledger.Problem{{Field: k, Msg: err.Error()}}}
 			}
 			if k == "from" {
-				f.From = d.First().Format("2006-01-02")
+				f.From = d.First().Format(time.DateOnly)
 			} else {
-				f.To = d.Last().Format("2006-01-02")
+				f.To = d.Last().Format(time.DateOnly)
 			}
 		}
 	}
@@ -202,14 +205,13 @@ func formFieldsOf(r *http.Request, keys []string) ledger.Fields {
 func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principal) {
 	d := newFormData(p, s, "add")
 	f := formFieldsOf(r, append([]string{"kind", "ref"}, formFields...))
-	for k, v := range f {
-		d.Values[k] = v
-	}
+	maps.Copy(d.Values, f)
 	known := s.st.PartyLookup(r.Context())
 	e, ps := ledger.ParseEntry(f, 0, known, ledger.RefOptional)
 	if len(ps) == 0 {
 		_, err := s.st.Add(r.Context(), e, p.user.Name)
-		if pl, ok := err.(*ledger.Problems); ok {
+		var pl *ledger.Problems
+		if errors.As(err, &pl) {
 			ps = pl.List
 		} else if err != nil {
 			ps = []ledger.Problem{{Field: "ref", Msg: err.Error()}}
@@ -232,9 +234,7 @@ func (s *Server) entryAmendForm(w http.ResponseWriter, r *http.Request, p *princ
 	}
 	d := newFormData(p, s, "amend")
 	d.Title, d.Ref = "Amend "+cur.Ref, cur.Ref
-	for k, v := range cur.Entry.Fields() {
-		d.Values[k] = v
-	}
+	maps.Copy(d.Values, cur.Entry.Fields())
 	s.render(w, r, http.StatusOK, "form", d)
 }
 
@@ -264,7 +264,8 @@ func (s *Server) entryAmend(w http.ResponseWriter, r *http.Request, p *principal
 		return
 	}
 	if _, err := s.st.Amend(r.Context(), ref, changes, r.PostFormValue("reason"), p.user.Name); err != nil {
-		if pl, ok := err.(*ledger.Problems); ok {
+		var pl *ledger.Problems
+		if errors.As(err, &pl) {
 			d.problems(pl.List)
 			s.render(w, r, http.StatusBadRequest, "form", d)
 			return
@@ -280,7 +281,8 @@ func (s *Server) entryVoid(w http.ResponseWriter, r *http.Request, p *principal)
 	ref := r.PathValue("ref")
 	reason := r.PostFormValue("reason")
 	if _, err := s.st.Void(r.Context(), ref, reason, p.user.Name); err != nil {
-		if pl, ok := err.(*ledger.Problems); ok {
+		var pl *ledger.Problems
+		if errors.As(err, &pl) {
 			problems := map[string]string{}
 			for _, pr := range pl.List {
 				problems[pr.Field] = phraseProblem(pr)
