@@ -99,18 +99,18 @@ type RefRule int
 const (
 	// RefRequired: the ref must be given (a CSV row, an amendment).
 	RefRequired RefRule = iota
-	// RefOptional: an empty ref is made from the entry's content
-	// (defaultRef), so that the same statement entered twice gets the same
-	// ref and is refused the second time (the command line, a web form,
-	// the API).
+	// RefOptional: an empty ref is made from the entry's content, so that
+	// the same statement entered twice gets the same ref and is refused
+	// the second time (the command line, a web form, the API).
 	RefOptional
 )
 
 // ParseEntry validates f and returns the entry it describes. line is the
 // input line for the problems (0 for none). With RefOptional and no ref
-// given, the entry gets its defaultRef. It checks everything that can be
-// checked from the entry alone plus the party list (see checks); links to
-// other entries (toward, fulfils) are checked by the caller with CheckLink.
+// given, the entry gets a default ref: party, kind, date and a digest of
+// the content. It checks everything that can be checked from the entry
+// alone plus the party list (see checks); links to other entries (toward,
+// fulfils) are checked by the caller with CheckLink.
 func ParseEntry(f Fields, line int, known PartyLookup, ref RefRule) (Entry, []Problem) {
 	p := &parser{f: f, line: line, known: known, refRule: ref}
 	var e Entry
