@@ -66,14 +66,7 @@ refused instead of entering the figure twice.`,
 				f[k] = *v
 			}
 			known := s.PartyCheck(ctx)
-			var e ledger.Entry
-			var ps []ledger.Problem
-			if ref == "" {
-				e, ps = ledger.ParseNew(f, known.Known)
-				e.Ref = ledger.DefaultRef(e)
-			} else {
-				e, ps = ledger.Parse(f, 0, known.Known)
-			}
+			e, ps := ledger.ParseEntry(f, 0, known.Known, ledger.RefOptional)
 			if err := known.Err(); err != nil {
 				return err
 			}

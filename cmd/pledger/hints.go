@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/report"
 )
 
@@ -30,7 +32,21 @@ var hints = map[string]func(value string) string{
 		return "run `pledger import --amend` to record this row as a correction, or fix the row"
 	},
 	"rate_recorded": func(string) string { return "use --replace to record the new rate (the old one is kept)" },
-	"no_source":     func(string) string { return "add a source column or give --source NAME" },
+	ledger.CodeUnknownParty: func(code string) string {
+		return "add it first with `pledger party add " + code + " --name \"...\"`"
+	},
+	ledger.CodeNoSource: func(string) string { return "add a source column or give --source NAME" },
+}
+
+// missingRateHint is the command-line advice for a missing exchange rate:
+// the command that records the rate, or the import of a period's rates.
+func missingRateHint(e *money.MissingRateError) string {
+	if e.IsPeriod() {
+		return "import the rates for that period (`pledger rates import FILE`)"
+	}
+	base, quote := e.Quoted()
+	d := e.Day.Format(time.DateOnly)
+	return "add one with `pledger rates set " + d + " " + base + " " + quote + " RATE`, or import the ECB file with `pledger rates import eurofxref-hist.csv`"
 }
 
 // hintFor is the command-line advice for code, or "".
@@ -65,6 +81,10 @@ func phrase(err error) string {
 	var f *ledger.Failure
 	if errors.As(err, &f) {
 		msg = strings.Replace(msg, f.Error(), withHint(flagged(f), hintFor(f.Code, f.Value)), 1)
+	}
+	var mr *money.MissingRateError
+	if errors.As(err, &mr) {
+		msg = strings.Replace(msg, mr.Error(), withHint(mr.Error(), missingRateHint(mr)), 1)
 	}
 	return msg
 }

@@ -65,8 +65,11 @@ All or nothing: any bad line and nothing is written.`,
 				return err
 			}
 			defer s.Close()
-			row := "date,base,quote,rate,source\n" + csvLine(append(args, setSource))
-			res, err := s.ImportRates(cmd.Context(), csvio.RateBytesSource("rates set", []byte(row), ""), setReplace, a.author())
+			rate, ps := ledger.ParseRate(ledger.RateFields{Date: args[0], Base: args[1], Quote: args[2], Rate: args[3], Source: setSource}, 0)
+			if len(ps) > 0 {
+				return &ledger.Problems{File: "rates set", List: ps}
+			}
+			res, err := s.ImportRates(cmd.Context(), csvio.RatesOf("rates set", rate), setReplace, a.author())
 			if err != nil {
 				return err
 			}
@@ -128,20 +131,6 @@ All or nothing: any bad line and nothing is written.`,
 	list.Flags().StringVar(&asOfFlag, "as-of", "", "the rates as recorded at this moment")
 	cmd.AddCommand(imp, set, list)
 	return cmd
-}
-
-func csvLine(fields []string) string {
-	var b strings.Builder
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if strings.ContainsAny(f, ",\"\n\r") {
-			f = `"` + strings.ReplaceAll(f, `"`, `""`) + `"`
-		}
-		b.WriteString(f)
-	}
-	return b.String() + "\n"
 }
 
 func writeRates(w io.Writer, rows []store.RateRow, format string) error {

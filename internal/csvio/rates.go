@@ -9,7 +9,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
@@ -110,25 +109,6 @@ func NewRateReader(r io.Reader, name, source string) (*RateReader, error) {
 	return rr, nil
 }
 
-func parseDay(s string) (time.Time, error) {
-	d, err := ledger.ParseDate(strings.TrimSpace(s))
-	if err != nil || d.Precision != ledger.Day {
-		return time.Time{}, fmt.Errorf("date %q: use YYYY-MM-DD", ledger.Clip(s))
-	}
-	return d.First(), nil
-}
-
-func parseRate(s string) (money.Rate, error) {
-	d, err := money.ParseDecimal(strings.TrimSpace(s))
-	if err != nil {
-		return money.Rate{}, fmt.Errorf("rate %q is not a number", ledger.Clip(s))
-	}
-	if !d.IsPositive() {
-		return money.Rate{}, fmt.Errorf("rate %s must be greater than zero", d)
-	}
-	return money.Rate{Rate: d}, nil
-}
-
 // Next returns the next rate, io.EOF at the end, or a *ledger.Problems
 // about one line (reading can go on).
 func (rr *RateReader) Next() (RateInput, error) {
@@ -166,14 +146,11 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 	bad := func(field, format string, args ...any) {
 		rr.probs = append(rr.probs, ledger.Problem{Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
-	coded := func(field, code, value, msg string) {
-		rr.probs = append(rr.probs, ledger.Problem{Line: line, Field: field, Code: code, Value: value, Msg: msg})
-	}
 	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 		return // a blank line
 	}
 	if rr.ecb {
-		day, err := parseDay(rec[0])
+		day, err := ledger.ParseDay(rec[0])
 		if err != nil {
 			bad("Date", "%v", err)
 			return
@@ -194,12 +171,12 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 			if rr.quotes[i] == "" || v == "" || v == "N/A" {
 				continue
 			}
-			r, err := parseRate(v)
+			rate, err := ledger.ParseRateValue(v)
 			if err != nil {
 				bad(rr.quotes[i], "%v", err)
 				continue
 			}
-			r.Day, r.Base, r.Quote, r.Source = day, "EUR", rr.quotes[i], rr.source
+			r := money.Rate{Day: day, Base: "EUR", Quote: rr.quotes[i], Rate: rate, Source: rr.source}
 			rr.pending = append(rr.pending, RateInput{Line: line, Rate: r})
 		}
 		return
@@ -210,35 +187,14 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 		}
 		return ""
 	}
-	day, err := parseDay(get("date"))
-	if err != nil {
-		bad("date", "%v", err)
-	}
-	base, err := money.ParseCurrency(get("base"))
-	if err != nil {
-		bad("base", "unknown currency %q", ledger.Clip(get("base")))
-	}
-	quote, err := money.ParseCurrency(get("quote"))
-	if err != nil {
-		bad("quote", "unknown currency %q", ledger.Clip(get("quote")))
-	}
-	if base.Code != "" && base.Code == quote.Code {
-		bad("quote", "base and quote are both %s", base.Code)
-	}
-	r, err := parseRate(get("rate"))
-	if err != nil {
-		bad("rate", "%v", err)
-	}
 	source := get("source")
 	if source == "" {
 		source = rr.source
 	}
-	if source == "" {
-		coded("source", "no_source", "", "no source")
-	}
-	if len(rr.probs) > 0 {
+	r, ps := ledger.ParseRate(ledger.RateFields{Date: get("date"), Base: get("base"), Quote: get("quote"), Rate: get("rate"), Source: source}, line)
+	if len(ps) > 0 {
+		rr.probs = append(rr.probs, ps...)
 		return
 	}
-	r.Day, r.Base, r.Quote, r.Source = day, base.Code, quote.Code, source
 	rr.pending = append(rr.pending, RateInput{Line: line, Rate: r})
 }

@@ -42,6 +42,18 @@ type RateSource struct {
 	Rates iter.Seq2[RateInput, error]
 }
 
+// RatesOf is a rate source over rates given as values (each validated by
+// ledger.ParseRate): a rate set from a command line, a form or the API.
+func RatesOf(name string, rates ...money.Rate) RateSource {
+	return RateSource{Name: name, Rates: func(yield func(RateInput, error) bool) {
+		for _, r := range rates {
+			if !yield(RateInput{Rate: r}, nil) {
+				return
+			}
+		}
+	}}
+}
+
 // All streams the rows of rd until the end of the file or an error that
 // stops the read.
 func (rd *Reader) All() iter.Seq2[Row, error] {

@@ -2,7 +2,7 @@
 // entry must satisfy, parties, and revisions with their hash chain.
 //
 // It does no I/O. Every input path (CLI flags, CSV rows, web forms, the JSON
-// API) turns its text into a Fields value and calls Parse, so one set of rules
+// API) turns its text into a Fields value and calls ParseEntry, so one set of rules
 // decides what may enter the ledger. Nothing is ever changed in place: a
 // correction or a withdrawal is a new Revision of the same ref, chained to the
 // previous revision by SHA-256.
@@ -51,6 +51,14 @@ func (p Problem) String() string {
 	b.WriteString(p.Msg)
 	return b.String()
 }
+
+// Codes of problems and failures: stable names a door matches to add its
+// hint (cmd/pledger/hints.go, internal/web/hints.go).
+const (
+	// CodeUnknownParty: a party code not in the party list; Value is the
+	// code, upper case.
+	CodeUnknownParty = "unknown_party"
+)
 
 // Problems is a list of validation problems; as an error it matches
 // ErrInvalid. File names the input the lines belong to, if any.

@@ -3,6 +3,7 @@ package ledger
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseDate(t *testing.T) {
@@ -19,7 +20,7 @@ func TestParseDate(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.in, err)
 		}
-		if d.String() != c.in || d.Precision != c.p || d.First().Format("2006-01-02") != c.first || d.Last().Format("2006-01-02") != c.last {
+		if d.String() != c.in || d.Precision != c.p || d.First().Format(time.DateOnly) != c.first || d.Last().Format(time.DateOnly) != c.last {
 			t.Errorf("%s: got %s %v %s..%s", c.in, d, d.Precision, d.First(), d.Last())
 		}
 	}
@@ -32,9 +33,9 @@ func TestParseDate(t *testing.T) {
 
 func TestParseEntry(t *testing.T) {
 	known := func(c string) bool { return c == "BEL" || c == "COALITION" }
-	e, ps := Parse(Fields{"ref": "bel-com-2016-stab", "kind": "commitment", "party": "bel", "date": "2016",
+	e, ps := ParseEntry(Fields{"ref": "bel-com-2016-stab", "kind": "commitment", "party": "bel", "date": "2016",
 		"amount": "18000000", "currency": "eur", "qualifier": "at-least", "sector": "reconstruction;demining;camps",
-		"location": "IRQ;SY"}, 2, known)
+		"location": "IRQ;SY"}, 2, known, RefRequired)
 	if len(ps) > 0 {
 		t.Fatal(ps)
 	}
@@ -43,8 +44,8 @@ func TestParseEntry(t *testing.T) {
 		t.Errorf("record:\n got %s\nwant %s", rec, want)
 	}
 	// Every problem of a bad row is reported, each with its field.
-	_, ps = Parse(Fields{"ref": "x y", "kind": "gift", "party": "XYZ", "date": "2021-02-30", "end": "2020",
-		"amount": "1.5", "currency": "JPY", "location": "ATLANTIS"}, 7, known)
+	_, ps = ParseEntry(Fields{"ref": "x y", "kind": "gift", "party": "XYZ", "date": "2021-02-30", "end": "2020",
+		"amount": "1.5", "currency": "JPY", "location": "ATLANTIS"}, 7, known, RefRequired)
 	fields := map[string]bool{}
 	for _, p := range ps {
 		if p.Line != 7 {
@@ -57,7 +58,7 @@ func TestParseEntry(t *testing.T) {
 			t.Errorf("no problem reported for %s in %v", f, ps)
 		}
 	}
-	_, ps = Parse(Fields{"ref": "d", "kind": "deployment", "party": "BEL", "date": "2021", "end": "2020"}, 1, known)
+	_, ps = ParseEntry(Fields{"ref": "d", "kind": "deployment", "party": "BEL", "date": "2021", "end": "2020"}, 1, known, RefRequired)
 	got := (&Problems{List: ps}).Error()
 	for _, want := range []string{"quantity: required", "asset: required", "end: end 2020 is before date 2021"} {
 		if !strings.Contains(got, want) {
@@ -79,7 +80,7 @@ func TestStatesFromXText(t *testing.T) {
 }
 
 func TestChain(t *testing.T) {
-	e, _ := Parse(Fields{"ref": "n", "kind": "need", "party": "COALITION", "date": "2021", "amount": "670000000", "currency": "USD"}, 0, nil)
+	e, _ := ParseEntry(Fields{"ref": "n", "kind": "need", "party": "COALITION", "date": "2021", "amount": "670000000", "currency": "USD"}, 0, nil, RefRequired)
 	r := Revision{Seq: 1, Ref: "n", Rev: 1, Action: Add, Entry: e, Author: "a"}
 	r.Seal("")
 	if err := r.Verify(""); err != nil {

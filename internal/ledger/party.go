@@ -2,7 +2,7 @@ package ledger
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -51,7 +51,7 @@ func States() []Party {
 			out = append(out, Party{Code: r.ISO3(), Name: display.English.Regions().Name(r), Type: "state"})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	slices.SortFunc(out, func(a, b Party) int { return strings.Compare(a.Code, b.Code) })
 	return out
 }
 
@@ -77,11 +77,8 @@ func NewParty(code, name string) (Party, error) {
 	if name == "" {
 		ps.Add(0, "name", "required: the party's display name")
 	}
-	for _, r := range name {
-		if unicode.IsControl(r) {
-			ps.Add(0, "name", "control characters are not allowed")
-			break
-		}
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		ps.Add(0, "name", "control characters are not allowed")
 	}
 	if len(name) > maxShort {
 		ps.Add(0, "name", "too long (%d characters at most)", maxShort)

@@ -117,13 +117,13 @@ func (r *Revision) Verify(prevHash string) error {
 		ErrTampered, r.Seq, r.Ref, r.Rev, r.Action, r.Author, r.RecordedAt.UTC().Format(TimeLayout), strings.Join(why, "; "))
 }
 
-// ParseAsOf reads an --as-of value: RFC 3339 (2026-03-31T12:00:00Z) or a
-// plain date, meaning the end of that day, UTC.
+// ParseAsOf reads a moment to look at the ledger as of: RFC 3339
+// (2026-03-31T12:00:00Z) or a plain date, meaning the end of that day, UTC.
 func ParseAsOf(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t.UTC(), nil
 	}
-	if t, err := time.Parse("2006-01-02", s); err == nil {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t.Add(24*time.Hour - time.Microsecond).UTC(), nil
 	}
 	return time.Time{}, fmt.Errorf("%w: as-of %q: use RFC 3339 such as 2026-03-31T12:00:00Z, or a date such as 2026-03-31 (end of that day, UTC)", ErrInvalid, s)

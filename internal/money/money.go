@@ -94,7 +94,7 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("%w %q: %v", ErrAmount, s, err)
+		return decimal.Decimal{}, fmt.Errorf("%w %q: %w", ErrAmount, s, err)
 	}
 	return d, nil
 }

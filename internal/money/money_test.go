@@ -2,6 +2,7 @@ package money_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func dec(t testing.TB, s string) decimal.Decimal {
 
 func day(t testing.TB, s string) time.Time {
 	t.Helper()
-	d, err := time.Parse("2006-01-02", s)
+	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,8 +193,8 @@ func TestConvertWithTable(t *testing.T) {
 			}
 			for i, l := range legs {
 				w := c.legs[i]
-				if l.Day.Format("2006-01-02") != w.day || l.Base != w.base || l.Quote != w.quote || l.Source == "" {
-					t.Errorf("leg %d = %s %s/%s (%q), want %s %s/%s", i, l.Day.Format("2006-01-02"), l.Base, l.Quote, l.Source, w.day, w.base, w.quote)
+				if l.Day.Format(time.DateOnly) != w.day || l.Base != w.base || l.Quote != w.quote || l.Source == "" {
+					t.Errorf("leg %d = %s %s/%s (%q), want %s %s/%s", i, l.Day.Format(time.DateOnly), l.Base, l.Quote, l.Source, w.day, w.base, w.quote)
 				}
 			}
 		})
@@ -241,10 +242,17 @@ func TestCrossMissingRate(t *testing.T) {
 				t.Fatalf("Cross(%s, %s, %s, %d) = %s, %v, %v; want ErrNoRate", c.from, c.to, c.day, c.stale, f, legs, err)
 			}
 			msg := err.Error()
-			for _, want := range []string{c.pair, c.day, "`pledger rates"} {
+			for _, want := range []string{c.pair, c.day} {
 				if !strings.Contains(msg, want) {
 					t.Errorf("error %q does not mention %q", msg, want)
 				}
+			}
+			var mr *money.MissingRateError
+			if !errors.As(err, &mr) || mr.From != c.from || mr.To != c.to || mr.Stale != c.stale || mr.IsPeriod() {
+				t.Errorf("error %#v: want a *MissingRateError for %s->%s, %d days", err, c.from, c.to, c.stale)
+			}
+			if strings.Contains(msg, "pledger") || strings.Contains(msg, "`") {
+				t.Errorf("error %q names a command: that is the door's to say", msg)
 			}
 		})
 	}
@@ -474,7 +482,7 @@ func TestMeanCross(t *testing.T) {
 		t.Errorf("days averaged = %d, want 5", n)
 	}
 	assertClose(t, "MeanCross", got, dec(t, "0.73577033849997892096188980276956445407877530380644"))
-	if len(legs) != 4 || legs[0].Day.Format("2006-01-02") != "2020-12-30" || legs[3].Day.Format("2006-01-02") != "2021-01-11" {
+	if len(legs) != 4 || legs[0].Day.Format(time.DateOnly) != "2020-12-30" || legs[3].Day.Format(time.DateOnly) != "2021-01-11" {
 		t.Errorf("legs = %+v, want the first day's two and the last day's two", legs)
 	}
 	// A span without any rate.
@@ -497,5 +505,35 @@ func TestNewTableLastWins(t *testing.T) {
 	f, legs, err := table.Cross("EUR", "USD", d, 0)
 	if err != nil || !f.Equal(dec(t, "1.23")) || len(legs) != 1 || legs[0].Source != "b" {
 		t.Errorf("Cross = %s, %+v, %v; want 1.23 from b", f, legs, err)
+	}
+}
+
+// TestMissingRateError pins the neutral messages and the pair a person
+// would add.
+func TestMissingRateError(t *testing.T) {
+	d := func(s string) time.Time { return day(t, s) }
+	for _, c := range []struct {
+		err         *money.MissingRateError
+		msg         string
+		base, quote string
+	}{
+		{&money.MissingRateError{From: "USD", To: "GBP", Day: d("2021-01-03"), Stale: 2},
+			"missing exchange rate: no USD/GBP rate on 2021-01-03 or in the 2 days before", "USD", "GBP"},
+		{&money.MissingRateError{From: "USD", To: "EUR", Day: d("2021-01-03")},
+			"missing exchange rate: no USD/EUR rate on 2021-01-03 or in the 0 days before", "EUR", "USD"},
+		{&money.MissingRateError{From: "EUR", To: "JPY", Day: d("2021-01-03"), Stale: 4},
+			"missing exchange rate: no EUR/JPY rate on 2021-01-03 or in the 4 days before", "EUR", "JPY"},
+		{&money.MissingRateError{From: "USD", To: "GBP", First: d("2021-01-01"), Last: d("2021-01-03")},
+			"missing exchange rate: no USD/GBP rate on any day from 2021-01-01 to 2021-01-03", "USD", "GBP"},
+	} {
+		if got := c.err.Error(); got != c.msg {
+			t.Errorf("Error() = %q, want %q", got, c.msg)
+		}
+		if b, q := c.err.Quoted(); b != c.base || q != c.quote {
+			t.Errorf("%s: Quoted() = %s/%s, want %s/%s", c.msg, b, q, c.base, c.quote)
+		}
+		if !errors.Is(fmt.Errorf("wrapped: %w", c.err), money.ErrNoRate) {
+			t.Errorf("%s: does not match ErrNoRate", c.msg)
+		}
 	}
 }

@@ -9,7 +9,8 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// ErrNoRate reports a conversion that needs a rate the table lacks.
+// ErrNoRate reports a conversion that needs a rate the table lacks; the
+// error is a *MissingRateError.
 var ErrNoRate = errors.New("missing exchange rate")
 
 // Rate says that on Day one unit of Base is worth Rate units of Quote
@@ -120,21 +121,52 @@ func (t *Table) Cross(from, to string, day time.Time, stale int) (decimal.Decima
 }
 
 func (t *Table) missing(from, to string, day time.Time, stale int) error {
-	// Suggest the pair the way reference rates are quoted: against EUR.
-	base, other := "EUR", to
-	if to == "EUR" {
-		other = from
-	} else if from != "EUR" {
-		base, other = from, to
+	return &MissingRateError{From: from, To: to, Day: day, Stale: stale}
+}
+
+// MissingRateError is a conversion that needs a rate the table lacks: for
+// Cross, on Day or in the Stale days before; for MeanCross, on any day
+// from First to Last. It matches ErrNoRate with errors.Is. Its message
+// names the pair and the days, and no way to add rates: that is for the
+// door (a command, a page) to say.
+type MissingRateError struct {
+	From, To    string
+	Day         time.Time // Cross: the day of the conversion
+	Stale       int       // Cross: how many days before Day a rate may be
+	First, Last time.Time // MeanCross: the period; zero for Cross
+}
+
+func (e *MissingRateError) Error() string {
+	if e.IsPeriod() {
+		return fmt.Sprintf("%s: no %s/%s rate on any day from %s to %s",
+			ErrNoRate, e.From, e.To, e.First.Format(time.DateOnly), e.Last.Format(time.DateOnly))
 	}
-	d := day.Format("2006-01-02")
-	return fmt.Errorf("%w: no %s/%s rate on %s or in the %d days before: add one with `pledger rates set %s %s %s RATE`, or import the ECB file with `pledger rates import eurofxref-hist.csv`",
-		ErrNoRate, from, to, d, stale, d, base, other)
+	return fmt.Sprintf("%s: no %s/%s rate on %s or in the %d days before", ErrNoRate, e.From, e.To, e.Day.Format(time.DateOnly), e.Stale)
+}
+
+// Is matches ErrNoRate.
+func (e *MissingRateError) Is(target error) bool { return target == ErrNoRate }
+
+// IsPeriod reports whether the rates of a period were wanted (MeanCross)
+// rather than one day's (Cross).
+func (e *MissingRateError) IsPeriod() bool { return !e.First.IsZero() || !e.Last.IsZero() }
+
+// Quoted is the pair the way reference rates are quoted, EUR first when
+// either currency is EUR (else From/To): the rate a person would add to
+// fill the gap.
+func (e *MissingRateError) Quoted() (base, quote string) {
+	base, quote = "EUR", e.To
+	if e.To == "EUR" {
+		quote = e.From
+	} else if e.From != "EUR" {
+		base, quote = e.From, e.To
+	}
+	return base, quote
 }
 
 // MeanCross is the arithmetic mean of the daily cross rates from->to over
 // the days first..last (inclusive) that have rates for the conversion, and
-// the number of days averaged. No day: ErrNoRate.
+// the number of days averaged. No day: a *MissingRateError (ErrNoRate).
 func (t *Table) MeanCross(from, to string, first, last time.Time) (decimal.Decimal, int, []Leg, error) {
 	if from == to {
 		return decimal.NewFromInt(1), 0, nil, nil
@@ -155,8 +187,7 @@ func (t *Table) MeanCross(from, to string, first, last time.Time) (decimal.Decim
 	}
 	legs = append(legs, lastLegs...) // and the last day's: the span used
 	if len(vals) == 0 {
-		return decimal.Decimal{}, 0, nil, fmt.Errorf("%w: no %s/%s rate on any day from %s to %s: import the rates for that period (`pledger rates import FILE`)",
-			ErrNoRate, from, to, first.Format("2006-01-02"), last.Format("2006-01-02"))
+		return decimal.Decimal{}, 0, nil, &MissingRateError{From: from, To: to, First: first, Last: last}
 	}
 	return Mean(vals), len(vals), legs, nil
 }

@@ -289,10 +289,15 @@ func TestSummaryMissingRate(t *testing.T) {
 			if !errors.Is(err, money.ErrNoRate) || sum != nil {
 				t.Fatalf("summary in %s with a missing rate = %+v, %v; want ErrNoRate", c.target, sum, err)
 			}
-			for _, want := range []string{c.ref, c.cur, c.date, "`pledger rates"} {
+			for _, want := range []string{c.ref, c.cur, c.date} {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("summary in %s: error %q does not mention %q", c.target, err, want)
 				}
+			}
+			// The facts for a hint are data: the door (cmd, web) phrases it.
+			var mr *money.MissingRateError
+			if !errors.As(err, &mr) || mr.Day.Format("2006-01-02") != c.date {
+				t.Errorf("summary in %s: error %q carries no missing rate for %s", c.target, err, c.date)
 			}
 		}
 		// In the late entries' own currency no rate is needed for them.

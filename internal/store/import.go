@@ -83,7 +83,7 @@ type chunk struct {
 
 // Import records every row of src in one transaction, or nothing at all.
 //
-// One goroutine reads and validates the rows (ledger.Parse) while the
+// One goroutine reads and validates the rows (ledger.ParseEntry) while the
 // other classifies them against the ledger, a chunk per query (new, an
 // identical re-import to skip, a correction, or a conflict), and appends
 // their revisions with bulk inserts. Links (toward, fulfils) are checked
@@ -145,7 +145,7 @@ func readChunks(ctx context.Context, src csvio.Source, known ledger.PartyLookup,
 			break
 		}
 		c.n++
-		e, bad := ledger.Parse(row.Fields, row.Line, known)
+		e, bad := ledger.ParseEntry(row.Fields, row.Line, known, ledger.RefRequired)
 		if len(bad) > 0 {
 			c.probs = append(c.probs, bad...)
 		} else {

@@ -210,14 +210,7 @@ func (s *Server) apiEntryCreate(w http.ResponseWriter, r *http.Request, p *princ
 	}
 	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
 		known := tx.PartyCheck(r.Context())
-		var e ledger.Entry
-		var ps []ledger.Problem
-		if strings.TrimSpace(in.Ref) == "" {
-			e, ps = ledger.ParseNew(in.fields(), known.Known)
-			e.Ref = ledger.DefaultRef(e)
-		} else {
-			e, ps = ledger.Parse(in.fields(), 0, known.Known)
-		}
+		e, ps := ledger.ParseEntry(in.fields(), 0, known.Known, ledger.RefOptional)
 		if err := known.Err(); err != nil {
 			return 0, nil, err
 		}
@@ -368,11 +361,12 @@ func (s *Server) apiRateCreate(w http.ResponseWriter, r *http.Request, p *princi
 	if in.Source == "" {
 		in.Source = "manual"
 	}
-	var b bytes.Buffer
-	cw, _ := csvio.NewWriter(&b, []string{"date", "base", "quote", "rate", "source"})
-	cw.Write([]string{in.Date, in.Base, in.Quote, in.Rate, in.Source})
-	cw.Flush()
-	res, err := s.st.ImportRates(r.Context(), csvio.RateBytesSource("request", b.Bytes(), ""), in.Replace, p.user.Name)
+	rate, ps := ledger.ParseRate(ledger.RateFields{Date: in.Date, Base: in.Base, Quote: in.Quote, Rate: in.Rate, Source: in.Source}, 0)
+	if len(ps) > 0 {
+		s.apiError(w, r, &ledger.Problems{File: "request", List: ps})
+		return
+	}
+	res, err := s.st.ImportRates(r.Context(), csvio.RatesOf("request", rate), in.Replace, p.user.Name)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -2,10 +2,12 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
@@ -55,9 +57,9 @@ func entryFilter(q url.Values) (store.Filter, error) {
 				return f, &ledger.Problems{List: []ledger.Problem{{Field: k, Msg: err.Error()}}}
 			}
 			if k == "from" {
-				f.From = d.First().Format("2006-01-02")
+				f.From = d.First().Format(time.DateOnly)
 			} else {
-				f.To = d.Last().Format("2006-01-02")
+				f.To = d.Last().Format(time.DateOnly)
 			}
 		}
 	}
@@ -149,7 +151,7 @@ func (s *Server) showEntry(w http.ResponseWriter, r *http.Request, p *principal,
 }
 
 // formData is an entry form: what the user typed, and the problem of
-// each field, from the same ledger.Parse the CLI and CSV import use.
+// each field, from the same ledger.ParseEntry the CLI and CSV import use.
 type formData struct {
 	pageData
 	Action  string // "add" or "amend"
@@ -203,18 +205,9 @@ func formFieldsOf(r *http.Request, keys []string) ledger.Fields {
 func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principal) {
 	d := newFormData(p, s, "add")
 	f := formFieldsOf(r, append([]string{"kind", "ref"}, formFields...))
-	for k, v := range f {
-		d.Values[k] = v
-	}
+	maps.Copy(d.Values, f)
 	known := s.st.PartyCheck(r.Context())
-	var e ledger.Entry
-	var ps []ledger.Problem
-	if strings.TrimSpace(f["ref"]) == "" {
-		e, ps = ledger.ParseNew(f, known.Known)
-		e.Ref = ledger.DefaultRef(e)
-	} else {
-		e, ps = ledger.Parse(f, 0, known.Known)
-	}
+	e, ps := ledger.ParseEntry(f, 0, known.Known, ledger.RefOptional)
 	if err := known.Err(); err != nil {
 		s.errorPage(w, r, p, err)
 		return
@@ -250,9 +243,7 @@ func (s *Server) entryAmendForm(w http.ResponseWriter, r *http.Request, p *princ
 	}
 	d := newFormData(p, s, "amend")
 	d.Title, d.Ref = "Amend "+cur.Ref, cur.Ref
-	for k, v := range cur.Entry.Fields() {
-		d.Values[k] = v
-	}
+	maps.Copy(d.Values, cur.Entry.Fields())
 	s.render(w, r, http.StatusOK, "form", d)
 }
 
@@ -282,7 +273,8 @@ func (s *Server) entryAmend(w http.ResponseWriter, r *http.Request, p *principal
 		return
 	}
 	if _, err := s.st.Amend(r.Context(), ref, changes, r.PostFormValue("reason"), p.user.Name); err != nil {
-		if pl, ok := err.(*ledger.Problems); ok {
+		var pl *ledger.Problems
+		if errors.As(err, &pl) {
 			d.problems(pl.List)
 			s.render(w, r, http.StatusBadRequest, "form", d)
 			return
@@ -298,10 +290,11 @@ func (s *Server) entryVoid(w http.ResponseWriter, r *http.Request, p *principal)
 	ref := r.PathValue("ref")
 	reason := r.PostFormValue("reason")
 	if _, err := s.st.Void(r.Context(), ref, reason, p.user.Name); err != nil {
-		if pl, ok := err.(*ledger.Problems); ok {
+		var pl *ledger.Problems
+		if errors.As(err, &pl) {
 			problems := map[string]string{}
 			for _, pr := range pl.List {
-				problems[pr.Field] = pr.Msg
+				problems[pr.Field] = phraseProblem(pr)
 			}
 			s.showEntry(w, r, p, http.StatusBadRequest, problems, reason)
 			return

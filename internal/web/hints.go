@@ -4,8 +4,10 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
 )
 
 // Hints belong to the door: the lower layers report problems as data (a
@@ -20,7 +22,19 @@ var webHints = map[string]func(value string) string{
 	"ref_exists":    func(ref string) string { return "correct it from its page, /entries/" + url.PathEscape(ref) },
 	"ref_differs":   func(string) string { return "tick “amend” to record this row as a correction, or fix the row" },
 	"rate_recorded": func(string) string { return "tick “replace” to record the new rate (the old one is kept)" },
-	"no_source":     func(string) string { return "add a source column or name the source in the form" },
+	ledger.CodeUnknownParty: func(code string) string {
+		return "add " + code + " on the Parties page first"
+	},
+	ledger.CodeNoSource: func(string) string { return "add a source column to the file, or name the source in the form" },
+}
+
+// missingRateHint is the web's advice for a missing exchange rate.
+func missingRateHint(e *money.MissingRateError) string {
+	if e.IsPeriod() {
+		return "import the rates for that period on the Rates page"
+	}
+	base, quote := e.Quoted()
+	return "add the " + base + "/" + quote + " rate for " + e.Day.Format(time.DateOnly) + " on the Rates page, or import the ECB file there"
 }
 
 func webHint(code, value string) string {
@@ -56,6 +70,10 @@ func phraseError(err error) string {
 		if h := webHint(f.Code, f.Value); h != "" {
 			msg = strings.Replace(msg, f.Error(), f.Error()+": "+h, 1)
 		}
+	}
+	var mr *money.MissingRateError
+	if errors.As(err, &mr) {
+		msg = strings.Replace(msg, mr.Error(), mr.Error()+": "+missingRateHint(mr), 1)
 	}
 	return msg
 }

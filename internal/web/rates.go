@@ -44,23 +44,23 @@ func (s *Server) showRates(w http.ResponseWriter, r *http.Request, p *principal,
 	s.render(w, r, status, "rates", d)
 }
 
-// rateAdd records one rate through the same reader and import as a file.
+// rateAdd records one rate, checked by the same rules and recorded by the
+// same import as a file's.
 func (s *Server) rateAdd(w http.ResponseWriter, r *http.Request, p *principal) {
 	d := &ratesData{Values: map[string]string{}}
-	vals := []string{}
 	for _, k := range []string{"date", "base", "quote", "rate", "source"} {
 		d.Values[k] = r.PostFormValue(k)
-		v := strings.TrimSpace(d.Values[k])
-		if strings.ContainsAny(v, ",\"\n\r") {
-			v = `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
-		}
-		vals = append(vals, v)
 	}
-	if d.Values["source"] == "" {
-		vals[4] = "manual"
+	f := ledger.RateFields{Date: d.Values["date"], Base: d.Values["base"], Quote: d.Values["quote"], Rate: d.Values["rate"], Source: d.Values["source"]}
+	if f.Source == "" {
+		f.Source = "manual"
 	}
-	data := "date,base,quote,rate,source\n" + strings.Join(vals, ",") + "\n"
-	res, err := s.st.ImportRates(r.Context(), csvio.RateBytesSource("form", []byte(data), ""), r.PostFormValue("replace") == "on", p.user.Name)
+	var res store.RateImportResult
+	rate, ps := ledger.ParseRate(f, 0)
+	err := (&ledger.Problems{File: "form", List: ps}).Err()
+	if err == nil {
+		res, err = s.st.ImportRates(r.Context(), csvio.RatesOf("form", rate), r.PostFormValue("replace") == "on", p.user.Name)
+	}
 	if s.rateProblems(w, r, p, d, err) {
 		return
 	}

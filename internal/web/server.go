@@ -2,7 +2,7 @@
 // (html/template, working without JavaScript) for finance officers,
 // analysts and viewers, and /api/v1 for programs. Handlers only translate
 // HTTP into the same domain and store calls the CLI makes: validation is
-// ledger.Parse, reports are report.Run, charts are internal/chart.
+// ledger.ParseEntry, reports are report.Run, charts are internal/chart.
 //
 // Every route is registered in routes(); who may call it is said there.
 package web

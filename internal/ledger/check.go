@@ -1,0 +1,311 @@
+package ledger
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/coalition/pledger/internal/money"
+	"github.com/shopspring/decimal"
+)
+
+// parser holds one entry's fields while the checks read them.
+type parser struct {
+	f       Fields
+	line    int
+	known   PartyLookup
+	refRule RefRule
+	ps      Problems
+}
+
+// get is a field without surrounding spaces.
+func (p *parser) get(k string) string { return strings.TrimSpace(p.f[k]) }
+
+// bad records a problem with field.
+func (p *parser) bad(field, format string, args ...any) { p.ps.Add(p.line, field, format, args...) }
+
+// check is one rule of an entry: it reads the fields it is about, fills in
+// its part of e, and reports what is wrong. A check may rely on the parts
+// the checks before it filled in (the kind, the date, the ref).
+type check func(p *parser, e *Entry)
+
+// checks are the rules of an entry, one concern each, in the order their
+// problems are reported.
+var checks = []check{
+	checkRefField,
+	checkKind,
+	checkParty,
+	checkDates,
+	checkAmount,
+	checkQualifier,
+	checkDeployment,
+	checkSectors,
+	checkLocations,
+	checkLinks,
+	checkTextLimits,
+	checkUTF8,
+}
+
+// checkRefField: the ref, required unless it may be made (RefOptional).
+func checkRefField(p *parser, e *Entry) {
+	e.Ref = p.get("ref")
+	switch {
+	case e.Ref == "" && p.refRule == RefOptional:
+		// made by defaultRef once the content is known
+	case e.Ref == "":
+		p.bad("ref", "required: a unique key for the entry, e.g. bel-pledge-2021")
+	default:
+		if msg := checkRef(e.Ref); msg != "" {
+			p.bad("ref", "%s", msg)
+		}
+	}
+}
+
+// checkKind: one of Kinds.
+func checkKind(p *parser, e *Entry) {
+	s := p.get("kind")
+	kind, err := ParseKind(s)
+	switch {
+	case s == "":
+		p.bad("kind", "required: one of need, pledge, commitment, disbursement, deployment")
+	case err != nil:
+		p.bad("kind", "unknown kind %q: use one of need, pledge, commitment, disbursement, deployment", Clip(s))
+	}
+	e.Kind = kind
+}
+
+// checkParty: a known party code, upper case.
+func checkParty(p *parser, e *Entry) {
+	e.Party = strings.ToUpper(p.get("party"))
+	switch {
+	case e.Party == "":
+		p.bad("party", "required: an ISO 3166-1 alpha-3 code such as BEL, or an organisation such as EU")
+	case len(e.Party) > 16:
+		p.bad("party", "party code too long (16 characters at most)")
+	case p.known != nil && !p.known(e.Party):
+		p.ps.List = append(p.ps.List, Problem{Line: p.line, Field: "party", Code: CodeUnknownParty, Value: e.Party,
+			Msg: fmt.Sprintf("unknown party %q", p.get("party"))})
+	}
+}
+
+// checkDates: a required date and an optional end, not before it.
+func checkDates(p *parser, e *Entry) {
+	// dateProblem is ParseDate's message without the error kind.
+	dateProblem := func(err error) string { return strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": ") }
+	if s := p.get("date"); s == "" {
+		p.bad("date", "required: YYYY, YYYY-MM or YYYY-MM-DD")
+	} else if d, err := ParseDate(s); err != nil {
+		p.bad("date", "%s", dateProblem(err))
+	} else {
+		e.Date = d
+	}
+	if s := p.get("end"); s != "" {
+		if d, err := ParseDate(s); err != nil {
+			p.bad("end", "%s", dateProblem(err))
+		} else {
+			e.End = d
+			if !e.Date.IsZero() && d.Last().Before(e.Date.First()) {
+				p.bad("end", "end %s is before date %s", d, e.Date)
+			}
+		}
+	}
+}
+
+// checkAmount: an amount and its currency go together; money kinds need
+// them, a deployment may state its cost.
+func checkAmount(p *parser, e *Entry) {
+	amount, cur := p.get("amount"), p.get("currency")
+	if cur != "" {
+		c, err := money.ParseCurrency(cur)
+		if err != nil {
+			p.bad("currency", "unknown currency %q: use an ISO 4217 code such as EUR, USD or GBP", Clip(cur))
+		} else {
+			e.Currency = c
+		}
+	}
+	switch {
+	case amount != "":
+		d, err := money.ParseDecimal(amount)
+		switch {
+		case err != nil:
+			p.bad("amount", "%q is not a number: use digits with '.' as decimal separator, e.g. 18000000.00", Clip(amount))
+		case !d.IsPositive():
+			p.bad("amount", "%s: must be greater than zero", amount)
+		case cur == "":
+			p.bad("currency", "required with an amount: an ISO 4217 code such as EUR")
+		case e.Currency.Code != "":
+			if err := money.CheckAmount(d, e.Currency); err != nil {
+				p.bad("amount", "%s", strings.TrimPrefix(err.Error(), money.ErrAmount.Error()+" "))
+			} else {
+				e.Amount = decimal.NullDecimal{Decimal: d, Valid: true}
+			}
+		}
+	case cur != "" && e.Kind.Monetary():
+		p.bad("amount", "required with a currency")
+	case cur != "" && e.Kind == Deployment:
+		p.bad("amount", "a currency without an amount: give the deployment's cost or leave currency empty")
+	case cur == "" && e.Kind.Monetary():
+		p.bad("amount", "required for a %s: an amount greater than zero, with its currency", e.Kind)
+	}
+}
+
+// checkQualifier: one of Qualifiers, and only with an amount (exact is the
+// default).
+func checkQualifier(p *parser, e *Entry) {
+	switch q := p.get("qualifier"); q {
+	case "", string(Exact):
+		e.Qualifier = Exact
+	case string(AtLeast), string(About), string(UpTo):
+		e.Qualifier = Qualifier(q)
+		if p.get("amount") == "" {
+			p.bad("qualifier", "%s qualifies an amount, and there is none", q)
+		}
+	default:
+		p.bad("qualifier", "unknown qualifier %q: use exact, at-least, about or up-to", Clip(q))
+	}
+}
+
+// checkDeployment: a deployment, and only a deployment, has a quantity
+// (a whole number greater than zero) and an asset.
+func checkDeployment(p *parser, e *Entry) {
+	qty, asset := p.get("quantity"), p.get("asset")
+	if qty != "" {
+		n, err := strconv.ParseInt(qty, 10, 64)
+		switch {
+		case err != nil:
+			p.bad("quantity", "%q is not a whole number", Clip(qty))
+		case n <= 0:
+			p.bad("quantity", "%s: must be greater than zero", Clip(qty))
+		default:
+			e.Quantity = n
+		}
+	}
+	e.Asset = asset
+	switch {
+	case e.Kind == Deployment:
+		if qty == "" {
+			p.bad("quantity", "required for a deployment: how many, e.g. 4")
+		}
+		if asset == "" {
+			p.bad("asset", "required for a deployment: what, e.g. F-16")
+		}
+	case e.Kind != "":
+		if qty != "" {
+			p.bad("quantity", "only deployments have a quantity")
+		}
+		if asset != "" {
+			p.bad("asset", "only deployments have an asset")
+		}
+	}
+	if utf8.RuneCountInString(asset) > maxShort {
+		p.bad("asset", "too long (%d characters at most)", maxShort)
+	}
+}
+
+// checkSectors: a ';'-separated list of short values, each once.
+func checkSectors(p *parser, e *Entry) {
+	e.Sectors = splitList(p.get("sector"))
+	for _, s := range e.Sectors {
+		if utf8.RuneCountInString(s) > maxShort {
+			p.bad("sector", "value too long (%d characters at most)", maxShort)
+		} else if strings.ContainsFunc(s, unicode.IsControl) {
+			p.bad("sector", "control characters are not allowed")
+		}
+	}
+}
+
+// checkLocations: a ';'-separated list of ISO 3166-1 country codes, kept
+// in their alpha-3 form, each once.
+func checkLocations(p *parser, e *Entry) {
+	for _, l := range splitList(p.get("location")) {
+		code, ok := ParseLocation(l)
+		if !ok {
+			p.bad("location", "%q is not an ISO 3166-1 country code: use alpha-3 codes such as IRQ;SYR", Clip(l))
+			continue
+		}
+		e.Locations = appendUnique(e.Locations, code)
+	}
+}
+
+// checkLinks: toward and fulfils are refs, of another entry, from a kind
+// that may have them. What they point at is CheckLink's.
+func checkLinks(p *parser, e *Entry) {
+	e.Toward, e.Fulfils = p.get("toward"), p.get("fulfils")
+	for _, l := range []struct{ field, ref string }{{"toward", e.Toward}, {"fulfils", e.Fulfils}} {
+		if l.ref != "" {
+			if msg := checkRef(l.ref); msg != "" {
+				p.bad(l.field, "not a ref: %s", msg)
+			}
+		}
+	}
+	if e.Toward != "" {
+		if e.Kind == Need {
+			p.bad("toward", "a need cannot be toward another need")
+		}
+		if e.Toward == e.Ref {
+			p.bad("toward", "an entry cannot point at itself")
+		}
+	}
+	if e.Fulfils != "" {
+		if e.Kind != Commitment && e.Kind != Disbursement {
+			p.bad("fulfils", "only a commitment or a disbursement fulfils an earlier entry")
+		}
+		if e.Fulfils == e.Ref {
+			p.bad("fulfils", "an entry cannot point at itself")
+		}
+	}
+}
+
+// checkTextLimits: the free-text fields fit their limits.
+func checkTextLimits(p *parser, e *Entry) {
+	e.Source, e.Note = p.get("source"), p.get("note")
+	if utf8.RuneCountInString(e.Source) > maxSource {
+		p.bad("source", "too long (%d characters at most)", maxSource)
+	}
+	if utf8.RuneCountInString(e.Note) > maxNote {
+		p.bad("note", "too long (%d characters at most)", maxNote)
+	}
+}
+
+// checkUTF8: every column is valid UTF-8, as given (not trimmed).
+func checkUTF8(p *parser, _ *Entry) {
+	for _, k := range Columns {
+		if !utf8.ValidString(p.f[k]) {
+			p.bad(k, "not valid UTF-8: save the file as UTF-8")
+		}
+	}
+}
+
+// checkRef checks the form of a ref; "" when it is fine, or the problem.
+func checkRef(s string) string {
+	if utf8.RuneCountInString(s) > maxRef {
+		return fmt.Sprintf("too long (%d characters at most)", maxRef)
+	}
+	for _, r := range s {
+		if !(r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.:/", r))) {
+			return fmt.Sprintf("%q: use letters, digits and - _ . : / only", Clip(s))
+		}
+	}
+	return ""
+}
+
+// splitList splits a ';'-separated list, dropping empty and repeated values.
+func splitList(s string) []string {
+	var out []string
+	for v := range strings.SplitSeq(s, ";") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = appendUnique(out, v)
+		}
+	}
+	return out
+}
+
+func appendUnique(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}

@@ -1,0 +1,282 @@
+package ledger
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// checkCase is one input to one check: the fields, the entry as the checks
+// before it left it, and the problems it must report (none: valid).
+type checkCase struct {
+	name   string
+	f      Fields
+	before Entry
+	rule   RefRule
+	want   []Problem // Field, Code, Value and Msg are compared
+}
+
+// p is a problem as the cases state it.
+func p(field, msg string) Problem { return Problem{Field: field, Msg: msg} }
+
+func runChecks(t *testing.T, c check, cases []checkCase) []Entry {
+	t.Helper()
+	known := func(code string) bool { return code == "BEL" || code == "COALITION" || code == "EU" }
+	var out []Entry
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			pr := &parser{f: tc.f, line: 3, known: known, refRule: tc.rule}
+			e := tc.before
+			c(pr, &e)
+			got := pr.ps.List
+			for _, g := range got {
+				if g.Line != 3 {
+					t.Errorf("problem without its line: %+v", g)
+				}
+			}
+			strip := func(ps []Problem) []string {
+				var s []string
+				for _, x := range ps {
+					s = append(s, fmt.Sprintf("%s|%s|%s|%s", x.Field, x.Code, x.Value, x.Msg))
+				}
+				return s
+			}
+			if g, w := strip(got), strip(tc.want); !slices.Equal(g, w) {
+				t.Errorf("problems:\n got %q\nwant %q", g, w)
+			}
+			out = append(out, e)
+		})
+	}
+	return out
+}
+
+func TestCheckRef(t *testing.T) {
+	long := strings.Repeat("a", maxRef+1)
+	runChecks(t, checkRefField, []checkCase{
+		{name: "valid", f: Fields{"ref": " bel-pledge-2021:a/b_c.d "}},
+		{name: "longest", f: Fields{"ref": long[:maxRef]}},
+		{name: "empty, required", f: Fields{"ref": "  "},
+			want: []Problem{p("ref", "required: a unique key for the entry, e.g. bel-pledge-2021")}},
+		{name: "empty, optional", f: Fields{}, rule: RefOptional},
+		{name: "bad, optional", f: Fields{"ref": "a b"}, rule: RefOptional,
+			want: []Problem{p("ref", `"a b": use letters, digits and - _ . : / only`)}},
+		{name: "space", f: Fields{"ref": "x y"}, want: []Problem{p("ref", `"x y": use letters, digits and - _ . : / only`)}},
+		{name: "non-ASCII letter", f: Fields{"ref": "café"}, want: []Problem{p("ref", `"café": use letters, digits and - _ . : / only`)}},
+		{name: "too long", f: Fields{"ref": long}, want: []Problem{p("ref", "too long (100 characters at most)")}},
+	})
+}
+
+func TestCheckKind(t *testing.T) {
+	es := runChecks(t, checkKind, []checkCase{
+		{name: "need", f: Fields{"kind": "need"}},
+		{name: "deployment, spaces", f: Fields{"kind": " deployment "}},
+		{name: "empty", f: Fields{}, want: []Problem{p("kind", "required: one of need, pledge, commitment, disbursement, deployment")}},
+		{name: "unknown", f: Fields{"kind": "gift"},
+			want: []Problem{p("kind", `unknown kind "gift": use one of need, pledge, commitment, disbursement, deployment`)}},
+		{name: "upper case", f: Fields{"kind": "Need"},
+			want: []Problem{p("kind", `unknown kind "Need": use one of need, pledge, commitment, disbursement, deployment`)}},
+	})
+	if len(es) == 5 && (es[0].Kind != Need || es[1].Kind != Deployment || es[3].Kind != "") {
+		t.Errorf("kinds: %v", es)
+	}
+}
+
+func TestCheckParty(t *testing.T) {
+	es := runChecks(t, checkParty, []checkCase{
+		{name: "known, lower case", f: Fields{"party": " bel "}},
+		{name: "organisation", f: Fields{"party": "EU"}},
+		{name: "empty", f: Fields{},
+			want: []Problem{p("party", "required: an ISO 3166-1 alpha-3 code such as BEL, or an organisation such as EU")}},
+		{name: "too long", f: Fields{"party": strings.Repeat("X", 17)},
+			want: []Problem{p("party", "party code too long (16 characters at most)")}},
+		{name: "unknown", f: Fields{"party": "acme"},
+			want: []Problem{{Field: "party", Code: CodeUnknownParty, Value: "ACME", Msg: `unknown party "acme"`}}},
+	})
+	if len(es) == 5 && es[0].Party != "BEL" {
+		t.Errorf("party %q, want BEL", es[0].Party)
+	}
+}
+
+func TestCheckDates(t *testing.T) {
+	es := runChecks(t, checkDates, []checkCase{
+		{name: "year", f: Fields{"date": "2021"}},
+		{name: "day and end", f: Fields{"date": "2021-10-31", "end": "2022-01"}},
+		{name: "end in the same year", f: Fields{"date": "2021-10", "end": "2021"}},
+		{name: "empty", f: Fields{}, want: []Problem{p("date", "required: YYYY, YYYY-MM or YYYY-MM-DD")}},
+		{name: "no such day", f: Fields{"date": "2021-02-30"},
+			want: []Problem{p("date", `date "2021-02-30": no such day: 2021-02 has 28 days (use YYYY, YYYY-MM or YYYY-MM-DD)`)}},
+		{name: "malformed end", f: Fields{"date": "2021", "end": "2021/10"},
+			want: []Problem{p("end", `date "2021/10": malformed (use YYYY, YYYY-MM or YYYY-MM-DD)`)}},
+		{name: "end before date", f: Fields{"date": "2021", "end": "2020-12"},
+			want: []Problem{p("end", "end 2020-12 is before date 2021")}},
+		{name: "end without a valid date", f: Fields{"date": "x", "end": "2020"},
+			want: []Problem{p("date", `date "x": malformed (use YYYY, YYYY-MM or YYYY-MM-DD)`)}},
+	})
+	if len(es) == 8 && (es[1].Date.String() != "2021-10-31" || es[1].End.String() != "2022-01") {
+		t.Errorf("dates: %s %s", es[1].Date, es[1].End)
+	}
+}
+
+func TestCheckAmount(t *testing.T) {
+	es := runChecks(t, checkAmount, []checkCase{
+		{name: "pledge", before: Entry{Kind: Pledge}, f: Fields{"amount": "18000000.5", "currency": "eur"}},
+		{name: "deployment with a cost", before: Entry{Kind: Deployment}, f: Fields{"amount": "1000", "currency": "USD"}},
+		{name: "deployment without", before: Entry{Kind: Deployment}, f: Fields{}},
+		{name: "unknown kind, nothing", f: Fields{}},
+		{name: "unknown currency", before: Entry{Kind: Pledge}, f: Fields{"amount": "1", "currency": "ABC"},
+			want: []Problem{p("currency", `unknown currency "ABC": use an ISO 4217 code such as EUR, USD or GBP`)}},
+		{name: "not a number", before: Entry{Kind: Pledge}, f: Fields{"amount": "1,5", "currency": "EUR"},
+			want: []Problem{p("amount", `"1,5" is not a number: use digits with '.' as decimal separator, e.g. 18000000.00`)}},
+		{name: "zero", before: Entry{Kind: Pledge}, f: Fields{"amount": "0.00", "currency": "EUR"},
+			want: []Problem{p("amount", "0.00: must be greater than zero")}},
+		{name: "negative", before: Entry{Kind: Need}, f: Fields{"amount": "-5", "currency": "EUR"},
+			want: []Problem{p("amount", "-5: must be greater than zero")}},
+		{name: "amount without currency", before: Entry{Kind: Pledge}, f: Fields{"amount": "5"},
+			want: []Problem{p("currency", "required with an amount: an ISO 4217 code such as EUR")}},
+		{name: "too many decimals", before: Entry{Kind: Pledge}, f: Fields{"amount": "1.5", "currency": "JPY"},
+			want: []Problem{p("amount", "1.5: JPY has no minor unit, so the amount must be a whole number")}},
+		{name: "three decimals in EUR", before: Entry{Kind: Pledge}, f: Fields{"amount": "1.555", "currency": "EUR"},
+			want: []Problem{p("amount", "1.555: EUR has 2 decimals at most")}},
+		{name: "too large", before: Entry{Kind: Pledge}, f: Fields{"amount": "99999999999999999999", "currency": "EUR"},
+			want: []Problem{p("amount", "99999999999999999999: too large to store")}},
+		{name: "currency without amount", before: Entry{Kind: Commitment}, f: Fields{"currency": "EUR"},
+			want: []Problem{p("amount", "required with a currency")}},
+		{name: "deployment: currency without amount", before: Entry{Kind: Deployment}, f: Fields{"currency": "EUR"},
+			want: []Problem{p("amount", "a currency without an amount: give the deployment's cost or leave currency empty")}},
+		{name: "money kind without money", before: Entry{Kind: Disbursement}, f: Fields{},
+			want: []Problem{p("amount", "required for a disbursement: an amount greater than zero, with its currency")}},
+	})
+	if len(es) == 15 {
+		if e := es[0]; !e.Amount.Valid || e.Amount.Decimal.String() != "18000000.5" || e.Currency.Code != "EUR" {
+			t.Errorf("amount %v %v", e.Amount, e.Currency)
+		}
+		if es[9].Amount.Valid {
+			t.Errorf("an invalid amount was kept: %v", es[9].Amount)
+		}
+	}
+}
+
+func TestCheckQualifier(t *testing.T) {
+	es := runChecks(t, checkQualifier, []checkCase{
+		{name: "default", f: Fields{}},
+		{name: "exact", f: Fields{"qualifier": "exact"}},
+		{name: "at-least", f: Fields{"qualifier": "at-least", "amount": "1"}},
+		{name: "without amount", f: Fields{"qualifier": "about"},
+			want: []Problem{p("qualifier", "about qualifies an amount, and there is none")}},
+		{name: "unknown", f: Fields{"qualifier": "roughly", "amount": "1"},
+			want: []Problem{p("qualifier", `unknown qualifier "roughly": use exact, at-least, about or up-to`)}},
+	})
+	if len(es) == 5 && (es[0].Qualifier != Exact || es[2].Qualifier != AtLeast) {
+		t.Errorf("qualifiers %q %q", es[0].Qualifier, es[2].Qualifier)
+	}
+}
+
+func TestCheckDeployment(t *testing.T) {
+	es := runChecks(t, checkDeployment, []checkCase{
+		{name: "deployment", before: Entry{Kind: Deployment}, f: Fields{"quantity": "4", "asset": "F-16"}},
+		{name: "pledge", before: Entry{Kind: Pledge}, f: Fields{}},
+		{name: "unknown kind with both", f: Fields{"quantity": "4", "asset": "F-16"}},
+		{name: "not a whole number", before: Entry{Kind: Deployment}, f: Fields{"quantity": "4.5", "asset": "F-16"},
+			want: []Problem{p("quantity", `"4.5" is not a whole number`)}},
+		{name: "zero", before: Entry{Kind: Deployment}, f: Fields{"quantity": "0", "asset": "F-16"},
+			want: []Problem{p("quantity", "0: must be greater than zero")}},
+		{name: "missing both", before: Entry{Kind: Deployment}, f: Fields{},
+			want: []Problem{p("quantity", "required for a deployment: how many, e.g. 4"), p("asset", "required for a deployment: what, e.g. F-16")}},
+		{name: "not a deployment", before: Entry{Kind: Need}, f: Fields{"quantity": "4", "asset": "F-16"},
+			want: []Problem{p("quantity", "only deployments have a quantity"), p("asset", "only deployments have an asset")}},
+		{name: "asset too long", before: Entry{Kind: Deployment}, f: Fields{"quantity": "1", "asset": strings.Repeat("é", maxShort+1)},
+			want: []Problem{p("asset", "too long (200 characters at most)")}},
+	})
+	if len(es) == 8 && (es[0].Quantity != 4 || es[0].Asset != "F-16") {
+		t.Errorf("deployment %d %q", es[0].Quantity, es[0].Asset)
+	}
+}
+
+func TestCheckSectors(t *testing.T) {
+	es := runChecks(t, checkSectors, []checkCase{
+		{name: "list", f: Fields{"sector": " demining; camps;;demining "}},
+		{name: "empty", f: Fields{}},
+		{name: "too long", f: Fields{"sector": "a;" + strings.Repeat("b", maxShort+1)},
+			want: []Problem{p("sector", "value too long (200 characters at most)")}},
+		{name: "control character", f: Fields{"sector": "de\x07mining"},
+			want: []Problem{p("sector", "control characters are not allowed")}},
+	})
+	if len(es) == 4 && !slices.Equal(es[0].Sectors, []string{"demining", "camps"}) {
+		t.Errorf("sectors %q", es[0].Sectors)
+	}
+}
+
+func TestCheckLocations(t *testing.T) {
+	es := runChecks(t, checkLocations, []checkCase{
+		{name: "alpha-3 and alpha-2", f: Fields{"location": "irq; SY;SYR"}},
+		{name: "empty", f: Fields{}},
+		{name: "unknown", f: Fields{"location": "IRQ;ATLANTIS"},
+			want: []Problem{p("location", `"ATLANTIS" is not an ISO 3166-1 country code: use alpha-3 codes such as IRQ;SYR`)}},
+		{name: "reserved, not ISO 3166-1", f: Fields{"location": "XK"},
+			want: []Problem{p("location", `"XK" is not an ISO 3166-1 country code: use alpha-3 codes such as IRQ;SYR`)}},
+	})
+	if len(es) == 4 && !slices.Equal(es[0].Locations, []string{"IRQ", "SYR"}) {
+		t.Errorf("locations %q", es[0].Locations)
+	}
+}
+
+func TestCheckLinks(t *testing.T) {
+	runChecks(t, checkLinks, []checkCase{
+		{name: "pledge toward a need", before: Entry{Ref: "p", Kind: Pledge}, f: Fields{"toward": "n"}},
+		{name: "commitment fulfils", before: Entry{Ref: "c", Kind: Commitment}, f: Fields{"toward": "n", "fulfils": "p"}},
+		{name: "disbursement fulfils", before: Entry{Ref: "d", Kind: Disbursement}, f: Fields{"fulfils": "c"}},
+		{name: "ref not made yet", before: Entry{Kind: Disbursement}, f: Fields{"fulfils": "c"}},
+		{name: "not refs", before: Entry{Ref: "c", Kind: Commitment}, f: Fields{"toward": "a b", "fulfils": "c d"},
+			want: []Problem{p("toward", `not a ref: "a b": use letters, digits and - _ . : / only`),
+				p("fulfils", `not a ref: "c d": use letters, digits and - _ . : / only`)}},
+		{name: "need toward a need", before: Entry{Ref: "n2", Kind: Need}, f: Fields{"toward": "n"},
+			want: []Problem{p("toward", "a need cannot be toward another need")}},
+		{name: "toward itself", before: Entry{Ref: "p", Kind: Pledge}, f: Fields{"toward": "p"},
+			want: []Problem{p("toward", "an entry cannot point at itself")}},
+		{name: "pledge fulfils", before: Entry{Ref: "p", Kind: Pledge}, f: Fields{"fulfils": "q"},
+			want: []Problem{p("fulfils", "only a commitment or a disbursement fulfils an earlier entry")}},
+		{name: "fulfils itself", before: Entry{Ref: "c", Kind: Commitment}, f: Fields{"fulfils": "c"},
+			want: []Problem{p("fulfils", "an entry cannot point at itself")}},
+	})
+}
+
+func TestCheckTextLimits(t *testing.T) {
+	es := runChecks(t, checkTextLimits, []checkCase{
+		{name: "short", f: Fields{"source": " https://example.org ", "note": "fine"}},
+		{name: "longest", f: Fields{"source": strings.Repeat("s", maxSource), "note": strings.Repeat("n", maxNote)}},
+		{name: "too long", f: Fields{"source": strings.Repeat("s", maxSource+1), "note": strings.Repeat("n", maxNote+1)},
+			want: []Problem{p("source", "too long (2000 characters at most)"), p("note", "too long (10000 characters at most)")}},
+	})
+	if len(es) == 3 && es[0].Source != "https://example.org" {
+		t.Errorf("source %q", es[0].Source)
+	}
+}
+
+func TestCheckUTF8(t *testing.T) {
+	runChecks(t, checkUTF8, []checkCase{
+		{name: "valid", f: Fields{"note": "Belgique – België"}},
+		{name: "invalid", f: Fields{"party": "B\xffL", "note": "\xc3"},
+			want: []Problem{p("party", "not valid UTF-8: save the file as UTF-8"), p("note", "not valid UTF-8: save the file as UTF-8")}},
+	})
+}
+
+// TestParseEntryRef: the one entry point makes the ref when it may.
+func TestParseEntryRef(t *testing.T) {
+	f := Fields{"kind": "pledge", "party": "BEL", "date": "2021", "amount": "1000", "currency": "EUR"}
+	e, ps := ParseEntry(f, 0, nil, RefOptional)
+	if len(ps) > 0 || e.Ref != defaultRef(e) || !strings.HasPrefix(e.Ref, "bel-pledge-2021-") {
+		t.Errorf("no ref, optional: ref %q, %v", e.Ref, ps)
+	}
+	if _, ps := ParseEntry(f, 0, nil, RefRequired); len(ps) != 1 || ps[0].Field != "ref" {
+		t.Errorf("no ref, required: %v", ps)
+	}
+	f["ref"] = "mine"
+	if e, ps := ParseEntry(f, 0, nil, RefOptional); len(ps) > 0 || e.Ref != "mine" {
+		t.Errorf("given ref: %q, %v", e.Ref, ps)
+	}
+	f["ref"], f["amount"] = "", "0"
+	if e, ps := ParseEntry(f, 0, nil, RefOptional); len(ps) != 1 || e.Ref != "" {
+		t.Errorf("with problems no ref is made: %q, %v", e.Ref, ps)
+	}
+}
