@@ -35,7 +35,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p *principal,
 func (s *Server) userAdd(w http.ResponseWriter, r *http.Request, p *principal) {
 	name, roleS, pw := strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("role"), r.PostFormValue("password")
 	values := map[string]string{"name": name, "role": roleS}
-	fail := func(err error) { s.showUsers(w, r, p, status(err), []string{err.Error()}, values) }
+	fail := func(err error) { s.showUsers(w, r, p, status(err), []string{phraseError(err)}, values) }
 	if err := access.CheckName(name); err != nil {
 		fail(err)
 		return
@@ -62,13 +62,13 @@ func (s *Server) userSet(w http.ResponseWriter, r *http.Request, p *principal) {
 	name := r.PathValue("name")
 	role, err := access.ParseRole(r.PostFormValue("role"))
 	if err != nil {
-		s.showUsers(w, r, p, status(err), []string{err.Error()}, nil)
+		s.showUsers(w, r, p, status(err), []string{phraseError(err)}, nil)
 		return
 	}
 	hash := ""
 	if pw := r.PostFormValue("password"); pw != "" {
 		if hash, err = access.HashPassword(pw); err != nil {
-			s.showUsers(w, r, p, status(err), []string{err.Error()}, nil)
+			s.showUsers(w, r, p, status(err), []string{phraseError(err)}, nil)
 			return
 		}
 	}
@@ -78,7 +78,7 @@ func (s *Server) userSet(w http.ResponseWriter, r *http.Request, p *principal) {
 		return
 	}
 	if err := s.st.SetUser(r.Context(), name, role, hash, disabled); err != nil {
-		s.showUsers(w, r, p, status(err), []string{err.Error()}, nil)
+		s.showUsers(w, r, p, status(err), []string{phraseError(err)}, nil)
 		return
 	}
 	s.audit(r.Context(), p, "user set", "name", name, "role", role, "disabled", disabled, "password_changed", hash != "")
@@ -114,7 +114,7 @@ func (s *Server) partyAdd(w http.ResponseWriter, r *http.Request, p *principal) 
 		err = s.st.AddParty(r.Context(), party)
 	}
 	if err != nil {
-		s.showParties(w, r, p, status(err), splitLines(err.Error()), values)
+		s.showParties(w, r, p, status(err), splitLines(phraseError(err)), values)
 		return
 	}
 	s.audit(r.Context(), p, "party add", "code", party.Code)

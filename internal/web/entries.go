@@ -73,7 +73,7 @@ func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principa
 	s.fill(&d.pageData, p)
 	f, err := entryFilter(q)
 	if err != nil {
-		d.Problem = err.Error()
+		d.Problem = phraseError(err)
 		s.render(w, r, http.StatusBadRequest, "entries", d)
 		return
 	}

@@ -72,7 +72,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *principal,
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):
-		d.Message = "The upload is too large: the limit is " + humanBytes(s.cfg.MaxUpload) + ". Split the file or ask an administrator to raise the limit (pledger serve --max-upload)."
+		d.Message = "The upload is too large: the limit is " + humanBytes(s.cfg.MaxUpload) + ". Split the file, or ask an administrator to raise the server's upload limit."
 	case errors.As(err, &ps):
 		d.Message = "The input has problems:"
 		d.Lines = strings.Split(phraseError(ps), "\n")
