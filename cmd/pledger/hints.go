@@ -68,20 +68,8 @@ func withHint(msg, hint string) string {
 // phrase writes err for the command line: its own text, with the advice
 // for every coded problem or failure in its chain.
 func phrase(err error) string {
-	msg := err.Error()
-	var ps *ledger.Problems
-	if errors.As(err, &ps) {
-		hinted := &ledger.Problems{File: ps.File, List: make([]ledger.Problem, len(ps.List))}
-		for i, p := range ps.List {
-			p.Msg = withHint(p.Msg, hintFor(p.Code, p.Value))
-			hinted.List[i] = p
-		}
-		msg = strings.Replace(msg, ps.Error(), hinted.Error(), 1)
-	}
-	var f *ledger.Failure
-	if errors.As(err, &f) {
-		msg = strings.Replace(msg, f.Error(), withHint(flagged(f), hintFor(f.Code, f.Value)), 1)
-	}
+	msg := ledger.Phrase(err, func(p ledger.Problem) string { return withHint(p.Msg, hintFor(p.Code, p.Value)) },
+		func(f *ledger.Failure) string { return withHint(flagged(f), hintFor(f.Code, f.Value)) })
 	var mr *money.MissingRateError
 	if errors.As(err, &mr) {
 		msg = strings.Replace(msg, mr.Error(), withHint(mr.Error(), missingRateHint(mr)), 1)

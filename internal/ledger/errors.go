@@ -161,3 +161,24 @@ func Clip(s string) string {
 	}
 	return s[:cut] + fmt.Sprintf("... (%d bytes)", len(s))
 }
+
+// Phrase writes err for one door (the command line, a page): its text, with
+// the message of every problem in it rewritten by problem and the failure
+// in its chain by failure. The doors add their hints this way.
+func Phrase(err error, problem func(Problem) string, failure func(*Failure) string) string {
+	msg := err.Error()
+	var ps *Problems
+	if errors.As(err, &ps) {
+		phrased := &Problems{File: ps.File, List: make([]Problem, len(ps.List))}
+		for i, p := range ps.List {
+			p.Msg = problem(p)
+			phrased.List[i] = p
+		}
+		msg = strings.Replace(msg, ps.Error(), phrased.Error(), 1)
+	}
+	var f *Failure
+	if errors.As(err, &f) {
+		msg = strings.Replace(msg, f.Error(), failure(f), 1)
+	}
+	return msg
+}

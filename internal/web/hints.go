@@ -55,22 +55,12 @@ func phraseProblem(p ledger.Problem) string {
 // phraseError writes err for a page: its own text, with the web's advice
 // for every coded problem or failure in its chain.
 func phraseError(err error) string {
-	msg := err.Error()
-	var ps *ledger.Problems
-	if errors.As(err, &ps) {
-		hinted := &ledger.Problems{File: ps.File, List: make([]ledger.Problem, len(ps.List))}
-		for i, p := range ps.List {
-			p.Msg = phraseProblem(p)
-			hinted.List[i] = p
-		}
-		msg = strings.Replace(msg, ps.Error(), hinted.Error(), 1)
-	}
-	var f *ledger.Failure
-	if errors.As(err, &f) {
+	msg := ledger.Phrase(err, phraseProblem, func(f *ledger.Failure) string {
 		if h := webHint(f.Code, f.Value); h != "" {
-			msg = strings.Replace(msg, f.Error(), f.Error()+": "+h, 1)
+			return f.Error() + ": " + h
 		}
-	}
+		return f.Error()
+	})
 	var mr *money.MissingRateError
 	if errors.As(err, &mr) {
 		msg = strings.Replace(msg, mr.Error(), mr.Error()+": "+missingRateHint(mr), 1)
