@@ -11,12 +11,15 @@ import (
 
 func (a *app) exportCmd() *cobra.Command {
 	var out, asOfFlag string
+	var vf valueFlags
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Write the current entries as canonical CSV, ordered by ref",
 		Long: `Write the current entries (withdrawn ones left out) as canonical CSV: exactly
 the import header, one row per entry, ordered by ref. Importing the file into an
-empty ledger and exporting again gives the same bytes.`,
+empty ledger and exporting again gives the same bytes. --currency adds a last
+column with each entry's value in that currency, as reports count it (a file
+for a spreadsheet, not for import).`,
 		Example: "  pledger export > ledger.csv\n  pledger export --out ledger.csv --as-of 2026-03-31",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -30,12 +33,16 @@ empty ledger and exporting again gives the same bytes.`,
 			if err != nil {
 				return err
 			}
+			val, err := vf.valuer(ctx, s, asOfFlag)
+			if err != nil {
+				return err
+			}
 			f := store.Filter{Seq: head.Seq}
 			if f.Seq == 0 {
 				f.Seq = -1
 			}
 			if out == "" {
-				return a.writeEntries(ctx, s, f, "csv")
+				return a.writeEntries(ctx, s, f, "csv", val)
 			}
 			// Write beside the target and rename, so a failed export never
 			// leaves half a file under the name asked for.
@@ -46,7 +53,7 @@ empty ledger and exporting again gives the same bytes.`,
 			defer os.Remove(tmp.Name())
 			w := *a
 			w.out = tmp
-			if err := w.writeEntries(ctx, s, f, "csv"); err != nil {
+			if err := w.writeEntries(ctx, s, f, "csv", val); err != nil {
 				tmp.Close()
 				return err
 			}
@@ -62,5 +69,6 @@ empty ledger and exporting again gives the same bytes.`,
 	}
 	cmd.Flags().StringVar(&out, "out", "", "file to write (default: standard output)")
 	cmd.Flags().StringVar(&asOfFlag, "as-of", "", "the ledger as recorded at this moment")
+	vf.bind(cmd)
 	return cmd
 }

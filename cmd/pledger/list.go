@@ -4,13 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/model"
+	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/render"
+	"github.com/coalition/pledger/internal/report"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
@@ -18,15 +22,20 @@ import (
 func (a *app) listCmd() *cobra.Command {
 	var kinds, parties []string
 	var asOfFlag, format string
+	var vf valueFlags
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the current entries",
 		Long: `List the entries as they stand: the latest revision of each ref, withdrawn
-ones left out. --as-of shows the ledger exactly as it was recorded at a moment.`,
+ones left out. --as-of shows the ledger exactly as it was recorded at a moment.
+--currency adds each entry's value in that currency, exactly as every report
+counts it (converted and rounded once), so that any report figure can be
+added up again from the list.`,
 		Example: `  pledger list
   pledger list --kind pledge --party BEL,NLD
   pledger list --as-of 2026-03-31 --format csv > march.csv
-  pledger list --format json`,
+  pledger list --format json
+  pledger list --kind pledge --currency USD --format csv > pledges-usd.csv`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -57,9 +66,14 @@ ones left out. --as-of shows the ledger exactly as it was recorded at a moment.`
 			if f.Seq == 0 {
 				f.Seq = -1 // an empty ledger lists nothing
 			}
-			return a.writeEntries(ctx, s, f, format)
+			val, err := vf.valuer(ctx, s, asOfFlag)
+			if err != nil {
+				return err
+			}
+			return a.writeEntries(ctx, s, f, format, val)
 		},
 	}
+	vf.bind(cmd)
 	cmd.Flags().StringSliceVar(&kinds, "kind", nil, "only these kinds (need, pledge, commitment, disbursement, deployment)")
 	cmd.Flags().StringSliceVar(&parties, "party", nil, "only these parties (codes)")
 	cmd.Flags().StringVar(&asOfFlag, "as-of", "", "the ledger as recorded at this moment (RFC 3339, or a date: end of that day, UTC)")
@@ -67,14 +81,65 @@ ones left out. --as-of shows the ledger exactly as it was recorded at a moment.`
 	return cmd
 }
 
-func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, format string) error {
+// valueFlags ask for each entry's value in a currency.
+type valueFlags struct {
+	currency, valuation string
+	maxStale            int
+}
+
+func (v *valueFlags) bind(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&v.currency, "currency", "", "add each entry's value in this currency (ISO 4217), as reports count it")
+	cmd.Flags().StringVar(&v.valuation, "valuation", model.Defaults.Valuation, "with --currency: spot, annual or fixed:YYYY-MM-DD")
+	cmd.Flags().IntVar(&v.maxStale, "max-staleness", model.Defaults.MaxStale, "with --currency: days a spot or fixed rate may be older than its day")
+}
+
+// valuer is nil when no --currency is asked for.
+func (v *valueFlags) valuer(ctx context.Context, s *store.Store, asOf string) (*report.Valuer, error) {
+	if v.currency == "" {
+		return nil, nil
+	}
+	opt, err := report.Request{Currency: v.currency, Valuation: v.valuation, MaxStale: v.maxStale, AsOf: asOf}.Options(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return report.NewValuer(ctx, s, opt)
+}
+
+// valueOf is an entry's value as text ("" without an amount or a valuer).
+func valueOf(val *report.Valuer, e ledger.Entry) (string, error) {
+	if val == nil {
+		return "", nil
+	}
+	v, ok, err := val.Value(e)
+	if err != nil || !ok {
+		return "", err
+	}
+	return money.Fixed(v, val.Currency()), nil
+}
+
+func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, format string, val *report.Valuer) error {
 	switch format {
 	case "csv":
-		w, err := csvio.NewWriter(a.out, nil)
+		cols := ledger.Columns
+		if val != nil {
+			cols = append(slices.Clone(cols), "value_"+val.Currency().Code)
+		}
+		w, err := csvio.NewWriter(a.out, cols)
 		if err != nil {
 			return err
 		}
-		if err := s.Entries(ctx, f, func(r ledger.Revision) error { return w.Write(r.Entry.Record()) }); err != nil {
+		err = s.Entries(ctx, f, func(r ledger.Revision) error {
+			rec := r.Entry.Record()
+			if val != nil {
+				v, err := valueOf(val, r.Entry)
+				if err != nil {
+					return err
+				}
+				rec = append(rec, v)
+			}
+			return w.Write(rec)
+		})
+		if err != nil {
 			return err
 		}
 		return w.Flush()
@@ -82,7 +147,17 @@ func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, 
 		fmt.Fprint(a.out, "[")
 		n := 0
 		err := s.Entries(ctx, f, func(r ledger.Revision) error {
-			b, err := json.Marshal(render.Entry(r))
+			j := render.Entry(r)
+			if val != nil {
+				v, err := valueOf(val, r.Entry)
+				if err != nil {
+					return err
+				}
+				if v != "" {
+					j.Value, j.ValueCurrency = v, val.Currency().Code
+				}
+			}
+			b, err := json.Marshal(j)
 			if err != nil {
 				return err
 			}
@@ -103,14 +178,26 @@ func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, 
 		return nil
 	}
 	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REF\tKIND\tPARTY\tDATE\tEND\tAMOUNT\tCURRENCY\tQUALIFIER\tQTY\tASSET\tSECTOR\tLOCATION")
+	head := "REF\tKIND\tPARTY\tDATE\tEND\tAMOUNT\tCURRENCY\tQUALIFIER\tQTY\tASSET\tSECTOR\tLOCATION"
+	if val != nil {
+		head += "\tVALUE " + val.Currency().Code
+	}
+	fmt.Fprintln(tw, head)
 	n := 0
 	err := s.Entries(ctx, f, func(r ledger.Revision) error {
 		n++
 		rec := r.Entry.Fields()
 		q := rec["qualifier"]
-		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rec["ref"], rec["kind"], rec["party"],
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", rec["ref"], rec["kind"], rec["party"],
 			rec["date"], rec["end"], rec["amount"], rec["currency"], q, rec["quantity"], oneLine(rec["asset"]), oneLine(rec["sector"]), rec["location"])
+		if val != nil {
+			v, err := valueOf(val, r.Entry)
+			if err != nil {
+				return err
+			}
+			line += "\t" + v
+		}
+		_, err := fmt.Fprintln(tw, line)
 		return err
 	})
 	if err != nil {

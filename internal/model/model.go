@@ -24,9 +24,18 @@ type Model struct {
 	Valuation   Valuation // the convention the amounts were valued with
 	AsOf        time.Time // the ledger state's moment
 	Sections    []Section
+	Totals      []KindTotal // the scope's totals by kind, whatever the grouping (nil: no amounts)
 	Notes       []string // in Lang
 	Provenance  Provenance
 	GeneratedAt time.Time // zero unless a stamp is asked for
+}
+
+// KindTotal is the total of one kind of entry in a report's scope: the
+// exact sum of the values of every entry of that kind the report counts.
+// The same scope gives the same totals in every report.
+type KindTotal struct {
+	Kind   string
+	Amount Cell // Value, Int (entries), Qualifier, Bound
 }
 
 // Section is one table of a report.

@@ -13,9 +13,10 @@ import (
 	"github.com/coalition/pledger/internal/money"
 )
 
-// The JSON shape is fixed: report, currency, valuation, as_of, rows,
-// totals, notes (rows and totals are the first section's), then the
-// sections and the provenance. Amounts are decimal strings in the report
+// The JSON shape is fixed: report, currency, valuation, as_of, rows (the
+// first section's), totals (the scope's totals by kind, the same in every
+// report for the same scope: [{kind, amount, entries}]), notes, then the
+// sections (each with its own totals) and the provenance. Amounts are decimal strings in the report
 // currency with its minor units; nothing is localised.
 type jsonReport struct {
 	Report     string         `json:"report"`
@@ -120,9 +121,13 @@ func writeJSON(w io.Writer, m *model.Model, l *model.Lang) error {
 		}
 		js := jsonSection{Key: s.Key, Title: s.Title, Columns: keys, Rows: rows(s.Columns, s.Rows), Totals: rows(s.Columns, s.Totals)}
 		if i == 0 {
-			j.Rows, j.Totals = js.Rows, js.Totals
+			j.Rows = js.Rows
 		}
 		j.Sections = append(j.Sections, js)
+	}
+	kindCols := []model.Column{{Key: "kind", Type: "kind"}, {Key: "amount", Type: "amount"}, {Key: "entries", Type: "count"}}
+	for _, t := range m.Totals {
+		j.Totals = append(j.Totals, jsonRow{kindCols, model.Row{"kind": {Text: t.Kind}, "amount": t.Amount, "entries": {Int: t.Amount.Int}}, cur})
 	}
 	p := m.Provenance
 	j.Provenance = jsonProvenance{Valuation: p.Valuation, RateSources: p.RateSources, AsOf: p.AsOf.UTC().Format(ledger.TimeLayout),

@@ -16,17 +16,18 @@ import (
 // groupKey names one group of an aggregation (unused parts stay "").
 type groupKey [4]string
 
-// acc accumulates one group: the exact sum of amount × rate, the entries
-// counted and their qualifiers.
+// acc accumulates one group: the exact sum of its entries' values (each
+// entry converted and rounded once), the entries counted and their
+// qualifiers.
 type acc struct {
-	sum       money.Sum
+	sum       money.Total
 	entries   int
 	qualified map[string]int
 	refs      map[string][]string // the three smallest refs per qualifier
 }
 
 func (a *acc) merge(o *acc) {
-	a.sum.Add(&o.sum)
+	a.sum.Merge(&o.sum)
 	a.entries += o.entries
 	for q, n := range o.qualified {
 		a.qualify(q, n, o.refs[q]...)
@@ -64,6 +65,7 @@ type aggregation struct {
 	groups  map[groupKey]*acc
 	entries int
 	conv    *Converter
+	kinds   map[string]*acc // every entry placed in a group, by kind: the report's scope totals
 }
 
 // keyFunc places an entry in a group; false leaves it out.
@@ -81,6 +83,7 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 	type part struct {
 		factors    map[convKey]*money.Factor
 		groups     map[groupKey]*acc
+		kinds      map[string]*acc
 		dates      map[string]ledger.Date
 		currencies map[string]money.Currency
 		entries    int
@@ -88,7 +91,7 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 	ps := make([]*part, parts)
 	for i := range ps {
 		ps[i] = &part{factors: map[convKey]*money.Factor{}, groups: map[groupKey]*acc{},
-			dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}}
+			dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, kinds: map[string]*acc{}}
 	}
 	err = s.Amounts(ctx, f, parts, func(i int, a *store.Amount) error {
 		p := ps[i]
@@ -109,10 +112,17 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 			g = &acc{}
 			p.groups[k] = g
 		}
+		kt := p.kinds[a.Kind]
+		if kt == nil {
+			kt = &acc{}
+			p.kinds[a.Kind] = kt
+		}
 		g.entries++
+		kt.entries++
 		p.entries++
 		if a.Qualifier != string(ledger.Exact) {
 			g.qualify(a.Qualifier, 1, string(a.Ref))
+			kt.qualify(a.Qualifier, 1, string(a.Ref))
 		}
 		cur, ok := p.currencies[a.Currency]
 		if !ok {
@@ -134,15 +144,27 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 			}
 			p.factors[convKey{a.Currency, d}] = factor
 		}
-		g.sum.AddMinor(a.Minor, cur.Units, factor)
+		v, ok := factor.Value(a.Minor, cur.Units, opt.Currency)
+		if !ok {
+			return fmt.Errorf("%w: entry %s: its value in %s is too large", ledger.ErrInvalid, a.Ref, opt.Currency.Code)
+		}
+		g.sum.Add(v)
+		kt.sum.Add(v)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv}
+	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv, kinds: ps[0].kinds}
 	for _, p := range ps[1:] {
 		out.entries += p.entries
+		for k, g := range p.kinds {
+			if into := out.kinds[k]; into != nil {
+				into.merge(g)
+			} else {
+				out.kinds[k] = g
+			}
+		}
 		for k, g := range p.groups {
 			if into := out.groups[k]; into != nil {
 				into.merge(g)
@@ -151,7 +173,27 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 			}
 		}
 	}
+	for _, g := range out.groups {
+		if _, ok := g.sum.Minor(); !ok {
+			return nil, fmt.Errorf("%w: a total in %s is too large to add up", ledger.ErrInvalid, opt.Currency.Code)
+		}
+	}
 	return out, nil
+}
+
+// kindTotals are the scope totals of an aggregation: every entry it placed
+// in a group, by kind, in kind order.
+func (ag *aggregation) kindTotals(cur money.Currency) []model.KindTotal {
+	out := []model.KindTotal{}
+	kinds := make([]string, 0, len(ag.kinds))
+	for k := range ag.kinds {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		out = append(out, model.KindTotal{Kind: k, Amount: amountCell(ag.kinds[k], cur)})
+	}
+	return out
 }
 
 // sortedKeys returns the groups' keys in bytewise order.
@@ -171,14 +213,14 @@ func (ag *aggregation) sortedKeys() []groupKey {
 	return keys
 }
 
-// amountCell is a group's figure, rounded once, with its qualifier when
-// every entry in it shares one, or the kind of bound it is when only some
-// are qualified.
+// amountCell is a group's figure, the exact sum of its entries' values,
+// with its qualifier when every entry in it shares one, or the kind of
+// bound it is when only some are qualified.
 func amountCell(a *acc, cur money.Currency) model.Cell {
 	if a == nil {
 		return model.Cell{Value: money.FromMinor(0, cur)}
 	}
-	c := model.Cell{Value: a.sum.Rounded(cur), Int: int64(a.entries)}
+	c := model.Cell{Value: a.sum.Decimal(cur), Int: int64(a.entries)}
 	c.Qualifier, c.Bound = model.QualifierOf(a.qualified, a.entries)
 	return c
 }

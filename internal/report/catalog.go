@@ -203,6 +203,7 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 	if money {
 		m.Notes = append(m.Notes, l.T("note.rounding", opt.Currency.Code))
 	}
+	m.Totals = c.totals
 	m.Notes = append(m.Notes, c.notes...)
 	if c.qnotes > maxQualifierNotes {
 		m.Notes = append(m.Notes, l.T("note.more-qualified", strconv.Itoa(c.qnotes-maxQualifierNotes)))

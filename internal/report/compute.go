@@ -18,6 +18,7 @@ type computed struct {
 	notes    []string
 	entries  int
 	conv     *Converter
+	totals   []model.KindTotal
 	subtitle string
 	qnotes   int // qualifier notes written; past maxQualifierNotes they are only counted
 }
@@ -30,6 +31,9 @@ func newComputed(ag *aggregation) *computed {
 	c := &computed{sections: map[string]*model.Section{}}
 	if ag != nil {
 		c.entries, c.conv = ag.entries, ag.conv
+		if ag.kinds != nil {
+			c.totals = ag.kindTotals(ag.conv.target)
+		}
 	}
 	return c
 }

@@ -76,6 +76,13 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		}
 		t["covered"] = percent(t["pledge"].Value, t["needed"].Value)
 		sec.Totals = append(sec.Totals, t)
+		// The scope of coverage is the needs shown and what goes toward
+		// them: its totals by kind are the totals of its columns.
+		for _, k := range []struct{ col, kind string }{{"commitment", "commitment"}, {"disbursement", "disbursement"}, {"needed", "need"}, {"pledge", "pledge"}} {
+			if t[k.col].Int > 0 {
+				c.totals = append(c.totals, model.KindTotal{Kind: k.kind, Amount: t[k.col]})
+			}
+		}
 	}
 	c.notes = append(c.notes, l.T("note.covered"))
 	return c, nil

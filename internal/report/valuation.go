@@ -83,7 +83,7 @@ func (c *Converter) Factor(cur string, date ledger.Date) (decimal.Decimal, error
 	return f, nil
 }
 
-// ExactFactor is Factor ready for money.Sum.
+// ExactFactor is Factor ready for money.Factor.Value.
 func (c *Converter) ExactFactor(cur string, date ledger.Date) (*money.Factor, error) {
 	k := convKey{cur, date}
 	c.mu.Lock()

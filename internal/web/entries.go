@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
+	"github.com/coalition/pledger/internal/report"
 	"github.com/coalition/pledger/internal/store"
 )
 
@@ -20,6 +22,8 @@ type entriesData struct {
 	Q       url.Values
 	Kinds   []ledger.Kind
 	Entries []ledger.Revision
+	Values  []string // each entry's value in ValueIn, as reports count it ("" when none asked for)
+	ValueIn string
 	Total   int
 	Page    int
 	Prev    string
@@ -86,7 +90,36 @@ func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principa
 		return
 	}
 	f.Limit, f.Skip = pageSize, (d.Page-1)*pageSize
-	if err := s.st.Entries(r.Context(), f, func(rev ledger.Revision) error { d.Entries = append(d.Entries, rev); return nil }); err != nil {
+	var val *report.Valuer
+	if cur := strings.TrimSpace(q.Get("currency")); cur != "" {
+		req := reportRequest(q)
+		opt, err := report.Request{Currency: req.Currency, Valuation: req.Valuation, MaxStale: req.MaxStale}.Options(r.Context(), s.st)
+		if err == nil {
+			val, err = report.NewValuer(r.Context(), s.st, opt)
+		}
+		if err != nil {
+			d.Problem = phraseError(err)
+			s.render(w, r, http.StatusBadRequest, "entries", d)
+			return
+		}
+		d.ValueIn = val.Currency().Code
+	}
+	err = s.st.Entries(r.Context(), f, func(rev ledger.Revision) error {
+		d.Entries = append(d.Entries, rev)
+		if val != nil {
+			v, ok, err := val.Value(rev.Entry)
+			if err != nil {
+				return err
+			}
+			text := ""
+			if ok {
+				text = money.Fixed(v, val.Currency())
+			}
+			d.Values = append(d.Values, text)
+		}
+		return nil
+	})
+	if err != nil {
 		s.errorPage(w, r, p, err)
 		return
 	}
