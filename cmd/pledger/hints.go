@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,8 +96,10 @@ func flagged(f *ledger.Failure) string {
 	switch {
 	case f.Field == "":
 		return msg
+	case flags[f.Field] && (strings.HasPrefix(msg, f.Value) || strings.HasPrefix(msg, strconv.Quote(f.Value))):
+		return "--" + f.Field + " " + msg // "--party XYZ: unknown party"
 	case flags[f.Field]:
-		return "--" + f.Field + " " + msg
+		return "--" + f.Field + ": " + msg
 	}
 	return f.Field + ": " + msg
 }
