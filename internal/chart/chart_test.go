@@ -148,20 +148,24 @@ func TestOptions(t *testing.T) {
 			t.Errorf("stacks %v %v %v", series[0]["stack"], series[1]["stack"], series[2]["stack"])
 		}
 		gap := series[1]["data"].([]any)
-		if v := value(gap[0]); v != 750.0 {
+		// The bar is the need: funded, then the gap (needed − funded).
+		if v := value(series[0]["data"].([]any)[0]); v != 100.0 {
+			t.Errorf("funded drawn as %v", v)
+		}
+		if v := value(gap[0]); v != 900.0 {
 			t.Errorf("gap drawn as %v", v)
 		}
 		if v := value(gap[1]); v != 0.0 {
-			t.Errorf("a negative gap drawn as %v, want 0", v)
+			t.Errorf("an over-funded need's gap drawn as %v, want 0", v)
 		}
-		if tip := tipOf(gap[1]); tip != "-50.00 EUR" {
-			t.Errorf("negative gap tooltip %q", tip)
+		if tip := tipOf(gap[1]); tip != "0.00 EUR" {
+			t.Errorf("over-funded gap tooltip %q", tip)
 		}
 		label := gap[0].(map[string]any)["label"].(map[string]any)
-		if label["formatter"] != "25.0% covered" {
+		if label["formatter"] != "10.0% covered" {
 			t.Errorf("covered label %v", label["formatter"])
 		}
-		if h := s.Format.Heads[0]; len(h) < 3 || h[1] != "Needed: 1,000.00 EUR" || h[2] != "Covered: 25.0%" {
+		if h := s.Format.Heads[0]; len(h) < 5 || h[1] != "Needed: 1,000.00 EUR" || h[2] != "Covered: 10.0%" || h[3] != "Pledged: 250.00 EUR" {
 			t.Errorf("heads %q", h)
 		}
 	})

@@ -8,19 +8,19 @@ import (
 )
 
 // drawCoverage draws each need of the coverage report as one bar as long
-// as the need: the part pledged toward it, then the gap that remains,
-// with the share covered written at its end; the amount disbursed is a
-// second bar below it. A need pledged beyond its amount has no gap drawn
-// (its tooltip gives the report's figure).
+// as the need: the part funded toward it, then the gap that remains, with
+// the share covered written at its end; the amount disbursed is a second
+// bar below it. An over-funded need has no gap drawn (its tooltip gives
+// the report's figure).
 func drawCoverage(c *canvas) error {
-	if err := c.need("need", "needed", "pledge", "disbursement", "covered", "gap"); err != nil {
+	if err := c.need("need", "needed", "funded", "disbursement", "covered", "gap"); err != nil {
 		return err
 	}
 	c.subtitle = tr(c.l, "sub.coverage")
 	c.empty = len(c.sec.Rows) == 0
 	c.limitCoverage()
 	var categories []string
-	var pledged, gap, disbursed []tipped
+	var funded, gap, disbursed []tipped
 	for _, r := range c.sec.Rows {
 		label := r["need"].Text
 		head := []string{label}
@@ -35,12 +35,14 @@ func drawCoverage(c *canvas) error {
 			covered = c.l.Percent(cv.Value)
 			head = append(head, c.line(tr(c.l, "covered"), covered))
 		}
-		if cm, ok := r["commitment"]; ok && !cm.Empty {
-			head = append(head, c.line(kindLabel(c.l, "commitment"), c.amount(cm)))
+		for _, k := range []string{"pledge", "commitment"} {
+			if cm, ok := r[k]; ok && !cm.Empty {
+				head = append(head, c.line(kindLabel(c.l, k), c.amount(cm)))
+			}
 		}
 		c.format.Heads = append(c.format.Heads, head)
 
-		pledged = append(pledged, c.barItem(r, "pledge"))
+		funded = append(funded, c.barItem(r, "funded"))
 		g := tipped{Value: 0.0}
 		if cell := r["gap"]; !cell.Empty {
 			g.Tip = []string{c.amount(cell)}
@@ -69,8 +71,8 @@ func drawCoverage(c *canvas) error {
 	)
 	bar.SetXAxis(categories).XYReversal()
 	bar.MultiSeries = append(bar.MultiSeries,
-		series(kindLabel(c.l, "pledge"), types.ChartBar, pledged,
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: colours["pledge"]}),
+		series(kindLabel(c.l, "funded"), types.ChartBar, funded,
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colours["commitment"]}),
 			charts.WithBarChartOpts(opts.BarChart{Stack: "need"})),
 		series(tr(c.l, "gap"), types.ChartBar, gap,
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colours["gap"]}),

@@ -75,14 +75,14 @@ func handModels(hostile bool) map[string]*model.Model {
 	ms["coverage"] = handModel("coverage",
 		[]model.Column{col("need", "text"), col("party", "party"), col("date", "date"), col("sector", "list"),
 			col("needed", "amount"), col("pledge", "amount"), col("commitment", "amount"), col("disbursement", "amount"),
-			col("covered", "percent"), col("gap", "amount")},
+			col("funded", "amount"), col("covered", "percent"), col("gap", "amount")},
 		[]model.Row{
 			{"need": text("need-1"), "party": text(party), "date": text("2021"), "sector": text(sector + ";camps"),
 				"needed": amt("1000.00"), "pledge": amt("250.00"), "commitment": amt("100.00"), "disbursement": amt("50.00"),
-				"covered": model.Cell{Value: dec("25.0")}, "gap": amt("750.00")},
+				"funded": amt("100.00"), "covered": model.Cell{Value: dec("10.0")}, "gap": amt("900.00")},
 			{"need": text("need-2"), "party": text("UN"), "date": text("2022-03"), "sector": text("demining"),
-				"needed": amt("100.00"), "pledge": amt("150.00"), "commitment": amt("0.00"), "disbursement": amt("0.00"),
-				"covered": model.Cell{Value: dec("150.0")}, "gap": amt("-50.00")},
+				"needed": amt("100.00"), "pledge": amt("150.00"), "commitment": amt("120.00"), "disbursement": amt("0.00"),
+				"funded": amt("120.00"), "covered": model.Cell{Value: dec("120.0")}, "gap": amt("0.00")},
 		})
 	ms["deployments"] = handModel("deployments",
 		[]model.Column{col("ref", "text"), col("party", "party"), col("asset", "text"), col("quantity", "count"),

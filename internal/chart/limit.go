@@ -51,7 +51,7 @@ func (c *canvas) limitCoverage() {
 		sec.Rows = append(sec.Rows, c.sec.Rows[i])
 	}
 	others := model.Row{"need": {Text: tr(c.l, "others.needs", c.l.Number(decimal.NewFromInt(int64(len(rest))), 0))}, "covered": {Empty: true}}
-	for _, k := range []string{"needed", "pledge", "commitment", "disbursement", "gap"} {
+	for _, k := range []string{"needed", "pledge", "commitment", "disbursement", "funded", "gap", "uncommitted"} {
 		var cells []model.Cell
 		for _, i := range rest {
 			if cell, ok := c.sec.Rows[i][k]; ok && !cell.Empty {

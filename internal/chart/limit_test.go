@@ -16,9 +16,9 @@ func TestLimits(t *testing.T) {
 	var rows []model.Row
 	for i := 0; i < 100; i++ {
 		rows = append(rows, model.Row{"need": text(fmt.Sprintf("n-%03d", i)), "needed": amt(fmt.Sprintf("%d.00", 1000+i)),
-			"pledge": amt("1.00"), "disbursement": amt("0.50"), "gap": amt(fmt.Sprintf("%d.00", 999+i)), "covered": {Empty: true}})
+			"pledge": amt("1.00"), "disbursement": amt("0.50"), "funded": amt("1.00"), "gap": amt(fmt.Sprintf("%d.00", 999+i)), "covered": {Empty: true}})
 	}
-	cols := []model.Column{col("need", "text"), col("needed", "amount"), col("pledge", "amount"), col("disbursement", "amount"), col("covered", "percent"), col("gap", "amount")}
+	cols := []model.Column{col("need", "text"), col("needed", "amount"), col("pledge", "amount"), col("disbursement", "amount"), col("funded", "amount"), col("covered", "percent"), col("gap", "amount")}
 	m := handModel("coverage", cols, rows)
 	page := writePage(t, chart.Item{Name: "coverage", Model: m}, lang(t, "en"), chart.Options{TopN: 5})
 	sp := specs(t, page)

@@ -4,77 +4,108 @@ import (
 	"context"
 
 	"github.com/coalition/pledger/internal/model"
+	"github.com/coalition/pledger/internal/money"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
 )
 
-// computeCoverage sets each need against the entries toward it: needed,
-// pledged, committed, disbursed, the share covered (pledged ÷ needed) and
-// the gap (needed − pledged), all in the report currency. A --party
-// filter selects whose contributions count; the needs are all shown.
+// computeCoverage sets each need against the money along the chains
+// toward it (see chains.go): needed, pledged, committed, disbursed, funded
+// (committed plus disbursements that fulfil no commitment), the share
+// covered (funded ÷ needed), the gap (needed − funded, never below zero: an
+// over-funded need is noted) and what is pledged but not yet committed, all
+// in the report currency. A --party filter selects whose contributions
+// count; the needs are all shown.
 func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error) {
-	// One scan for needs and contributions: needs are all shown, the
-	// contributions counted are those of the --party filter.
-	f := st.filter(opt, ledger.Need, ledger.Pledge, ledger.Commitment, ledger.Disbursement)
+	f := st.filter(opt, ledger.Need)
 	f.Parties, f.Wide = nil, true
-	parties := map[string]bool{}
-	for _, p := range opt.Parties {
-		parties[p] = true
-	}
 	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date) (groupKey, bool) {
-		if a.Kind == string(ledger.Need) {
-			return groupKey{string(a.Ref), a.Party, a.Date, string(a.Sector)}, true
-		}
-		if len(a.Toward) == 0 || (len(parties) > 0 && !parties[a.Party]) {
-			return groupKey{}, false
-		}
-		return groupKey{string(a.Toward), a.Kind, "", "\x00contribution"}, true
+		return groupKey{string(a.Ref), a.Party, a.Date, string(a.Sector)}, true
 	})
 	if err != nil {
 		return nil, err
 	}
-	needs := &aggregation{groups: map[groupKey]*acc{}, entries: ag.entries, conv: ag.conv}
-	contrib := &aggregation{groups: map[groupKey]*acc{}}
-	for k, g := range ag.groups {
-		if k[3] == "\x00contribution" {
-			contrib.groups[groupKey{k[0], k[1]}] = g
-		} else {
-			needs.groups[k] = g
+	ch, err := loadChains(ctx, s, st, st.filter(opt), ag.conv, opt.Currency)
+	if err != nil {
+		return nil, err
+	}
+	pledges := ch.pledgeChains()
+	type stages struct {
+		pledge, commitment, disbursement, funded acc
+		uncommitted                              money.Total
+	}
+	byNeed := map[string]*stages{}
+	for k := range ag.groups {
+		byNeed[k[0]] = &stages{}
+	}
+	counted := 0
+	for _, ref := range ch.order {
+		link := ch.links[ref]
+		sg := byNeed[ch.need(link)]
+		if sg == nil {
+			continue
+		}
+		counted++
+		switch link.kind {
+		case "pledge":
+			sg.pledge.addLink(link)
+			if p := pledges[ref]; p != nil {
+				sg.uncommitted.Add(p.uncommitted())
+			}
+		case "commitment":
+			sg.commitment.addLink(link)
+			sg.funded.addLink(link)
+		case "disbursement":
+			sg.disbursement.addLink(link)
+			if !ch.fulfilsCommitment(link) {
+				sg.funded.addLink(link)
+			}
 		}
 	}
-	c := newComputed(needs)
+	c := newComputed(ag)
+	c.entries += counted
 	sec := c.section("coverage")
-	var cols = map[string][]model.Cell{}
-	for _, k := range needs.sortedKeys() {
-		g := needs.groups[k]
+	cols := map[string][]model.Cell{}
+	var over []string
+	for _, k := range ag.sortedKeys() {
+		g := ag.groups[k]
+		sg := byNeed[k[0]]
 		needed := amountCell(g, opt.Currency)
 		r := model.Row{"need": {Text: k[0]}, "party": {Text: k[1]}, "date": {Text: k[2]}, "sector": {Text: k[3]}, "needed": needed}
-		cols["needed"] = append(cols["needed"], needed)
 		c.qualifierNotes(l, func() string { return k[0] + " " + l.Kind("need") }, g)
-		for _, kind := range []string{"pledge", "commitment", "disbursement"} {
-			cell := amountCell(contrib.groups[groupKey{k[0], kind}], opt.Currency)
-			if cg := contrib.groups[groupKey{k[0], kind}]; cg != nil {
-				c.qualifierNotes(l, func() string { return k[0] + " " + l.Kind(kind) }, cg)
+		for _, x := range []struct {
+			kind string
+			a    *acc
+		}{{"pledge", &sg.pledge}, {"commitment", &sg.commitment}, {"disbursement", &sg.disbursement}, {"funded", &sg.funded}} {
+			r[x.kind] = amountCell(x.a, opt.Currency)
+			if x.kind != "funded" {
+				c.qualifierNotes(l, func() string { return k[0] + " " + l.Kind(x.kind) }, x.a)
 			}
-			r[kind] = cell
-			cols[kind] = append(cols[kind], cell)
 		}
-		r["covered"] = percent(r["pledge"].Value, needed.Value)
-		gap := model.Cell{Value: needed.Value.Sub(r["pledge"].Value)}
-		if needed.Qualifier != "" || needed.Bound != "" || r["pledge"].Qualifier != "" || r["pledge"].Bound != "" {
+		r["uncommitted"] = model.Cell{Value: sg.uncommitted.Decimal(opt.Currency)}
+		funded := r["funded"]
+		r["covered"] = percent(funded.Value, needed.Value)
+		gap := model.Cell{Value: needed.Value.Sub(funded.Value)}
+		if gap.Value.IsNegative() {
+			over = append(over, l.T("note.over-funded", k[0], l.Number(gap.Value.Neg(), opt.Currency.Units)+" "+opt.Currency.Code))
+			gap.Value = money.FromMinor(0, opt.Currency)
+		}
+		if needed.Qualifier != "" || needed.Bound != "" || funded.Qualifier != "" || funded.Bound != "" {
 			gap.Bound = "approximate"
 		}
 		r["gap"] = gap
-		cols["gap"] = append(cols["gap"], gap)
+		for _, col := range []string{"needed", "pledge", "commitment", "disbursement", "funded", "gap", "uncommitted"} {
+			cols[col] = append(cols[col], r[col])
+		}
 		sec.Rows = append(sec.Rows, r)
 	}
 	if len(sec.Rows) > 0 {
 		t := model.Row{"need": {Text: l.T("total")}}
-		for _, k := range []string{"needed", "pledge", "commitment", "disbursement", "gap"} {
+		for _, k := range []string{"needed", "pledge", "commitment", "disbursement", "funded", "gap", "uncommitted"} {
 			t[k] = model.SumCells(cols[k])
 		}
-		t["covered"] = percent(t["pledge"].Value, t["needed"].Value)
+		t["covered"] = percent(t["funded"].Value, t["needed"].Value)
 		sec.Totals = append(sec.Totals, t)
 		// The scope of coverage is the needs shown and what goes toward
 		// them: its totals by kind are the totals of its columns.
@@ -85,5 +116,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		}
 	}
 	c.notes = append(c.notes, l.T("note.covered"))
+	c.notes = append(c.notes, over...)
+	c.notes = append(c.notes, ch.anomalies(l, opt.Currency, pledges)...)
 	return c, nil
 }

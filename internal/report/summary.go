@@ -81,6 +81,20 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 	}
 	c := newComputed(ag)
 	cur := opt.Currency
+	ch, err := loadChains(ctx, s, st, st.filter(opt), ag.conv, cur)
+	if err != nil {
+		return nil, err
+	}
+	pledges := ch.pledgeChains()
+	outstanding := map[string]*money.Total{}
+	for _, p := range pledges {
+		t := outstanding[p.pledge.party]
+		if t == nil {
+			t = &money.Total{}
+			outstanding[p.pledge.party] = t
+		}
+		t.Add(p.outstanding())
+	}
 	main := c.section("summary")
 	byKind := map[string][]model.Cell{}
 	var kinds []string
@@ -122,7 +136,12 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 		b := balances[p]
 		pl := model.SumCells(b.pledged)
 		di := model.SumCells(b.disbursed)
-		out := model.Cell{Value: pl.Value.Sub(di.Value)}
+		// Outstanding is counted per chain: each pledge less the
+		// disbursements along it, never below zero.
+		out := model.Cell{Value: money.FromMinor(0, cur)}
+		if t := outstanding[p]; t != nil {
+			out.Value = t.Decimal(cur)
+		}
 		if pl.Qualifier != "" || pl.Bound != "" || di.Qualifier != "" || di.Bound != "" {
 			out.Bound = "approximate"
 		}
@@ -133,7 +152,8 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 		balance.Totals = append(balance.Totals, model.Row{"party": {Text: l.T("total")}, "pledged": model.SumCells(tp),
 			"disbursed": model.SumCells(td), "outstanding": model.SumCells(to)})
 	}
-	c.notes = append(c.notes, l.T("note.no-amount-deployments"))
+	c.notes = append(c.notes, l.T("note.no-amount-deployments"), l.T("note.outstanding"))
+	c.notes = append(c.notes, ch.anomalies(l, cur, pledges)...)
 	return c, nil
 }
 

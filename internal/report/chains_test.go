@@ -1,0 +1,91 @@
+package report_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/coalition/pledger/internal/csvio"
+	"github.com/coalition/pledger/internal/model"
+	"github.com/coalition/pledger/internal/money"
+	"github.com/coalition/pledger/internal/report"
+	"github.com/coalition/pledger/internal/store"
+	"github.com/coalition/pledger/internal/store/storetest"
+)
+
+// chainLedger (made-up figures, all in USD so that no rate is needed):
+// need n1 of 1000; BEL pledges 600 toward it, commits 400 against the
+// pledge (no toward of its own) and pays 300 against the commitment; NLD
+// pays 100 toward n1 with no commitment; need n2 of 50 gets a commitment of
+// 80 (over-funded); USA pledges 100, and pays 150 against it (over-fulfilled)
+// dated before the pledge; and KWT pays 70 toward nothing.
+const chainLedger = `ref,kind,party,date,amount,currency,toward,fulfils
+n1,need,COALITION,2021,1000.00,USD,,
+n2,need,UN,2021,50.00,USD,,
+p1,pledge,BEL,2021-02,600.00,USD,n1,
+c1,commitment,BEL,2021-03,400.00,USD,,p1
+d1,disbursement,BEL,2021-04-01,300.00,USD,,c1
+d2,disbursement,NLD,2021-05-01,100.00,USD,n1,
+c2,commitment,DEU,2021-06,80.00,USD,n2,
+p3,pledge,USA,2021-09,100.00,USD,,
+d3,disbursement,USA,2021-08-01,150.00,USD,,p3
+d4,disbursement,KWT,2021-07-01,70.00,USD,,
+`
+
+func TestStages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		if _, err := s.Import(ctx, csvio.BytesSource("chains.csv", []byte(chainLedger), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		opt := report.Options{Currency: money.MustCurrency("USD"), Valuation: model.DefaultValuation()}
+		m, err := report.Run(ctx, s, "coverage", opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := map[string]model.Row{}
+		for _, r := range m.Sections[0].Rows {
+			rows[r["need"].Text] = r
+		}
+		want := map[string]map[string]string{
+			// funded = committed 400 + the 100 paid with no commitment.
+			"n1": {"needed": "1000", "pledge": "600", "commitment": "400", "disbursement": "400", "funded": "500", "covered": "50", "gap": "500", "uncommitted": "200"},
+			// over-funded: the gap is zero, never negative.
+			"n2": {"needed": "50", "pledge": "0", "commitment": "80", "disbursement": "0", "funded": "80", "covered": "160", "gap": "0", "uncommitted": "0"},
+		}
+		for need, cols := range want {
+			for col, v := range cols {
+				if got := rows[need][col].Value; got.String() != v {
+					t.Errorf("%s %s = %s, want %s", need, col, got, v)
+				}
+			}
+		}
+		notes := strings.Join(m.Notes, "\n")
+		for _, want := range []string{"n2 is over-funded by 30.00 USD", "d3 (dated 2021-08-01) fulfils p3, which is dated later (2021-09)",
+			"Pledge p3 is fulfilled beyond its amount, by 50.00 USD"} {
+			if !strings.Contains(notes, want) {
+				t.Errorf("coverage notes lack %q:\n%s", want, notes)
+			}
+		}
+
+		sum, err := report.Run(ctx, s, "summary", opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bal := map[string]model.Row{}
+		for _, r := range sum.Sections[1].Rows {
+			bal[r["party"].Text] = r
+		}
+		// Outstanding per chain: BEL 600 − 300; USA max(0, 100 − 150); KWT
+		// pays outside any pledge: nothing outstanding, never negative.
+		for party, v := range map[string]string{"BEL": "300", "USA": "0", "KWT": "0", "NLD": "0"} {
+			if got := bal[party]["outstanding"].Value; got.String() != v {
+				t.Errorf("%s outstanding = %s, want %s", party, got, v)
+			}
+		}
+		if !strings.Contains(strings.Join(sum.Notes, "\n"), "Pledge p3 is fulfilled beyond its amount") {
+			t.Errorf("the summary does not note the over-fulfilled chain:\n%s", strings.Join(sum.Notes, "\n"))
+		}
+	})
+}
