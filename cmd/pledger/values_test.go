@@ -46,7 +46,9 @@ func TestCLIValuesAddUpToReports(t *testing.T) {
 				}
 			}
 			for _, rep := range []string{"summary", "timeline", "flows"} {
-				var doc struct{ Totals []struct{ Kind, Amount string } }
+				var doc struct {
+					Totals []struct{ Kind, Amount string }
+				}
 				out := mustPledger(t, dsn, "report", rep, "--currency", cur, "--format", "json")
 				if err := json.Unmarshal([]byte(out), &doc); err != nil {
 					t.Fatal(err)

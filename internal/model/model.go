@@ -25,7 +25,7 @@ type Model struct {
 	AsOf        time.Time // the ledger state's moment
 	Sections    []Section
 	Totals      []KindTotal // the scope's totals by kind, whatever the grouping (nil: no amounts)
-	Notes       []string // in Lang
+	Notes       []string    // in Lang
 	Provenance  Provenance
 	GeneratedAt time.Time // zero unless a stamp is asked for
 }
