@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
 
@@ -78,7 +80,7 @@ refused instead of entering the figure twice.`,
 				return err
 			}
 			fmt.Fprintf(a.out, "added %s (%s), revision %d\n", r.Ref, describe(r.Entry), r.Seq)
-			return nil
+			return a.warnChain(ctx, s, r.Entry)
 		},
 	}
 	cmd.Flags().StringVar(&ref, "ref", "", "the entry's unique key (default: made from party, kind, date and content)")
@@ -101,4 +103,17 @@ func describe(e ledger.Entry) string {
 		fmt.Fprintf(&b, ", %d x %s", e.Quantity, e.Asset)
 	}
 	return b.String()
+}
+
+// warnChain prints, on standard error, what is odd about an entry's place
+// in its chain: recorded as stated, but worth a second look.
+func (a *app) warnChain(ctx context.Context, s *store.Store, e ledger.Entry) error {
+	ws, err := s.ChainWarnings(ctx, e)
+	if err != nil {
+		return err
+	}
+	for _, w := range ws {
+		fmt.Fprintf(a.errw, "pledger: warning: %s: %s: %s\n", e.Ref, w.Field, w.Msg)
+	}
+	return nil
 }

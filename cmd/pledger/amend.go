@@ -40,6 +40,9 @@ the history (pledger history REF). To clear a field, give it as "".`,
 				return err
 			}
 			fmt.Fprintf(a.out, "amended %s: revision %d of the entry (%s)\n", r.Ref, r.Rev, describe(r.Entry))
+			if err := a.warnChain(ctx, s, r.Entry); err != nil {
+				return err
+			}
 			return nil
 		},
 	}

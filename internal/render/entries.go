@@ -5,28 +5,29 @@ import "github.com/coalition/pledger/internal/ledger"
 // EntryJSON is an entry in JSON (the CLI's list --format json and the
 // API): amounts as decimal strings with the currency's decimals.
 type EntryJSON struct {
-	Ref           string   `json:"ref"`
-	Kind          string   `json:"kind"`
-	Party         string   `json:"party"`
-	Date          string   `json:"date"`
-	Precision     string   `json:"date_precision"`
-	End           string   `json:"end,omitempty"`
-	Amount        string   `json:"amount,omitempty"`
-	Currency      string   `json:"currency,omitempty"`
-	Qualifier     string   `json:"qualifier"`
-	Quantity      int64    `json:"quantity,omitempty"`
-	Asset         string   `json:"asset,omitempty"`
-	Sectors       []string `json:"sectors"`
-	Locations     []string `json:"locations"`
-	Toward        string   `json:"toward,omitempty"`
-	Fulfils       string   `json:"fulfils,omitempty"`
-	Source        string   `json:"source,omitempty"`
-	Note          string   `json:"note,omitempty"`
-	Value         string   `json:"value,omitempty"` // in ValueCurrency, as reports count it (when asked for)
-	ValueCurrency string   `json:"value_currency,omitempty"`
-	Revision      int      `json:"revision"`
-	RecordedAt    string   `json:"recorded_at"`
-	Author        string   `json:"recorded_by"`
+	Ref           string           `json:"ref"`
+	Kind          string           `json:"kind"`
+	Party         string           `json:"party"`
+	Date          string           `json:"date"`
+	Precision     string           `json:"date_precision"`
+	End           string           `json:"end,omitempty"`
+	Amount        string           `json:"amount,omitempty"`
+	Currency      string           `json:"currency,omitempty"`
+	Qualifier     string           `json:"qualifier"`
+	Quantity      int64            `json:"quantity,omitempty"`
+	Asset         string           `json:"asset,omitempty"`
+	Sectors       []string         `json:"sectors"`
+	Locations     []string         `json:"locations"`
+	Toward        string           `json:"toward,omitempty"`
+	Fulfils       string           `json:"fulfils,omitempty"`
+	Source        string           `json:"source,omitempty"`
+	Note          string           `json:"note,omitempty"`
+	Value         string           `json:"value,omitempty"` // in ValueCurrency, as reports count it (when asked for)
+	ValueCurrency string           `json:"value_currency,omitempty"`
+	Warnings      []ledger.Problem `json:"warnings,omitempty"` // about the entry's place in its chain, when recorded
+	Revision      int              `json:"revision"`
+	RecordedAt    string           `json:"recorded_at"`
+	Author        string           `json:"recorded_by"`
 }
 
 // Entry is the JSON form of an entry's current revision.

@@ -171,3 +171,22 @@ func (tx *Tx) current(ctx context.Context, ref string) (ledger.Revision, error) 
 	}
 	return row.revision()
 }
+
+// ChainWarnings says what is odd about e's place in its chain (see
+// ledger.ChainWarnings): nothing when e fulfils nothing, or nothing that is
+// in the ledger.
+func (s *Store) ChainWarnings(ctx context.Context, e ledger.Entry) ([]ledger.Problem, error) {
+	if e.Fulfils == "" {
+		return nil, nil
+	}
+	var target *ledger.Entry
+	var others []ledger.Entry
+	err := s.Entries(ctx, Filter{Ref: e.Fulfils}, func(r ledger.Revision) error { target = &r.Entry; return nil })
+	if err == nil && target != nil {
+		err = s.Entries(ctx, Filter{Fulfils: e.Fulfils}, func(r ledger.Revision) error { others = append(others, r.Entry); return nil })
+	}
+	if err != nil || target == nil {
+		return nil, err
+	}
+	return ledger.ChainWarnings(e, *target, others), nil
+}

@@ -76,6 +76,7 @@ type Filter struct {
 	Kinds       []ledger.Kind
 	Parties     []string
 	Ref         string
+	Fulfils     string // only entries that fulfil this ref
 	WithVoided  bool // include refs whose latest revision is a void
 	From, To    string
 	Sectors     []string // only entries with one of these sectors (matched exactly, in Go)
@@ -96,6 +97,9 @@ func (f *Filter) addTo(c *conds) {
 	in(c, "r.party", f.Parties)
 	if f.Ref != "" {
 		c.add(`r.ref = ?`, f.Ref)
+	}
+	if f.Fulfils != "" {
+		c.add(`r.fulfils = ?`, f.Fulfils)
 	}
 	if f.From != "" {
 		c.add(`r.date_last >= ?`, f.From)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -222,7 +223,7 @@ func (s *Server) apiEntryCreate(w http.ResponseWriter, r *http.Request, p *princ
 			return 0, nil, err
 		}
 		s.audit(r.Context(), p, "add", "ref", e.Ref, "via", "api")
-		return http.StatusCreated, render.Entry(rev), nil
+		return s.entryWithWarnings(r.Context(), http.StatusCreated, rev)
 	})
 }
 
@@ -245,7 +246,7 @@ func (s *Server) apiEntryAmend(w http.ResponseWriter, r *http.Request, p *princi
 			return 0, nil, err
 		}
 		s.audit(r.Context(), p, "amend", "ref", ref, "via", "api")
-		return http.StatusOK, render.Entry(rev), nil
+		return s.entryWithWarnings(r.Context(), http.StatusOK, rev)
 	})
 }
 
@@ -415,4 +416,16 @@ func (s *Server) apiChart(w http.ResponseWriter, r *http.Request, p *principal) 
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, openAPI)
+}
+
+// entryWithWarnings is an entry's JSON with the warnings about its place in
+// its chain (ledger.ChainWarnings): recorded, but worth a second look.
+func (s *Server) entryWithWarnings(ctx context.Context, status int, rev ledger.Revision) (int, any, error) {
+	j := render.Entry(rev)
+	ws, err := s.st.ChainWarnings(ctx, rev.Entry)
+	if err != nil {
+		return 0, nil, err
+	}
+	j.Warnings = ws
+	return status, j, nil
 }

@@ -142,10 +142,11 @@ func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principa
 
 type entryData struct {
 	pageData
-	Entry   ledger.Revision
-	History []historyRow
-	Problem map[string]string
-	Reason  string
+	Entry    ledger.Revision
+	History  []historyRow
+	Problem  map[string]string
+	Reason   string
+	Warnings []string // about the entry's place in its chain
 }
 
 type historyRow struct {
@@ -179,6 +180,16 @@ func (s *Server) showEntry(w http.ResponseWriter, r *http.Request, p *principal,
 		}
 		prev = cur
 		d.History = append(d.History, historyRow{Rev: rev, Changes: ch})
+	}
+	if d.Entry.Action != ledger.Void {
+		ws, err := s.st.ChainWarnings(r.Context(), d.Entry.Entry)
+		if err != nil {
+			s.errorPage(w, r, p, err)
+			return
+		}
+		for _, w := range ws {
+			d.Warnings = append(d.Warnings, phraseProblem(w))
+		}
 	}
 	s.render(w, r, status, "entry", d)
 }
