@@ -77,7 +77,7 @@ type Filter struct {
 	Parties     []string
 	Ref         string
 	Fulfils     string // only entries that fulfil this ref
-	WithVoided  bool // include refs whose latest revision is a void
+	WithVoided  bool   // include refs whose latest revision is a void
 	From, To    string
 	Sectors     []string // only entries with one of these sectors (matched exactly, in Go)
 	Locations   []string // only entries with one of these locations
