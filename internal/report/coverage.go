@@ -22,7 +22,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 	for _, p := range opt.Parties {
 		parties[p] = true
 	}
-	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date) (groupKey, bool) {
+	key := func(a *store.Amount, d ledger.Date) (groupKey, bool) {
 		if a.Kind == string(ledger.Need) {
 			return groupKey{string(a.Ref), a.Party, a.Date, string(a.Sector)}, true
 		}
@@ -30,7 +30,8 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 			return groupKey{}, false
 		}
 		return groupKey{string(a.Toward), a.Kind, "", "\x00contribution"}, true
-	})
+	}
+	ag, err := aggregate(ctx, s, st, opt, f, key)
 	if err != nil {
 		return nil, err
 	}
@@ -78,5 +79,8 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		sec.Totals = append(sec.Totals, t)
 	}
 	c.notes = append(c.notes, l.T("note.covered"))
+	if err := periodNote(ctx, s, st, opt, l, c, f, key); err != nil {
+		return nil, err
+	}
 	return c, nil
 }

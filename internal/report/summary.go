@@ -134,6 +134,9 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 			"disbursed": model.SumCells(td), "outstanding": model.SumCells(to)})
 	}
 	c.notes = append(c.notes, l.T("note.no-amount-deployments"))
+	if err := periodNote(ctx, s, st, opt, l, c, st.filter(opt), nil); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
