@@ -120,14 +120,21 @@ func isBucket(label, by string) bool {
 	return len(label) == len("2021")
 }
 
-// periodNote says, per kind, what the period of f leaves out: the entries
-// (of those key keeps, when key is not nil) whose span overlaps the period
-// without lying inside it, how many, their first refs and their value in
-// the report currency, valued like every counted entry. It is one more
-// aggregation, with the straddling condition; without a period, nothing.
-func periodNote(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang, c *computed, f store.Filter, key keyFunc) error {
+// leftOut is what a period leaves out of one kind: the entries that
+// overlap it without lying inside it.
+type leftOut struct {
+	refs  []string   // every one, sorted
+	value model.Cell // the sum of their figures, one per entry
+}
+
+// leftOutOf finds, per kind, the entries (of those key keeps, when key is
+// not nil) whose span overlaps f's period without lying inside it, valued
+// like every counted entry, with the report's one converter. It is one
+// more aggregation, with the straddling condition; without a period, none.
+func leftOutOf(ctx context.Context, s *store.Store, st *State, opt Options, f store.Filter, key keyFunc) (map[string]*leftOut, error) {
+	out := map[string]*leftOut{}
 	if f.From == "" && f.To == "" {
-		return nil
+		return out, nil
 	}
 	f.Straddling, f.Wide = true, true
 	// Grouped by entry, so the value is the sum of one figure per entry,
@@ -141,30 +148,39 @@ func periodNote(ctx context.Context, s *store.Store, st *State, opt Options, l *
 		return groupKey{a.Kind, string(a.Ref)}, true
 	})
 	if err != nil {
+		return nil, err
+	}
+	cells := map[string][]model.Cell{}
+	for _, k := range ag.sortedKeys() {
+		lo := out[k[0]]
+		if lo == nil {
+			lo = &leftOut{}
+			out[k[0]] = lo
+		}
+		lo.refs = append(lo.refs, k[1])
+		cells[k[0]] = append(cells[k[0]], amountCell(ag.groups[k], opt.Currency))
+	}
+	for k, lo := range out {
+		lo.value = model.SumCells(cells[k])
+	}
+	return out, nil
+}
+
+// periodNote says, per kind, what the period of f leaves out (leftOutOf):
+// how many entries, their value and their first refs.
+func periodNote(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang, c *computed, f store.Filter, key keyFunc) error {
+	out, err := leftOutOf(ctx, s, st, opt, f, key)
+	if err != nil {
 		return err
 	}
-	type left struct {
-		refs  []string
-		cells []model.Cell
-	}
-	byKind := map[string]*left{}
-	for _, k := range ag.sortedKeys() {
-		lk := byKind[k[0]]
-		if lk == nil {
-			lk = &left{}
-			byKind[k[0]] = lk
-		}
-		lk.refs = keepFirst(lk.refs, k[1], 3)
-		lk.cells = append(lk.cells, amountCell(ag.groups[k], opt.Currency))
-	}
 	for _, kind := range ledger.Kinds {
-		lk := byKind[string(kind)]
-		if lk == nil {
+		lo := out[string(kind)]
+		if lo == nil {
 			continue
 		}
-		n := len(lk.cells)
+		n := len(lo.refs)
 		c.notes = append(c.notes, l.T("note.straddling", strconv.Itoa(n), l.T(entryWord(n)), l.Kind(string(kind)),
-			l.Amount(model.SumCells(lk.cells), opt.Currency.Code, opt.Currency.Units), joinRefs(lk.refs, n)))
+			l.Amount(lo.value, opt.Currency.Code, opt.Currency.Units), joinRefs(lo.refs[:min(n, 3)], n)))
 	}
 	return nil
 }
