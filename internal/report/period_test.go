@@ -16,12 +16,14 @@ import (
 
 // periodEntries: made-up test entries (not real contributions), shaped
 // like the seed statements: a need for the year 2021, a commitment "since
-// 2016" (2016 to 2021), and a pledge and a disbursement inside quarters.
-const periodEntries = `ref,kind,party,date,end,amount,currency,qualifier
-coal-need-2021,need,COALITION,2021,,670000000,USD,
-bel-pledge-q1,pledge,BEL,2021-03,,5000000.00,EUR,
-bel-dis-q3,disbursement,BEL,2021-09-15,,2500000.00,EUR,
-bel-com-since-2016,commitment,BEL,2016,2021,18000000.00,EUR,at-least
+// 2016" (2016 to 2021), a deployment until October 2021, and a pledge and
+// a disbursement inside quarters.
+const periodEntries = `ref,kind,party,date,end,amount,currency,qualifier,quantity,asset
+coal-need-2021,need,COALITION,2021,,670000000,USD,,,
+bel-pledge-q1,pledge,BEL,2021-03,,5000000.00,EUR,,,
+bel-dis-q3,disbursement,BEL,2021-09-15,,2500000.00,EUR,,,
+bel-com-since-2016,commitment,BEL,2016,2021,18000000.00,EUR,at-least,,
+bel-dep-f16,deployment,BEL,2021,2021-10,,,,4,F-16
 `
 
 // One rate, and every entry valued at it (fixed:2021-03-01), so the
@@ -142,6 +144,33 @@ func TestTimelineSpanningRows(t *testing.T) {
 			spanning := strings.Contains(strings.Join(m.Notes, "\n"), "shown once, in a row named by its own span")
 			if wantNote := c.by != "month"; spanning != wantNote {
 				t.Errorf("%s..%s by %s: spanning note %v, want %v", c.from, c.to, c.by, spanning, wantNote)
+			}
+		}
+	})
+}
+
+// The deployments report lists a deployment only in a period that holds
+// its whole span, and names the ones it leaves out.
+func TestDeploymentsLeftOut(t *testing.T) {
+	ctx := context.Background()
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		s := periodLedger(t, engine)
+		for _, c := range []struct {
+			from, to string
+			rows     int
+			note     bool
+		}{
+			{"2021-07-01", "2021-09-30", 0, true},
+			{"2021-01-01", "2021-10-31", 1, false},
+			{"", "", 1, false},
+		} {
+			m, err := report.Run(ctx, s, "deployments", periodOptions(t, "en", c.from, c.to, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			note := slices.Contains(m.Notes, "Not listed, as dated partly outside the period: 1 entry (bel-dep-f16).")
+			if len(m.Sections[0].Rows) != c.rows || note != c.note {
+				t.Errorf("%s..%s: %d rows, note %v; notes %q", c.from, c.to, len(m.Sections[0].Rows), note, m.Notes)
 			}
 		}
 	})
