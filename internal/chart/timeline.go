@@ -1,6 +1,8 @@
 package chart
 
 import (
+	"strings"
+
 	"github.com/coalition/pledger/internal/model"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -14,6 +16,12 @@ var timelineKinds = []string{"need", "pledge", "commitment", "disbursement", "de
 // drawTimeline draws the timeline report: per period, a bar (or a point of
 // a line) per kind. With Cumulative, each period shows the running total of
 // the periods up to it, summed exactly with the qualifiers they carry.
+//
+// A row of entries that span several periods ("2021" among quarters,
+// "2016–2021") is a category of its own, where the report puts it: after
+// the periods it ends with, so the running total there holds everything
+// that ended by then, and the last point is the whole total. Its tooltip
+// says what it is.
 func drawTimeline(c *canvas) error {
 	if err := c.need("period"); err != nil {
 		return err
@@ -35,7 +43,13 @@ func drawTimeline(c *canvas) error {
 	var periods []string
 	for _, r := range c.sec.Rows {
 		periods = append(periods, r["period"].Text)
-		c.format.Heads = append(c.format.Heads, []string{r["period"].Text})
+	}
+	for _, p := range periods {
+		head := []string{p}
+		if spanRow(p, periods) {
+			head = append(head, tr(c.l, "timeline.span"))
+		}
+		c.format.Heads = append(c.format.Heads, head)
 	}
 
 	typ := types.ChartBar
@@ -117,4 +131,21 @@ func drawTimeline(c *canvas) error {
 	return c.finish(ch, map[string]any{
 		"tooltip": map[string]any{"axisPointer": map[string]any{"type": pointer}},
 	})
+}
+
+// spanRow tells a timeline row of entries spanning several periods: a
+// label that is a span ("2016–2021"), or a bare year among finer periods.
+func spanRow(label string, labels []string) bool {
+	if strings.Contains(label, "–") {
+		return true
+	}
+	if len(label) != len("2021") {
+		return false
+	}
+	for _, l := range labels {
+		if len(l) > len("2021") && !strings.Contains(l, "–") {
+			return true
+		}
+	}
+	return false
 }

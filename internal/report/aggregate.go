@@ -75,11 +75,10 @@ type keyFunc func(a *store.Amount, d ledger.Date) (groupKey, bool)
 // parallel parts, and sums each group exactly in the report currency.
 func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f store.Filter, key keyFunc) (*aggregation, error) {
 	parts := runtime.GOMAXPROCS(0)
-	table, err := st.Rates(ctx)
+	conv, err := st.converter(ctx, opt)
 	if err != nil {
 		return nil, err
 	}
-	conv := NewConverter(table, opt.Currency, opt.Valuation)
 	type part struct {
 		factors    map[convKey]*money.Factor
 		groups     map[groupKey]*acc

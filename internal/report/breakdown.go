@@ -3,7 +3,9 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/coalition/pledger/internal/model"
 
@@ -14,20 +16,6 @@ import (
 
 // dims are the dimensions a breakdown can group by.
 var dims = map[string]bool{"period": true, "year": true, "party": true, "sector": true, "location": true}
-
-// periodOf labels an entry's date for a breakdown by year, quarter or
-// month. A date stated more coarsely than by keeps its own precision
-// ("2021" in a monthly breakdown), so nothing is placed in a month it
-// was not stated for.
-func periodOf(d ledger.Date, by string) string {
-	switch {
-	case by == "quarter" && d.Precision >= ledger.Month:
-		return fmt.Sprintf("%04d-Q%d", d.Y, (d.M-1)/3+1)
-	case by == "month" && d.Precision >= ledger.Month:
-		return fmt.Sprintf("%04d-%02d", d.Y, d.M)
-	}
-	return fmt.Sprintf("%04d", d.Y)
-}
 
 // computeBreakdown groups the entries with an amount by up to three
 // dimensions (params "group": comma-separated, of period, year, party,
@@ -53,14 +41,22 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 	}
 	f := st.filter(opt)
 	f.Wide = true
+	var bad error // a stored end that does not parse; recorded ends always do
+	var once sync.Once
 	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date) (groupKey, bool) {
 		var k groupKey
 		for i, g := range group {
 			switch g {
-			case "period":
-				k[i] = periodOf(d, by)
-			case "year":
-				k[i] = fmt.Sprintf("%04d", d.Y)
+			case "period", "year":
+				unit := by
+				if g == "year" {
+					unit = "year"
+				}
+				p, err := periodOf(d, a.End, unit)
+				if err != nil {
+					once.Do(func() { bad = fmt.Errorf("entry %s: end: %w", a.Ref, err) })
+				}
+				k[i] = p
 			case "party":
 				k[i] = a.Party
 			case "sector":
@@ -72,6 +68,9 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 		k[3] = a.Kind
 		return k, true
 	})
+	if err == nil {
+		err = bad
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -81,16 +80,9 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 		sec = c.section("breakdown")
 	}
 	fillPivot(c, sec, ag, group, l, opt)
-	for i, g := range group {
-		if g != "period" || by == "year" {
-			continue
-		}
-		for k := range ag.groups {
-			if len(k[i]) == 4 { // a year in a quarterly or monthly breakdown
-				c.notes = append(c.notes, l.T("note.coarse"))
-				break
-			}
-		}
+	spanNote(c, ag, group, by, l)
+	if err := periodNote(ctx, s, st, opt, l, c, f, nil); err != nil {
+		return nil, err
 	}
 	for _, g := range group {
 		if g == "sector" || g == "location" {
@@ -121,6 +113,19 @@ func fillPivot(c *computed, sec *model.Section, ag *aggregation, group []string,
 		}
 		p.kinds[k[3]] = ag.groups[k]
 	}
+	// Periods in time order (see comparePeriods), other dimensions by text.
+	slices.SortStableFunc(rows, func(a, b *pivot) int {
+		for i, g := range group {
+			cmp := strings.Compare
+			if g == "period" || g == "year" {
+				cmp = comparePeriods
+			}
+			if n := cmp(a.key[i], b.key[i]); n != 0 {
+				return n
+			}
+		}
+		return 0
+	})
 	cols := map[string][]model.Cell{}
 	var entries int64
 	for _, p := range rows {
@@ -163,6 +168,25 @@ func fillPivot(c *computed, sec *model.Section, ag *aggregation, group []string,
 	}
 	if len(rows) > 0 {
 		sec.Totals = append(sec.Totals, t)
+	}
+}
+
+// spanNote says, when a period or year column has rows labelled by an
+// entry's own span, what they are.
+func spanNote(c *computed, ag *aggregation, group []string, by string, l *model.Lang) {
+	for i, g := range group {
+		unit := by
+		if g == "year" {
+			unit = "year"
+		} else if g != "period" {
+			continue
+		}
+		for k := range ag.groups {
+			if !isBucket(k[i], unit) {
+				c.notes = append(c.notes, l.T("note.spanning"))
+				return
+			}
+		}
 	}
 }
 

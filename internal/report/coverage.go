@@ -20,9 +20,10 @@ import (
 func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error) {
 	f := st.filter(opt, ledger.Need)
 	f.Parties, f.Wide = nil, true
-	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date) (groupKey, bool) {
+	needsOnly := func(a *store.Amount, d ledger.Date) (groupKey, bool) {
 		return groupKey{string(a.Ref), a.Party, a.Date, string(a.Sector)}, true
-	})
+	}
+	ag, err := aggregate(ctx, s, st, opt, f, needsOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -118,5 +119,13 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 	c.notes = append(c.notes, l.T("note.covered"))
 	c.notes = append(c.notes, over...)
 	c.notes = append(c.notes, ch.anomalies(l, opt.Currency, pledges)...)
+	// What the period leaves out: needs (all parties), and the contributions
+	// of the report's parties.
+	if err := periodNote(ctx, s, st, opt, l, c, f, needsOnly); err != nil {
+		return nil, err
+	}
+	if err := periodNote(ctx, s, st, opt, l, c, st.filter(opt, ledger.Pledge, ledger.Commitment, ledger.Disbursement), nil); err != nil {
+		return nil, err
+	}
 	return c, nil
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,5 +95,32 @@ func computeDeployments(ctx context.Context, s *store.Store, st *State, opt Opti
 	if open {
 		c.notes = append(c.notes, l.T("note.open-ended", reportDay(st).Format("2006-01-02")))
 	}
+	if err := deploymentsLeftOut(ctx, s, st, opt, l, c); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// deploymentsLeftOut notes the deployments a period leaves out: those
+// whose span overlaps it without lying inside it (one more scan, with the
+// straddling condition), how many and their first refs.
+func deploymentsLeftOut(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang, c *computed) error {
+	f := st.filter(opt, ledger.Deployment)
+	if f.From == "" && f.To == "" {
+		return nil
+	}
+	f.Straddling = true
+	var refs []string
+	n := 0
+	if err := s.Entries(ctx, f, func(r ledger.Revision) error {
+		n++
+		refs = keepFirst(refs, r.Ref, 3)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if n > 0 {
+		c.notes = append(c.notes, l.T("note.straddling-deployments", strconv.Itoa(n), l.T(entryWord(n)), joinRefs(refs, n)))
+	}
+	return nil
 }

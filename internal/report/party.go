@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coalition/pledger/internal/model"
@@ -34,15 +35,28 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 
 	f := st.filter(opt)
 	f.Wide = true
+	var bad error // a stored end that does not parse; recorded ends always do
+	var once sync.Once
 	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date) (groupKey, bool) {
-		return groupKey{fmt.Sprintf("%04d", d.Y), string(a.Sector), "", a.Kind}, true
+		year, err := periodOf(d, a.End, "year")
+		if err != nil {
+			once.Do(func() { bad = fmt.Errorf("entry %s: end: %w", a.Ref, err) })
+		}
+		return groupKey{year, string(a.Sector), "", a.Kind}, true
 	})
+	if err == nil {
+		err = bad
+	}
 	if err != nil {
 		return nil, err
 	}
 	c := newComputed(ag)
 	c.subtitle = l.PartyName(*party)
 	fillPivot(c, c.section("by_year_sector"), ag, []string{"year", "sector"}, l, opt)
+	spanNote(c, ag, []string{"year"}, "year", l)
+	if err := periodNote(ctx, s, st, opt, l, c, f, nil); err != nil {
+		return nil, err
+	}
 
 	// By kind: the same groups, summed per kind (the sum of rounded rows,
 	// as every total).

@@ -40,6 +40,7 @@ type State struct {
 	table *money.Table // loaded by Rates on first use
 	err   error
 	once  sync.Once
+	conv  *Converter // made by converter on first use
 }
 
 // Rates returns the rates in force at the state's moment, loading them
@@ -47,6 +48,20 @@ type State struct {
 func (st *State) Rates(ctx context.Context) (*money.Table, error) {
 	st.once.Do(func() { st.table, st.err = st.s.RateTable(ctx, st.AsOf) })
 	return st.table, st.err
+}
+
+// converter is the one converter of the state's report, made on first
+// use: every figure of a report, noted ones included, is valued by it, and
+// its provenance names the rates they all used.
+func (st *State) converter(ctx context.Context, opt Options) (*Converter, error) {
+	table, err := st.Rates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st.conv == nil {
+		st.conv = NewConverter(table, opt.Currency, opt.Valuation)
+	}
+	return st.conv, nil
 }
 
 // Open resolves the state for opt: the latest revision and rate recorded at

@@ -154,6 +154,9 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 	}
 	c.notes = append(c.notes, l.T("note.no-amount-deployments"), l.T("note.outstanding"))
 	c.notes = append(c.notes, ch.anomalies(l, cur, pledges)...)
+	if err := periodNote(ctx, s, st, opt, l, c, st.filter(opt), nil); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

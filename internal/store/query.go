@@ -76,9 +76,10 @@ type Filter struct {
 	Kinds       []ledger.Kind
 	Parties     []string
 	Ref         string
-	Fulfils     string // only entries that fulfil this ref
-	WithVoided  bool   // include refs whose latest revision is a void
-	From, To    string
+	Fulfils     string   // only entries that fulfil this ref
+	WithVoided  bool     // include refs whose latest revision is a void
+	From, To    string   // a period, YYYY-MM-DD, inclusive: entries whose span lies inside it (see addPeriod)
+	Straddling  bool     // instead, the entries whose span overlaps From..To without lying inside it
 	Sectors     []string // only entries with one of these sectors (matched exactly, in Go)
 	Locations   []string // only entries with one of these locations
 	Wide        bool     // Amounts: also read ref, sector, location and toward of every entry
@@ -101,18 +102,48 @@ func (f *Filter) addTo(c *conds) {
 	if f.Fulfils != "" {
 		c.add(`r.fulfils = ?`, f.Fulfils)
 	}
-	if f.From != "" {
-		c.add(`r.date_last >= ?`, f.From)
-	}
-	if f.To != "" {
-		c.add(`r.date_first <= ?`, f.To)
-	}
+	f.addPeriod(c)
 	if f.SearchText != "" {
 		like := `LIKE ? ESCAPE '` + likeEscape + `'`
 		pat := containsPattern(strings.ToLower(f.SearchText))
 		c.add(`(lower(r.ref) `+like+` OR lower(r.source) `+like+` OR lower(r.note) `+like+
 			` OR lower(r.asset) `+like+` OR lower(r.sector) `+like+`)`, pat, pat, pat, pat, pat)
 	}
+}
+
+// spanLast is an entry's last day: its end's, or its date's without one.
+const spanLast = `CASE WHEN r.end_last <> '' THEN r.end_last ELSE r.date_last END`
+
+// addPeriod adds the conditions of f's period. An entry's span runs from
+// the first day of its date to the last day of its end (of its date
+// without one): "2021" is the whole year, 2016 to 2021 six years. It
+// matches when its span lies inside the period; with Straddling, when its
+// span overlaps the period and crosses one of its bounds, so that every
+// entry overlapping a period is either counted or straddling, never both.
+func (f *Filter) addPeriod(c *conds) {
+	if f.From == "" && f.To == "" {
+		return
+	}
+	if !f.Straddling {
+		if f.From != "" {
+			c.add(`r.date_first >= ?`, f.From)
+		}
+		if f.To != "" {
+			c.add(spanLast+` <= ?`, f.To)
+		}
+		return
+	}
+	var cross []string
+	var args []any
+	if f.From != "" {
+		c.add(spanLast+` >= ?`, f.From)
+		cross, args = append(cross, `r.date_first < ?`), append(args, f.From)
+	}
+	if f.To != "" {
+		c.add(`r.date_first <= ?`, f.To)
+		cross, args = append(cross, spanLast+` > ?`), append(args, f.To)
+	}
+	c.add(`(`+strings.Join(cross, ` OR `)+`)`, args...)
 }
 
 // current is the conditions of the current revisions matching f.
