@@ -33,3 +33,26 @@ func TestContentHashPinned(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownStartRoundTrip: a deployment "until October 2021" is written
+// with date "unknown", and its fields parse back to the same entry.
+func TestUnknownStartRoundTrip(t *testing.T) {
+	known := func(c string) bool { return c == "BEL" }
+	f := Fields{"ref": "bel-dep-f16", "kind": "deployment", "party": "BEL", "date": "unknown", "end": "2021-10",
+		"quantity": "4", "asset": "F-16", "location": "IRQ;SYR", "qualifier": "about"}
+	e, ps := ParseEntry(f, 0, known, RefRequired)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	if !e.Date.IsUnknown() || e.Qualifier != About || e.Quantity != 4 {
+		t.Fatalf("entry %+v", e)
+	}
+	back, ps := ParseEntry(e.Fields(), 0, known, RefRequired)
+	if len(ps) > 0 || ContentHash(back) != ContentHash(e) || back.Fields()["date"] != "unknown" {
+		t.Errorf("round trip: %v %+v", ps, back)
+	}
+	f["ref"] = ""
+	if e, ps := ParseEntry(f, 0, known, RefOptional); len(ps) > 0 || e.Ref[:len("bel-deployment-unknown-")] != "bel-deployment-unknown-" {
+		t.Errorf("default ref %q %v", e.Ref, ps)
+	}
+}
