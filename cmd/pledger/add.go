@@ -15,11 +15,11 @@ import (
 func entryFlags(cmd *cobra.Command, values map[string]*string) {
 	help := map[string]string{
 		"party":     "party code: ISO 3166-1 alpha-3 (BEL) or an organisation (EU, NATO, UN, LAS, INTERPOL, COALITION)",
-		"date":      "date as stated: YYYY, YYYY-MM or YYYY-MM-DD",
+		"date":      "date as stated: YYYY, YYYY-MM or YYYY-MM-DD; a deployment with --end may give unknown",
 		"end":       "end date (optional, same forms as --date)",
 		"amount":    "amount, '.' as decimal separator, at most the currency's decimals",
 		"currency":  "ISO 4217 currency code (EUR, USD, ...)",
-		"qualifier": "exact (default), at-least, about or up-to",
+		"qualifier": "exact (default), at-least, about or up-to: of the amount, or of a deployment's quantity when it has none",
 		"quantity":  "deployments: how many assets",
 		"asset":     "deployments: what (F-16, trainers, ...)",
 		"sector":    "sectors, separated by ';'",

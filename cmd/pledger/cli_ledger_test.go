@@ -56,7 +56,7 @@ func TestCLIDemoRoundTrip(t *testing.T) {
 		}
 		dep := list["bel-dep-f16"]
 		if dep.Kind != "deployment" || dep.Party != "BEL" || dep.Quantity != 4 || dep.Asset != "F-16" ||
-			dep.Date != "2021" || dep.End != "2021-10" || dep.Amount != "" || dep.Currency != "" ||
+			dep.Date != "unknown" || dep.Precision != "unknown" || dep.End != "2021-10" || dep.Amount != "" || dep.Currency != "" ||
 			strings.Join(dep.Locations, "|") != "IRQ|SYR" {
 			t.Errorf("bel-dep-f16: %+v", dep)
 		}

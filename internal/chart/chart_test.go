@@ -194,6 +194,27 @@ func TestOptions(t *testing.T) {
 		if series[0]["silent"] != true {
 			t.Errorf("the offset bars answer the mouse")
 		}
+		// Start unknown, until October 2021: drawn over October 2021 only,
+		// in its own series, and the tooltip says so; no asset-months.
+		unknown := series[3]["data"].([]any)
+		if v := value(offset[2]); v != 1633046400000.0 {
+			t.Errorf("unknown start drawn from %v, want 2021-10-01", v)
+		}
+		if v := value(unknown[2]); v != float64(31*24*3600*1000) {
+			t.Errorf("unknown start drawn over %v, want October 2021", v)
+		}
+		if v := value(closed[2]); v != 0.0 {
+			t.Errorf("unknown start also drawn as a closed deployment: %v", v)
+		}
+		tip := fmt.Sprint(unknown[2].(map[string]any)["tip"])
+		for _, want := range []string{"NLD · trainers", "Quantity: about 250", "start unknown (only its end, 2021-10, is drawn)", "End: 2021-10"} {
+			if !strings.Contains(tip, want) {
+				t.Errorf("unknown-start tooltip %s lacks %q", tip, want)
+			}
+		}
+		if strings.Contains(tip, "Asset_months") {
+			t.Errorf("asset-months shown for an unknown start: %s", tip)
+		}
 	})
 
 	t.Run("flows", func(t *testing.T) {

@@ -20,9 +20,11 @@ const yearMillis = 365.2425 * 24 * 60 * 60 * 1000
 // drawDeployments draws the deployments report as a Gantt chart: a bar per
 // deployment (party · asset) from the first day of its stated start to the
 // last day of its stated end (a year or a month is its whole span), and an
-// open-ended one, in a lighter colour, to the report's as-of day. The bars
-// are a stack on a value axis of milliseconds: a transparent offset up to
-// the start, then the deployment.
+// open-ended one, in a lighter colour, to the report's as-of day. A
+// deployment whose start is unknown is drawn over its stated end only (a
+// year or a month), marked as such: no start is invented. The bars are a
+// stack on a value axis of milliseconds: a transparent offset up to the
+// start, then the deployment.
 func drawDeployments(c *canvas) error {
 	if err := c.need("party", "asset", "quantity", "location", "start", "end"); err != nil {
 		return err
@@ -36,12 +38,12 @@ func drawDeployments(c *canvas) error {
 	}
 
 	var categories []string
-	var offset, closed, open []tipped
+	var offset, closed, open, unknown []tipped
 	seen := map[string]int{}
 	var first, last time.Time
-	anyOpen, anyClosed := false, false
+	anyOpen, anyClosed, anyUnknown := false, false, false
 	for _, r := range c.sec.Rows {
-		start, err := ledger.ParseDate(r["start"].Text)
+		start, err := ledger.ParseStart(r["start"].Text)
 		if err != nil {
 			return fmt.Errorf("deployment %s: start: %w", r["ref"].Text, err)
 		}
@@ -49,6 +51,10 @@ func drawDeployments(c *canvas) error {
 		to := asOfDay.AddDate(0, 0, 1)
 		isOpen := r["end"].Empty || r["end"].Text == ""
 		endText := tr(c.l, "deploy.drawnto", asOfDay.Format("2006-01-02"))
+		startText := c.l.Date(r["start"].Text)
+		if start.IsUnknown() && isOpen {
+			return fmt.Errorf("%w: deployment %s: the start is unknown and there is no end to draw", ledger.ErrInvalid, r["ref"].Text)
+		}
 		if !isOpen {
 			end, err := ledger.ParseDate(r["end"].Text)
 			if err != nil {
@@ -56,6 +62,10 @@ func drawDeployments(c *canvas) error {
 			}
 			to = end.Last().AddDate(0, 0, 1)
 			endText = r["end"].Text
+			if start.IsUnknown() {
+				from = end.First()
+				startText = tr(c.l, "deploy.unknown-drawn", r["end"].Text)
+			}
 		}
 		if !to.After(from) {
 			to = from.AddDate(0, 0, 1) // an end before the start: a sliver, and the tooltip says so
@@ -77,24 +87,27 @@ func drawDeployments(c *canvas) error {
 		categories = append(categories, label)
 
 		tip := []string{label,
-			c.line(c.labels["quantity"], c.l.Number(decimal.NewFromInt(r["quantity"].Int), 0)),
+			c.line(c.labels["quantity"], c.l.Count(r["quantity"])),
 			c.line(c.labels["location"], listText(r["location"].Text)),
-			c.line(c.labels["start"], r["start"].Text),
+			c.line(c.labels["start"], startText),
 			c.line(c.labels["end"], endText),
 		}
-		if lbl, ok := c.labels["asset_months"]; ok {
-			tip = append(tip, c.line(lbl, c.l.Number(decimal.NewFromInt(r["asset_months"].Int), 0)))
+		if lbl, ok := c.labels["asset_months"]; ok && !r["asset_months"].Empty {
+			tip = append(tip, c.line(lbl, c.l.Count(r["asset_months"])))
 		}
 		span := millis(to) - millis(from)
 		offset = append(offset, tipped{Value: millis(from)})
-		if isOpen {
+		none := tipped{Value: 0}
+		switch {
+		case start.IsUnknown():
+			anyUnknown = true
+			closed, open, unknown = append(closed, none), append(open, none), append(unknown, tipped{Value: span, Tip: tip})
+		case isOpen:
 			anyOpen = true
-			open = append(open, tipped{Value: span, Tip: tip})
-			closed = append(closed, tipped{Value: 0})
-		} else {
+			closed, open, unknown = append(closed, none), append(open, tipped{Value: span, Tip: tip}), append(unknown, none)
+		default:
 			anyClosed = true
-			closed = append(closed, tipped{Value: span, Tip: tip})
-			open = append(open, tipped{Value: 0})
+			closed, open, unknown = append(closed, tipped{Value: span, Tip: tip}), append(open, none), append(unknown, none)
 		}
 	}
 	if c.empty {
@@ -105,13 +118,16 @@ func drawDeployments(c *canvas) error {
 	years := to.Year() - from.Year()
 	step := math.Ceil(float64(years) / 14) // at most 14 year labels
 
-	closedName, openName := tr(c.l, "deploy.closed"), tr(c.l, "deploy.open")
+	closedName, openName, unknownName := tr(c.l, "deploy.closed"), tr(c.l, "deploy.open"), tr(c.l, "deploy.unknown")
 	var legend []string
 	if anyClosed {
 		legend = append(legend, closedName)
 	}
 	if anyOpen {
 		legend = append(legend, openName)
+	}
+	if anyUnknown {
+		legend = append(legend, unknownName)
 	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(c.base("item")...)
@@ -137,6 +153,8 @@ func drawDeployments(c *canvas) error {
 		series(openName, types.ChartBar, open, charts.WithBarChartOpts(opts.BarChart{Stack: "when", BarCategoryGap: "35%"}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colours["open"], BorderColor: colours["deployment"], BorderWidth: 1}),
 			func(s *charts.SingleSeries) { s.MarkLines = &asOfLine }),
+		series(unknownName, types.ChartBar, unknown, charts.WithBarChartOpts(opts.BarChart{Stack: "when"}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colours["unknown"], BorderColor: colours["deployment"], BorderWidth: 1})),
 	)
 	c.format.Tooltip = "item"
 	c.format.Years = []string{"xAxis"}
@@ -147,6 +165,7 @@ func drawDeployments(c *canvas) error {
 			{"silent": true, "tooltip": map[string]any{"show": false}, "emphasis": map[string]any{"disabled": true}},
 			{"emphasis": map[string]any{"focus": "none"}},
 			{"markLine": map[string]any{"silent": true, "label": map[string]any{"formatter": "{b}", "position": "start", "color": muted, "fontSize": 12}}},
+			{"emphasis": map[string]any{"focus": "none"}},
 		},
 	})
 }

@@ -25,6 +25,7 @@ var colours = map[string]string{
 	"deployment":   "#7b4fa0", // purple
 	"gap":          "#e8aaa6", // light red: what is still missing
 	"open":         "#c3acd9", // light purple: an open-ended deployment
+	"unknown":      "#f3eef8", // near white, purple border: a deployment of unknown start, drawn over its end only
 	"others":       "#9aa5b1", // grey: the grouped parties
 }
 

@@ -92,6 +92,8 @@ func handModels(hostile bool) map[string]*model.Model {
 				"start": text("2021"), "end": text("2021-10"), "asset_months": {Int: 40}},
 			{"ref": text("d2"), "party": text("NATO"), "asset": text("advisers"), "quantity": {Int: 500}, "location": text("IRQ"),
 				"start": text("2018-10-15"), "end": {Empty: true}, "asset_months": {Int: 44000}},
+			{"ref": text("d3"), "party": text("NLD"), "asset": text("trainers"), "quantity": {Int: 250, Qualifier: "about"},
+				"location": text("IRQ"), "start": text("unknown"), "end": text("2021-10"), "asset_months": {Empty: true}},
 		})
 	ms["flows"] = handModel("flows",
 		[]model.Column{col("party", "party"), col("sector", "list"), col("location", "list"), col("pledge", "amount"),

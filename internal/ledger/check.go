@@ -40,6 +40,7 @@ var checks = []check{
 	checkParty,
 	checkDates,
 	checkAmount,
+	checkUnknownStart,
 	checkQualifier,
 	checkDeployment,
 	checkSectors,
@@ -91,13 +92,14 @@ func checkParty(p *parser, e *Entry) {
 	}
 }
 
-// checkDates: a required date and an optional end, not before it.
+// checkDates: a required date (or "unknown", see checkUnknownStart) and
+// an optional end, not before it.
 func checkDates(p *parser, e *Entry) {
 	// dateProblem is ParseDate's message without the error kind.
 	dateProblem := func(err error) string { return strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": ") }
 	if s := p.get("date"); s == "" {
 		p.bad("date", "required: YYYY, YYYY-MM or YYYY-MM-DD")
-	} else if d, err := ParseDate(s); err != nil {
+	} else if d, err := ParseStart(s); err != nil {
 		p.bad("date", "%s", dateProblem(err))
 	} else {
 		e.Date = d
@@ -107,7 +109,7 @@ func checkDates(p *parser, e *Entry) {
 			p.bad("end", "%s", dateProblem(err))
 		} else {
 			e.End = d
-			if !e.Date.IsZero() && d.Last().Before(e.Date.First()) {
+			if e.Date.Known() && d.Last().Before(e.Date.First()) {
 				p.bad("end", "end %s is before date %s", d, e.Date)
 			}
 		}
@@ -152,15 +154,39 @@ func checkAmount(p *parser, e *Entry) {
 	}
 }
 
-// checkQualifier: one of Qualifiers, and only with an amount (exact is the
-// default).
+// checkUnknownStart: only a deployment may have an unknown start
+// ("until October 2021"), and then it must state its end, and no cost
+// (an amount is valued at its date, and there is none).
+func checkUnknownStart(p *parser, e *Entry) {
+	if !e.Date.IsUnknown() {
+		return
+	}
+	switch {
+	case e.Kind != "" && e.Kind != Deployment:
+		p.bad("date", "only a deployment may have an unknown start: give the %s's date as YYYY, YYYY-MM or YYYY-MM-DD", e.Kind)
+	case p.get("end") == "":
+		p.bad("end", "required when the start is unknown: when the deployment ended, e.g. 2021-10")
+	}
+	if e.Kind == Deployment && p.get("amount") != "" {
+		p.bad("amount", "a deployment with an unknown start cannot state a cost: an amount is valued at its date")
+	}
+}
+
+// checkQualifier: one of Qualifiers (exact is the default). It qualifies
+// the amount, or a deployment's quantity when there is no amount ("about
+// 250 trainers").
 func checkQualifier(p *parser, e *Entry) {
 	switch q := p.get("qualifier"); q {
 	case "", string(Exact):
 		e.Qualifier = Exact
 	case string(AtLeast), string(About), string(UpTo):
 		e.Qualifier = Qualifier(q)
-		if p.get("amount") == "" {
+		switch {
+		case p.get("amount") != "":
+		case e.Kind == Deployment && p.get("quantity") != "":
+		case e.Kind == Deployment:
+			p.bad("qualifier", "%s qualifies an amount or a quantity, and there is neither", q)
+		default:
 			p.bad("qualifier", "%s qualifies an amount, and there is none", q)
 		}
 	default:

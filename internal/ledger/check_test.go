@@ -112,10 +112,31 @@ func TestCheckDates(t *testing.T) {
 			want: []Problem{p("end", "end 2020-12 is before date 2021")}},
 		{name: "end without a valid date", f: Fields{"date": "x", "end": "2020"},
 			want: []Problem{p("date", `date "x": malformed (use YYYY, YYYY-MM or YYYY-MM-DD)`)}},
+		{name: "unknown start", f: Fields{"date": "unknown", "end": "2021-10"}},
+		{name: "Unknown is not unknown", f: Fields{"date": "Unknown", "end": "2021-10"},
+			want: []Problem{p("date", `date "Unknown": year must be four digits between 1900 and 2999 (use YYYY, YYYY-MM or YYYY-MM-DD)`)}},
 	})
-	if len(es) == 8 && (es[1].Date.String() != "2021-10-31" || es[1].End.String() != "2022-01") {
+	if len(es) == 10 && (es[1].Date.String() != "2021-10-31" || es[1].End.String() != "2022-01") {
 		t.Errorf("dates: %s %s", es[1].Date, es[1].End)
 	}
+	if len(es) == 10 && (!es[8].Date.IsUnknown() || es[8].Date.String() != "unknown" || es[8].End.String() != "2021-10") {
+		t.Errorf("unknown start: %+v %s", es[8].Date, es[8].End)
+	}
+}
+
+func TestCheckUnknownStart(t *testing.T) {
+	unknown := Entry{Kind: Deployment, Date: Date{Precision: UnknownDate}}
+	runChecks(t, checkUnknownStart, []checkCase{
+		{name: "deployment until October 2021", before: unknown, f: Fields{"date": "unknown", "end": "2021-10"}},
+		{name: "known start", before: Entry{Kind: Pledge, Date: Date{Y: 2021, Precision: Year}}, f: Fields{"date": "2021"}},
+		{name: "no end", before: unknown, f: Fields{"date": "unknown"},
+			want: []Problem{p("end", "required when the start is unknown: when the deployment ended, e.g. 2021-10")}},
+		{name: "pledge", before: Entry{Kind: Pledge, Date: Date{Precision: UnknownDate}}, f: Fields{"date": "unknown", "end": "2021"},
+			want: []Problem{p("date", "only a deployment may have an unknown start: give the pledge's date as YYYY, YYYY-MM or YYYY-MM-DD")}},
+		{name: "with a cost", before: unknown, f: Fields{"date": "unknown", "end": "2021", "amount": "5", "currency": "EUR"},
+			want: []Problem{p("amount", "a deployment with an unknown start cannot state a cost: an amount is valued at its date")}},
+		{name: "unknown kind", before: Entry{Date: Date{Precision: UnknownDate}}, f: Fields{"date": "unknown", "end": "2021"}},
+	})
 }
 
 func TestCheckAmount(t *testing.T) {
@@ -166,9 +187,15 @@ func TestCheckQualifier(t *testing.T) {
 			want: []Problem{p("qualifier", "about qualifies an amount, and there is none")}},
 		{name: "unknown", f: Fields{"qualifier": "roughly", "amount": "1"},
 			want: []Problem{p("qualifier", `unknown qualifier "roughly": use exact, at-least, about or up-to`)}},
+		{name: "about 250 trainers", before: Entry{Kind: Deployment}, f: Fields{"qualifier": "about", "quantity": "250"}},
+		{name: "deployment cost", before: Entry{Kind: Deployment}, f: Fields{"qualifier": "up-to", "quantity": "4", "amount": "1"}},
+		{name: "deployment, neither", before: Entry{Kind: Deployment}, f: Fields{"qualifier": "at-least"},
+			want: []Problem{p("qualifier", "at-least qualifies an amount or a quantity, and there is neither")}},
+		{name: "pledge with a quantity", before: Entry{Kind: Pledge}, f: Fields{"qualifier": "about", "quantity": "3"},
+			want: []Problem{p("qualifier", "about qualifies an amount, and there is none")}},
 	})
-	if len(es) == 5 && (es[0].Qualifier != Exact || es[2].Qualifier != AtLeast) {
-		t.Errorf("qualifiers %q %q", es[0].Qualifier, es[2].Qualifier)
+	if len(es) == 9 && (es[0].Qualifier != Exact || es[2].Qualifier != AtLeast || es[5].Qualifier != About) {
+		t.Errorf("qualifiers %q %q %q", es[0].Qualifier, es[2].Qualifier, es[5].Qualifier)
 	}
 }
 

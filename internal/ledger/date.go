@@ -17,6 +17,14 @@ const (
 	Day
 )
 
+// UnknownDate is the precision of a date stated as not known: a deployment
+// "until October 2021" has an unknown start. It is below NoDate so that
+// no "at least a month" comparison takes it for a stated date.
+const UnknownDate Precision = -1
+
+// Unknown is how an unknown date is written, in CSV and everywhere else.
+const Unknown = "unknown"
+
 func (p Precision) String() string {
 	switch p {
 	case Year:
@@ -25,11 +33,15 @@ func (p Precision) String() string {
 		return "month"
 	case Day:
 		return "day"
+	case UnknownDate:
+		return Unknown
 	}
 	return "none"
 }
 
-// Date is a calendar date stated with a precision. The zero Date is "no date".
+// Date is a calendar date stated with a precision. The zero Date is "no
+// date"; a Date of precision UnknownDate says the date is not known (only
+// a deployment's start may be, see ParseStart).
 type Date struct {
 	Y         int
 	M, D      int // 0 when not stated
@@ -85,12 +97,29 @@ func ParseDate(s string) (Date, error) {
 	return d, nil
 }
 
+// ParseStart reads an entry's date: what ParseDate reads, or "unknown"
+// (precision UnknownDate). Whether an entry may have an unknown date is
+// the entry's rule (a deployment with an end), not the date's.
+func ParseStart(s string) (Date, error) {
+	if s == Unknown {
+		return Date{Precision: UnknownDate}, nil
+	}
+	return ParseDate(s)
+}
+
 func daysIn(y, m int) int {
 	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // IsZero reports whether no date was stated.
 func (d Date) IsZero() bool { return d.Precision == NoDate }
+
+// IsUnknown reports whether the date was stated as unknown.
+func (d Date) IsUnknown() bool { return d.Precision == UnknownDate }
+
+// Known reports whether the date names days: neither zero nor unknown.
+// First and Last mean nothing otherwise.
+func (d Date) Known() bool { return d.Precision >= Year }
 
 // String writes the date as it was stated: 2021, 2021-10 or 2021-10-31.
 func (d Date) String() string {
@@ -101,12 +130,18 @@ func (d Date) String() string {
 		return fmt.Sprintf("%04d-%02d", d.Y, d.M)
 	case Day:
 		return fmt.Sprintf("%04d-%02d-%02d", d.Y, d.M, d.D)
+	case UnknownDate:
+		return Unknown
 	}
 	return ""
 }
 
-// First is the first day the date covers (2021-10 -> 2021-10-01).
+// First is the first day the date covers (2021-10 -> 2021-10-01); the
+// zero time for a date that is not Known.
 func (d Date) First() time.Time {
+	if !d.Known() {
+		return time.Time{}
+	}
 	m, day := d.M, d.D
 	if m == 0 {
 		m = 1
@@ -117,7 +152,8 @@ func (d Date) First() time.Time {
 	return time.Date(d.Y, time.Month(m), day, 0, 0, 0, 0, time.UTC)
 }
 
-// Last is the last day the date covers (2021-10 -> 2021-10-31).
+// Last is the last day the date covers (2021-10 -> 2021-10-31); the zero
+// time for a date that is not Known.
 func (d Date) Last() time.Time {
 	switch d.Precision {
 	case Year:

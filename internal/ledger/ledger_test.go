@@ -24,7 +24,13 @@ func TestParseDate(t *testing.T) {
 			t.Errorf("%s: got %s %v %s..%s", c.in, d, d.Precision, d.First(), d.Last())
 		}
 	}
-	for _, bad := range []string{"", "21", "2021-13", "2021-02-30", "2021-1-01", "2021/10", "abcd", "2021-10-1x"} {
+	if d, err := ParseStart("unknown"); err != nil || !d.IsUnknown() || d.Known() || d.String() != "unknown" || !d.First().IsZero() || !d.Last().IsZero() {
+		t.Errorf("ParseStart(unknown): %+v %v", d, err)
+	}
+	if d, err := ParseStart("2021-10"); err != nil || d.String() != "2021-10" || !d.Known() {
+		t.Errorf("ParseStart(2021-10): %+v %v", d, err)
+	}
+	for _, bad := range []string{"unknown", "", "21", "2021-13", "2021-02-30", "2021-1-01", "2021/10", "abcd", "2021-10-1x"} {
 		if _, err := ParseDate(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}

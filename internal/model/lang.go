@@ -163,6 +163,32 @@ func (l *Lang) Amount(c Cell, cur string, units int32) string {
 	return s
 }
 
+// Count writes a count cell: "about 250" when every entry in it is stated
+// as about, with the qualifier and any bound in the reader's words, as
+// Amount does for money.
+func (l *Lang) Count(c Cell) string {
+	if c.Empty {
+		return ""
+	}
+	s := l.Number(decimal.NewFromInt(c.Int), 0)
+	if c.Qualifier != "" && c.Qualifier != string(ledger.Exact) {
+		s = l.T("q."+c.Qualifier) + " " + s
+	}
+	if c.Bound != "" {
+		s += " (" + l.T("bound."+c.Bound) + ")"
+	}
+	return s
+}
+
+// Date writes a date cell as stated, or "start unknown" in the reader's
+// words for a date stated as unknown (ledger.Unknown).
+func (l *Lang) Date(text string) string {
+	if text == ledger.Unknown {
+		return l.T("start-unknown")
+	}
+	return text
+}
+
 // Percent writes a percentage with one decimal.
 func (l *Lang) Percent(d decimal.Decimal) string {
 	if l.Code == "fr" {

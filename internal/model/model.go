@@ -59,12 +59,12 @@ type Row map[string]Cell
 
 // Cell is one value. Which fields count depends on the column type.
 type Cell struct {
-	Text      string          // text, kind, party, date (as stated), list (';'-joined)
+	Text      string          // text, kind, party, date (as stated; "unknown" for an unknown start), list (';'-joined)
 	Value     decimal.Decimal // amount (report currency, already rounded), percent
 	Int       int64           // count; for an amount, the number of entries in it
 	Empty     bool            // no value: renders blank (or "open" for an end date)
-	Qualifier string          // amount: the qualifier every entry in it shares (at-least, about, up-to), or ""
-	Bound     string          // amount: "lower", "upper" or "approximate" when some but not all entries are qualified
+	Qualifier string          // amount or count: the qualifier every entry in it shares (at-least, about, up-to), or ""
+	Bound     string          // amount or count: "lower", "upper" or "approximate" when some but not all entries are qualified
 }
 
 // Provenance is what a reader needs to verify which ledger state produced

@@ -26,7 +26,6 @@ import (
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/money"
-	"github.com/shopspring/decimal"
 )
 
 // Formats lists the formats Write knows, in the order the CLI offers them.
@@ -135,10 +134,12 @@ func (v *layout) text(c model.Column, r model.Row) string {
 	case "amount":
 		return v.l.Amount(cell, v.m.Currency, v.units)
 	case "count":
-		return v.l.Number(decimal.NewFromInt(cell.Int), 0)
+		return v.l.Count(cell)
 	case "percent":
 		return v.l.Percent(cell.Value)
-	default: // text, party, date (as stated)
+	case "date":
+		return v.l.Date(cell.Text)
+	default: // text, party
 		return cell.Text
 	}
 }

@@ -2,6 +2,9 @@ package report
 
 import (
 	"context"
+	"math"
+	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,61 +16,320 @@ import (
 	"github.com/coalition/pledger/internal/store"
 )
 
-// deploymentRows lists the current deployments matching f: party, asset,
-// quantity, locations, start and end as stated, and asset-months (quantity
-// × the calendar months from the start's month to the end's, both
-// included; an open end counts to the report's day). With activeOn set,
-// only what was deployed on that day.
-func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filter, activeOn time.Time) ([]model.Row, []model.Row, int, bool, error) {
-	var rows []model.Row
-	var qty, months int64
-	open := false
+// Deployments count like with like: quantities and asset-months are added
+// per asset (the asset catalog, reports/assets.json, says which spellings
+// are one asset) and per category only within it (aircraft with aircraft);
+// an F-16 is never added to a trainer. A quantity may be qualified ("about
+// 250 trainers") and then every figure holding it says so. A deployment
+// with an unknown start has no asset-months: none are invented.
+
+// countAcc adds up the quantities and asset-months of the deployments of
+// one asset or one category.
+type countAcc struct {
+	name       string // the asset or category, in the reader's language
+	category   string // its category key
+	entries    int
+	qty        int64
+	qtyQual    map[string]int // qualified quantities, by qualifier
+	months     int64          // over the deployments with a known start
+	monthsN    int            // how many deployments the months hold
+	monthsQual map[string]int
+	unknown    []string // refs of deployments with an unknown start
+	refs       map[string][]string
+}
+
+func newCountAcc(name, category string) *countAcc {
+	return &countAcc{name: name, category: category, qtyQual: map[string]int{}, monthsQual: map[string]int{}, refs: map[string][]string{}}
+}
+
+// add counts one deployment: its quantity, its qualifier ("" for exact),
+// and its asset-months (known false for an unknown start).
+func (a *countAcc) add(ref string, qty int64, qual string, months int64, known bool) error {
+	var ok bool
+	if a.qty, ok = addCount(a.qty, qty); !ok {
+		return overflow(a.name, "quantities")
+	}
+	a.entries++
+	if qual != "" {
+		a.qtyQual[qual]++
+		a.refs[qual] = keepFirst(a.refs[qual], ref, 3)
+	}
+	if !known {
+		a.unknown = append(a.unknown, ref)
+		return nil
+	}
+	if a.months, ok = addCount(a.months, months); !ok {
+		return overflow(a.name, "asset-months")
+	}
+	a.monthsN++
+	if qual != "" {
+		a.monthsQual[qual]++
+	}
+	return nil
+}
+
+// merge adds o's counts to a (an asset's to its category's).
+func (a *countAcc) merge(o *countAcc) error {
+	var ok bool
+	if a.qty, ok = addCount(a.qty, o.qty); !ok {
+		return overflow(a.name, "quantities")
+	}
+	if a.months, ok = addCount(a.months, o.months); !ok {
+		return overflow(a.name, "asset-months")
+	}
+	a.entries += o.entries
+	a.monthsN += o.monthsN
+	a.unknown = append(a.unknown, o.unknown...)
+	for q, n := range o.qtyQual {
+		a.qtyQual[q] += n
+	}
+	for q, n := range o.monthsQual {
+		a.monthsQual[q] += n
+	}
+	return nil
+}
+
+// cells are the quantity and asset-months cells of a: qualified as its
+// entries are, and asset-months empty when no deployment has a known start,
+// or a lower bound when some have an unknown start.
+func (a *countAcc) cells() (qty, months model.Cell) {
+	qty = model.Cell{Int: a.qty}
+	qty.Qualifier, qty.Bound = model.QualifierOf(a.qtyQual, a.entries)
+	if a.monthsN == 0 {
+		return qty, model.Cell{Empty: true}
+	}
+	mq := map[string]int{}
+	for q, n := range a.monthsQual {
+		mq[q] = n
+	}
+	if len(a.unknown) > 0 {
+		mq[string(ledger.AtLeast)] += len(a.unknown)
+	}
+	months = model.Cell{Int: a.months}
+	months.Qualifier, months.Bound = model.QualifierOf(mq, a.monthsN+len(a.unknown))
+	return qty, months
+}
+
+// addCount adds two non-negative counts; false when the sum overflows.
+func addCount(a, b int64) (int64, bool) {
+	s := a + b
+	return s, s >= a && b >= 0
+}
+
+// mulCount multiplies two non-negative counts; false when the product
+// overflows.
+func mulCount(a, b int64) (int64, bool) {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	return int64(lo), a >= 0 && b >= 0 && hi == 0 && lo <= math.MaxInt64
+}
+
+func overflow(asset, what string) error {
+	return ledger.Fail(ledger.ErrInvalid, "count_overflow", "asset", asset,
+		"the %s of %s add up to more than %d: too large to count", what, asset, int64(math.MaxInt64))
+}
+
+// deploymentSet is the deployments of a report: one row per deployment,
+// one per asset, a total per category, and what the notes must say.
+type deploymentSet struct {
+	rows, assets, categories []model.Row
+	entries                  int
+	open                     bool
+	unknown                  []string // refs with an unknown start
+	notes                    []string
+}
+
+// deploymentRows lists the current deployments matching f: party, asset
+// (in the reader's language), quantity (with its qualifier), locations,
+// start and end as stated, and asset-months (quantity × the calendar months
+// from the start's month to the end's, both included; an open end counts
+// to the report's day; none for an unknown start). With activeOn set, only
+// what was deployed on that day, and what may have been: a deployment with
+// an unknown start that ended on or after it.
+func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filter, activeOn time.Time, l *model.Lang) (*deploymentSet, error) {
+	ds := &deploymentSet{}
 	day := reportDay(st)
+	byAsset := map[string]*countAcc{}
+	var mayHave []string
+	cat := model.Assets()
 	err := s.Entries(ctx, f, func(r ledger.Revision) error {
 		e := r.Entry
+		unknown := e.Date.IsUnknown()
 		start := e.Date.First()
 		end := day
 		if !e.End.IsZero() {
 			end = e.End.Last()
 		}
-		if !activeOn.IsZero() && (activeOn.Before(start) || (!e.End.IsZero() && activeOn.After(end))) {
+		if !activeOn.IsZero() && ((!unknown && activeOn.Before(start)) || (!e.End.IsZero() && activeOn.After(end))) {
 			return nil
 		}
-		m := int64(0)
-		if !end.Before(start) {
-			m = int64((end.Year()-start.Year())*12+int(end.Month())-int(start.Month())) + 1
+		if !activeOn.IsZero() && unknown {
+			mayHave = append(mayHave, e.Ref)
 		}
-		row := model.Row{"ref": {Text: e.Ref}, "party": {Text: e.Party}, "asset": {Text: e.Asset}, "quantity": {Int: e.Quantity},
+		qual := ""
+		if !e.Amount.Valid && e.Qualifier != ledger.Exact && e.Qualifier != "" {
+			qual = string(e.Qualifier) // the qualifier is the quantity's
+		}
+		asset, _ := cat.Lookup(e.Asset)
+		name := l.AssetName(e.Asset)
+		row := model.Row{"ref": {Text: e.Ref}, "party": {Text: e.Party}, "asset": {Text: name},
+			"category": {Text: l.CategoryName(asset.Category)}, "quantity": {Int: e.Quantity, Qualifier: qual},
 			"location": {Text: strings.Join(e.Locations, ";")}, "sector": {Text: strings.Join(e.Sectors, ";")},
 			"start": {Text: e.Date.String()}, "end": {Text: e.End.String(), Empty: e.End.IsZero()},
-			"asset_months": {Int: e.Quantity * m}}
-		if e.End.IsZero() {
-			open = true
+			"asset_months": {Empty: true}}
+		var m int64
+		if !unknown {
+			months := int64(0)
+			if !end.Before(start) {
+				months = int64((end.Year()-start.Year())*12+int(end.Month())-int(start.Month())) + 1
+			}
+			var ok bool
+			if m, ok = mulCount(e.Quantity, months); !ok {
+				return overflow(name, "asset-months")
+			}
+			row["asset_months"] = model.Cell{Int: m, Qualifier: qual}
+		} else {
+			ds.unknown = append(ds.unknown, e.Ref)
 		}
-		qty += e.Quantity
-		months += e.Quantity * m
-		rows = append(rows, row)
+		if e.End.IsZero() {
+			ds.open = true
+		}
+		acc := byAsset[asset.Code]
+		if acc == nil {
+			acc = newCountAcc(name, asset.Category)
+			byAsset[asset.Code] = acc
+		}
+		if err := acc.add(e.Ref, e.Quantity, qual, m, !unknown); err != nil {
+			return err
+		}
+		ds.rows = append(ds.rows, row)
 		return nil
 	})
 	if err != nil {
-		return nil, nil, 0, false, err
+		return nil, err
 	}
-	// By party, then start, then ref: who deployed what, in order.
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i], rows[j]
-		if a["party"].Text != b["party"].Text {
-			return a["party"].Text < b["party"].Text
+	ds.entries = len(ds.rows)
+	// By party, then category, asset, start (unknown first), then ref.
+	catIndex := func(r model.Row) int {
+		for i, k := range model.Categories {
+			if l.CategoryName(k) == r["category"].Text {
+				return i
+			}
 		}
-		if a["start"].Text != b["start"].Text {
-			return a["start"].Text < b["start"].Text
+		return len(model.Categories)
+	}
+	startKey := func(r model.Row) string {
+		if r["start"].Text == ledger.Unknown {
+			return ""
+		}
+		return r["start"].Text
+	}
+	sort.SliceStable(ds.rows, func(i, j int) bool {
+		a, b := ds.rows[i], ds.rows[j]
+		switch {
+		case a["party"].Text != b["party"].Text:
+			return a["party"].Text < b["party"].Text
+		case catIndex(a) != catIndex(b):
+			return catIndex(a) < catIndex(b)
+		case a["asset"].Text != b["asset"].Text:
+			return a["asset"].Text < b["asset"].Text
+		case startKey(a) != startKey(b):
+			return startKey(a) < startKey(b)
 		}
 		return a["ref"].Text < b["ref"].Text
 	})
-	var totals []model.Row
-	if len(rows) > 0 {
-		totals = []model.Row{{"quantity": {Int: qty}, "asset_months": {Int: months}}}
+	if err := ds.totals(byAsset, l); err != nil {
+		return nil, err
 	}
-	return rows, totals, len(rows), open, nil
+	if len(ds.unknown) > 0 {
+		sort.Strings(ds.unknown)
+		ds.notes = append(ds.notes, l.T("note.start-unknown", joinRefs(ds.unknown, len(ds.unknown))))
+	}
+	if len(mayHave) > 0 {
+		sort.Strings(mayHave)
+		ds.notes = append(ds.notes, l.T("note.active-start-unknown", activeOn.Format("2006-01-02"), joinRefs(mayHave, len(mayHave))))
+	}
+	return ds, nil
+}
+
+// totals makes a row per asset (by category, then name) and a total per
+// category, within it only: there is no total across categories. The
+// category other holds assets the catalog does not know, which are not
+// like one another, so it has no total either.
+func (ds *deploymentSet) totals(byAsset map[string]*countAcc, l *model.Lang) error {
+	accs := make([]*countAcc, 0, len(byAsset))
+	for _, a := range byAsset {
+		accs = append(accs, a)
+	}
+	sort.Slice(accs, func(i, j int) bool {
+		ci, cj := slices.Index(model.Categories, accs[i].category), slices.Index(model.Categories, accs[j].category)
+		if ci != cj {
+			return ci < cj
+		}
+		return accs[i].name < accs[j].name
+	})
+	byCat := map[string]*countAcc{}
+	for _, a := range accs {
+		qty, months := a.cells()
+		ds.assets = append(ds.assets, model.Row{"category": {Text: l.CategoryName(a.category)}, "asset": {Text: a.name},
+			"quantity": qty, "asset_months": months, "entries": {Int: int64(a.entries)}})
+		ds.qualifierNotes(l, a)
+		if a.category == model.OtherCategory {
+			continue
+		}
+		c := byCat[a.category]
+		if c == nil {
+			c = newCountAcc(l.CategoryName(a.category), a.category)
+			byCat[a.category] = c
+		}
+		if err := c.merge(a); err != nil {
+			return err
+		}
+	}
+	for _, k := range model.Categories {
+		c := byCat[k]
+		if c == nil {
+			continue
+		}
+		qty, months := c.cells()
+		label := l.T("deploy.category-total", c.name)
+		ds.categories = append(ds.categories, model.Row{"category": {Text: label}, "quantity": qty, "asset_months": months,
+			"entries": {Int: int64(c.entries)}})
+		if qty.Qualifier != "" || qty.Bound != "" {
+			bound := qty.Bound
+			if qty.Qualifier != "" {
+				bound = model.BoundOf(qty.Qualifier)
+			}
+			ds.notes = append(ds.notes, l.T("note.total-bound-quantity", c.name, l.T("is."+bound)))
+		}
+	}
+	return nil
+}
+
+// qualifierNotes says which deployments of an asset have qualified
+// quantities, and what that makes its figures.
+func (ds *deploymentSet) qualifierNotes(l *model.Lang, a *countAcc) {
+	for _, q := range model.Qualifiers {
+		if n := a.qtyQual[q]; n > 0 {
+			ds.notes = append(ds.notes, l.T("note.qualified-quantity", a.name, strconv.Itoa(n), l.T(entryWord(n)), l.T("q."+q),
+				joinRefs(a.refs[q], n), l.T("is."+model.BoundOf(q))))
+		}
+	}
+}
+
+// apply puts the deployments into c: the rows in section rows, the assets
+// and category totals in section assets, and the notes.
+func (ds *deploymentSet) apply(c *computed, rows, assets string, st *State, l *model.Lang) {
+	c.entries += ds.entries
+	c.section(rows).Rows = ds.rows
+	sec := c.section(assets)
+	sec.Rows, sec.Totals = ds.assets, ds.categories
+	if len(ds.rows) > 0 {
+		c.notes = append(c.notes, l.T("note.per-asset"))
+	}
+	if ds.open {
+		c.notes = append(c.notes, l.T("note.open-ended", reportDay(st).Format("2006-01-02")))
+	}
+	c.notes = append(c.notes, ds.notes...)
 }
 
 // computeDeployments: every deployment (param "active-on": only those
@@ -81,20 +343,12 @@ func computeDeployments(ctx context.Context, s *store.Store, st *State, opt Opti
 		}
 		activeOn = d.First()
 	}
-	rows, totals, n, open, err := deploymentRows(ctx, s, st, st.filter(opt, ledger.Deployment), activeOn)
+	ds, err := deploymentRows(ctx, s, st, st.filter(opt, ledger.Deployment), activeOn, l)
 	if err != nil {
 		return nil, err
 	}
 	c := newComputed(nil)
-	c.entries = n
-	sec := c.section("deployments")
-	sec.Rows, sec.Totals = rows, totals
-	for _, t := range sec.Totals {
-		t["ref"] = model.Cell{Text: l.T("total")}
-	}
-	if open {
-		c.notes = append(c.notes, l.T("note.open-ended", reportDay(st).Format("2006-01-02")))
-	}
+	ds.apply(c, "deployments", "assets", st, l)
 	if err := deploymentsLeftOut(ctx, s, st, opt, l, c); err != nil {
 		return nil, err
 	}

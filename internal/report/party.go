@@ -78,19 +78,11 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 		byKind.Rows = append(byKind.Rows, model.Row{"kind": {Text: k}, "amount": t, "entries": {Int: t.Int}})
 	}
 
-	rows, totals, n, open, err := deploymentRows(ctx, s, st, st.filter(opt, ledger.Deployment), time.Time{})
+	ds, err := deploymentRows(ctx, s, st, st.filter(opt, ledger.Deployment), time.Time{}, l)
 	if err != nil {
 		return nil, err
 	}
-	dep := c.section("deployments")
-	dep.Rows, dep.Totals = rows, totals
-	for _, t := range dep.Totals {
-		t["ref"] = model.Cell{Text: l.T("total")}
-	}
-	if open {
-		c.notes = append(c.notes, l.T("note.open-ended", reportDay(st).Format("2006-01-02")))
-	}
-	c.entries += n
+	ds.apply(c, "deployments", "deployment_assets", st, l)
 
 	sources := map[string]int{}
 	if err := s.Entries(ctx, st.filter(opt), func(r ledger.Revision) error {

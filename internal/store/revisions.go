@@ -39,8 +39,15 @@ func revValues(r *ledger.Revision) ([]any, error) {
 	if !e.End.IsZero() {
 		endLast = e.End.Last().Format(time.DateOnly)
 	}
+	// An unknown start (a deployment with an end) may be any day up to the
+	// end: date_first is "" (before every day) and date_last the end's last
+	// day, so that a from/to filter keeps the entry when it may match.
+	dateFirst, dateLast := "", endLast
+	if e.Date.Known() {
+		dateFirst, dateLast = e.Date.First().Format(time.DateOnly), e.Date.Last().Format(time.DateOnly)
+	}
 	return []any{r.Seq, r.Ref, r.Rev, string(r.Action), supersedes, string(e.Kind), e.Party, e.Date.String(),
-		e.Date.First().Format(time.DateOnly), e.Date.Last().Format(time.DateOnly), e.End.String(), endLast,
+		dateFirst, dateLast, e.End.String(), endLast,
 		amount, e.Currency.Code, string(e.Qualifier), quantity, e.Asset, strings.Join(e.Sectors, ";"),
 		strings.Join(e.Locations, ";"), e.Toward, e.Fulfils, e.Source, e.Note, r.Reason, r.Author,
 		r.RecordedAt.UTC().Format(ledger.TimeLayout), r.Content, r.PrevHash, r.Hash}, nil
@@ -92,7 +99,7 @@ func (row *revRow) revision() (ledger.Revision, error) {
 	var e ledger.Entry
 	var err error
 	e.Ref, e.Kind, e.Party = row.Ref, ledger.Kind(row.Kind), row.Party
-	if e.Date, err = ledger.ParseDate(row.Date); err != nil {
+	if e.Date, err = ledger.ParseStart(row.Date); err != nil {
 		return ledger.Revision{}, fmt.Errorf("revision %d: %w", row.Seq, err)
 	}
 	if row.EndDate != "" {
