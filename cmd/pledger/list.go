@@ -103,14 +103,17 @@ func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, 
 		return nil
 	}
 	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REF\tKIND\tPARTY\tDATE\tEND\tAMOUNT\tCURRENCY\tQUALIFIER\tQTY\tASSET\tSECTOR\tLOCATION")
+	fmt.Fprintln(tw, "REF\tKIND\tPARTY\tDATE\tEND\tAMOUNT\tCURRENCY\tQUALIFIER\tQTY\tASSET\tSECTOR\tLOCATION\tILLUSTRATIVE")
 	n := 0
 	err := s.Entries(ctx, f, func(r ledger.Revision) error {
 		n++
 		rec := r.Entry.Fields()
-		q := rec["qualifier"]
-		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rec["ref"], rec["kind"], rec["party"],
-			rec["date"], rec["end"], rec["amount"], rec["currency"], q, rec["quantity"], oneLine(rec["asset"]), oneLine(rec["sector"]), rec["location"])
+		q, mark := rec["qualifier"], ""
+		if r.Entry.Illustrative {
+			mark = "yes"
+		}
+		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", rec["ref"], rec["kind"], rec["party"],
+			rec["date"], rec["end"], rec["amount"], rec["currency"], q, rec["quantity"], oneLine(rec["asset"]), oneLine(rec["sector"]), rec["location"], mark)
 		return err
 	})
 	if err != nil {

@@ -5,26 +5,28 @@ import "github.com/coalition/pledger/internal/ledger"
 // EntryJSON is an entry in JSON (the CLI's list --format json and the
 // API): amounts as decimal strings with the currency's decimals.
 type EntryJSON struct {
-	Ref        string   `json:"ref"`
-	Kind       string   `json:"kind"`
-	Party      string   `json:"party"`
-	Date       string   `json:"date"`
-	Precision  string   `json:"date_precision"`
-	End        string   `json:"end,omitempty"`
-	Amount     string   `json:"amount,omitempty"`
-	Currency   string   `json:"currency,omitempty"`
-	Qualifier  string   `json:"qualifier"`
-	Quantity   int64    `json:"quantity,omitempty"`
-	Asset      string   `json:"asset,omitempty"`
-	Sectors    []string `json:"sectors"`
-	Locations  []string `json:"locations"`
-	Toward     string   `json:"toward,omitempty"`
-	Fulfils    string   `json:"fulfils,omitempty"`
-	Source     string   `json:"source,omitempty"`
-	Note       string   `json:"note,omitempty"`
-	Revision   int      `json:"revision"`
-	RecordedAt string   `json:"recorded_at"`
-	Author     string   `json:"recorded_by"`
+	Ref       string   `json:"ref"`
+	Kind      string   `json:"kind"`
+	Party     string   `json:"party"`
+	Date      string   `json:"date"`
+	Precision string   `json:"date_precision"`
+	End       string   `json:"end,omitempty"`
+	Amount    string   `json:"amount,omitempty"`
+	Currency  string   `json:"currency,omitempty"`
+	Qualifier string   `json:"qualifier"`
+	Quantity  int64    `json:"quantity,omitempty"`
+	Asset     string   `json:"asset,omitempty"`
+	Sectors   []string `json:"sectors"`
+	Locations []string `json:"locations"`
+	Toward    string   `json:"toward,omitempty"`
+	Fulfils   string   `json:"fulfils,omitempty"`
+	Source    string   `json:"source,omitempty"`
+	Note      string   `json:"note,omitempty"`
+	// Illustrative: not a published statement (always written, true or false).
+	Illustrative bool   `json:"illustrative"`
+	Revision     int    `json:"revision"`
+	RecordedAt   string `json:"recorded_at"`
+	Author       string `json:"recorded_by"`
 }
 
 // Entry is the JSON form of an entry's current revision.
@@ -34,7 +36,7 @@ func Entry(r ledger.Revision) EntryJSON {
 	j := EntryJSON{Ref: e.Ref, Kind: string(e.Kind), Party: e.Party, Date: f["date"], Precision: e.Date.Precision.String(),
 		End: f["end"], Amount: f["amount"], Currency: f["currency"], Qualifier: string(e.Qualifier), Quantity: e.Quantity,
 		Asset: e.Asset, Sectors: e.Sectors, Locations: e.Locations, Toward: e.Toward, Fulfils: e.Fulfils,
-		Source: e.Source, Note: e.Note, Revision: r.Rev, RecordedAt: r.RecordedAt.Format(ledger.TimeLayout), Author: r.Author}
+		Source: e.Source, Note: e.Note, Illustrative: e.Illustrative, Revision: r.Rev, RecordedAt: r.RecordedAt.Format(ledger.TimeLayout), Author: r.Author}
 	if j.Sectors == nil {
 		j.Sectors = []string{}
 	}
