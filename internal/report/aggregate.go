@@ -63,6 +63,7 @@ func keepFirst(refs []string, ref string, n int) []string {
 type aggregation struct {
 	groups  map[groupKey]*acc
 	entries int
+	illus   acc // the illustrative entries among those counted, and their sum
 	conv    *Converter
 }
 
@@ -84,6 +85,7 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		dates      map[string]ledger.Date
 		currencies map[string]money.Currency
 		entries    int
+		illus      acc
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
@@ -135,14 +137,19 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 			p.factors[convKey{a.Currency, d}] = factor
 		}
 		g.sum.AddMinor(a.Minor, cur.Units, factor)
+		if a.Illustrative {
+			p.illus.entries++
+			p.illus.sum.AddMinor(a.Minor, cur.Units, factor)
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv}
+	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, illus: ps[0].illus, conv: conv}
 	for _, p := range ps[1:] {
 		out.entries += p.entries
+		out.illus.merge(&p.illus)
 		for k, g := range p.groups {
 			if into := out.groups[k]; into != nil {
 				into.merge(g)

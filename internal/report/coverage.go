@@ -34,7 +34,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 	if err != nil {
 		return nil, err
 	}
-	needs := &aggregation{groups: map[groupKey]*acc{}, entries: ag.entries, conv: ag.conv}
+	needs := &aggregation{groups: map[groupKey]*acc{}, entries: ag.entries, illus: ag.illus, conv: ag.conv}
 	contrib := &aggregation{groups: map[groupKey]*acc{}}
 	for k, g := range ag.groups {
 		if k[3] == "\x00contribution" {

@@ -17,10 +17,10 @@ import (
 // × the calendar months from the start's month to the end's, both
 // included; an open end counts to the report's day). With activeOn set,
 // only what was deployed on that day.
-func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filter, activeOn time.Time) ([]model.Row, []model.Row, int, bool, error) {
+func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filter, activeOn time.Time) (deployed, error) {
 	var rows []model.Row
 	var qty, months int64
-	open := false
+	open, illus := false, 0
 	day := reportDay(st)
 	err := s.Entries(ctx, f, func(r ledger.Revision) error {
 		e := r.Entry
@@ -43,13 +43,16 @@ func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filt
 		if e.End.IsZero() {
 			open = true
 		}
+		if e.Illustrative {
+			illus++
+		}
 		qty += e.Quantity
 		months += e.Quantity * m
 		rows = append(rows, row)
 		return nil
 	})
 	if err != nil {
-		return nil, nil, 0, false, err
+		return deployed{}, err
 	}
 	// By party, then start, then ref: who deployed what, in order.
 	sort.SliceStable(rows, func(i, j int) bool {
@@ -66,7 +69,15 @@ func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filt
 	if len(rows) > 0 {
 		totals = []model.Row{{"quantity": {Int: qty}, "asset_months": {Int: months}}}
 	}
-	return rows, totals, len(rows), open, nil
+	return deployed{rows: rows, totals: totals, open: open, illus: illus}, nil
+}
+
+// deployed is what deploymentRows found: the rows and their totals,
+// whether any is open-ended, and how many are illustrative.
+type deployed struct {
+	rows, totals []model.Row
+	open         bool
+	illus        int
 }
 
 // computeDeployments: every deployment (param "active-on": only those
@@ -80,18 +91,18 @@ func computeDeployments(ctx context.Context, s *store.Store, st *State, opt Opti
 		}
 		activeOn = d.First()
 	}
-	rows, totals, n, open, err := deploymentRows(ctx, s, st, st.filter(opt, ledger.Deployment), activeOn)
+	d, err := deploymentRows(ctx, s, st, st.filter(opt, ledger.Deployment), activeOn)
 	if err != nil {
 		return nil, err
 	}
 	c := newComputed(nil)
-	c.entries = n
+	c.entries, c.illusNo = len(d.rows), d.illus
 	sec := c.section("deployments")
-	sec.Rows, sec.Totals = rows, totals
+	sec.Rows, sec.Totals = d.rows, d.totals
 	for _, t := range sec.Totals {
 		t["ref"] = model.Cell{Text: l.T("total")}
 	}
-	if open {
+	if d.open {
 		c.notes = append(c.notes, l.T("note.open-ended", reportDay(st).Format("2006-01-02")))
 	}
 	return c, nil

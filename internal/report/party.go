@@ -64,19 +64,20 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 		byKind.Rows = append(byKind.Rows, model.Row{"kind": {Text: k}, "amount": t, "entries": {Int: t.Int}})
 	}
 
-	rows, totals, n, open, err := deploymentRows(ctx, s, st, st.filter(opt, ledger.Deployment), time.Time{})
+	d, err := deploymentRows(ctx, s, st, st.filter(opt, ledger.Deployment), time.Time{})
 	if err != nil {
 		return nil, err
 	}
 	dep := c.section("deployments")
-	dep.Rows, dep.Totals = rows, totals
+	dep.Rows, dep.Totals = d.rows, d.totals
 	for _, t := range dep.Totals {
 		t["ref"] = model.Cell{Text: l.T("total")}
 	}
-	if open {
+	if d.open {
 		c.notes = append(c.notes, l.T("note.open-ended", reportDay(st).Format("2006-01-02")))
 	}
-	c.entries += n
+	c.entries += len(d.rows)
+	c.illusNo += d.illus
 
 	sources := map[string]int{}
 	if err := s.Entries(ctx, st.filter(opt), func(r ledger.Revision) error {
