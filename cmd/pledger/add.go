@@ -14,20 +14,21 @@ import (
 // kind, so that add and amend take the same flags as the CSV has columns.
 func entryFlags(cmd *cobra.Command, values map[string]*string) {
 	help := map[string]string{
-		"party":     "party code: ISO 3166-1 alpha-3 (BEL) or an organisation (EU, NATO, UN, LAS, INTERPOL, COALITION)",
-		"date":      "date as stated: YYYY, YYYY-MM or YYYY-MM-DD; a deployment with --end may give unknown",
-		"end":       "end date (optional, same forms as --date)",
-		"amount":    "amount, '.' as decimal separator, at most the currency's decimals",
-		"currency":  "ISO 4217 currency code (EUR, USD, ...)",
-		"qualifier": "exact (default), at-least, about or up-to: of the amount, or of a deployment's quantity when it has none",
-		"quantity":  "deployments: how many assets",
-		"asset":     "deployments: what (F-16, trainers, ...)",
-		"sector":    "sectors, separated by ';'",
-		"location":  "ISO 3166-1 alpha-3 country codes, separated by ';' (IRQ;SYR)",
-		"toward":    "ref of the need this entry addresses",
-		"fulfils":   "ref of the pledge or commitment this fulfils",
-		"source":    "citation or URL",
-		"note":      "free text",
+		"party":        "party code: ISO 3166-1 alpha-3 (BEL) or an organisation (EU, NATO, UN, LAS, INTERPOL, COALITION)",
+		"date":         "date as stated: YYYY, YYYY-MM or YYYY-MM-DD; a deployment with --end may give unknown",
+		"end":          "end date (optional, same forms as --date)",
+		"amount":       "amount, '.' as decimal separator, at most the currency's decimals",
+		"currency":     "ISO 4217 currency code (EUR, USD, ...)",
+		"qualifier":    "exact (default), at-least, about or up-to: of the amount, or of a deployment's quantity when it has none",
+		"quantity":     "deployments: how many assets",
+		"asset":        "deployments: what (F-16, trainers, ...)",
+		"sector":       "sectors, separated by ';'",
+		"location":     "ISO 3166-1 alpha-3 country codes, separated by ';' (IRQ;SYR)",
+		"toward":       "ref of the need this entry addresses",
+		"fulfils":      "ref of the pledge or commitment this fulfils",
+		"source":       "citation or URL",
+		"note":         "free text",
+		"illustrative": "flag the entry as illustrative: not a published statement (--illustrative, or --illustrative=false to clear it)",
 	}
 	for _, c := range ledger.Columns {
 		if c == "ref" || c == "kind" {
@@ -35,6 +36,9 @@ func entryFlags(cmd *cobra.Command, values map[string]*string) {
 		}
 		values[c] = cmd.Flags().String(c, "", help[c])
 	}
+	// A yes-or-no column: the flag alone means true; the value is checked
+	// by the ledger as a CSV cell would be.
+	cmd.Flags().Lookup("illustrative").NoOptDefVal = "true"
 }
 
 func (a *app) addCmd() *cobra.Command {
@@ -48,13 +52,15 @@ func (a *app) addCmd() *cobra.Command {
 Money kinds need --amount and --currency; a deployment needs --quantity and
 --asset (and may carry an --amount, its cost). Without --ref, the ref is made
 from the party, kind, date and content, so running the same command twice is
-refused instead of entering the figure twice.`,
+refused instead of entering the figure twice. --illustrative flags an entry that
+is not a published statement: every report that counts it says so.`,
 		Example: `  pledger add need --party COALITION --date 2021 --amount 670000000 --currency USD \
       --sector stabilisation --location IRQ;SYR --ref coal-need-2021-stab
   pledger add commitment --party BEL --date 2016 --amount 18000000 --currency EUR \
       --qualifier at-least --sector "reconstruction;demining;camps" --location IRQ;SYR
   pledger add deployment --party BEL --date 2021 --end 2021-10 --quantity 4 --asset F-16 \
-      --location IRQ;SYR`,
+      --location IRQ;SYR
+  pledger add pledge --party NLD --date 2021 --amount 5000000 --currency EUR --illustrative`,
 		Args: exactArgs(1, "KIND: need, pledge, commitment, disbursement or deployment"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -101,6 +107,9 @@ func describe(e ledger.Entry) string {
 	}
 	if e.Quantity > 0 {
 		fmt.Fprintf(&b, ", %d x %s", e.Quantity, e.Asset)
+	}
+	if e.Illustrative {
+		b.WriteString(", illustrative")
 	}
 	return b.String()
 }

@@ -213,7 +213,7 @@ func TestCLIImportBelgianSpreadsheet(t *testing.T) {
 			t.Errorf("bel-b: %+v", b)
 		}
 		exported := mustPledger(t, dsn, "export")
-		if !strings.HasPrefix(exported, header+"\n") || strings.Contains(exported, "\r") || strings.Contains(exported, bom) {
+		if !strings.HasPrefix(exported, exportHeader+"\n") || strings.Contains(exported, "\r") || strings.Contains(exported, bom) {
 			t.Errorf("export is not canonical CSV:\n%s", exported)
 		}
 

@@ -82,26 +82,27 @@ func assertUnchanged(t *testing.T, dsn, before string) {
 
 // jsonEntry is an entry of `list --format json`, as a script would read it.
 type jsonEntry struct {
-	Ref        string   `json:"ref"`
-	Kind       string   `json:"kind"`
-	Party      string   `json:"party"`
-	Date       string   `json:"date"`
-	Precision  string   `json:"date_precision"`
-	End        string   `json:"end"`
-	Amount     string   `json:"amount"`
-	Currency   string   `json:"currency"`
-	Qualifier  string   `json:"qualifier"`
-	Quantity   int64    `json:"quantity"`
-	Asset      string   `json:"asset"`
-	Sectors    []string `json:"sectors"`
-	Locations  []string `json:"locations"`
-	Toward     string   `json:"toward"`
-	Fulfils    string   `json:"fulfils"`
-	Source     string   `json:"source"`
-	Note       string   `json:"note"`
-	Revision   int      `json:"revision"`
-	RecordedAt string   `json:"recorded_at"`
-	Author     string   `json:"recorded_by"`
+	Ref          string   `json:"ref"`
+	Kind         string   `json:"kind"`
+	Party        string   `json:"party"`
+	Date         string   `json:"date"`
+	Precision    string   `json:"date_precision"`
+	End          string   `json:"end"`
+	Amount       string   `json:"amount"`
+	Currency     string   `json:"currency"`
+	Qualifier    string   `json:"qualifier"`
+	Quantity     int64    `json:"quantity"`
+	Asset        string   `json:"asset"`
+	Sectors      []string `json:"sectors"`
+	Locations    []string `json:"locations"`
+	Toward       string   `json:"toward"`
+	Fulfils      string   `json:"fulfils"`
+	Source       string   `json:"source"`
+	Note         string   `json:"note"`
+	Revision     int      `json:"revision"`
+	RecordedAt   string   `json:"recorded_at"`
+	Author       string   `json:"recorded_by"`
+	Illustrative bool     `json:"illustrative"`
 }
 
 // listJSON runs `list --format json` (plus extra flags) and decodes it by ref.
@@ -144,8 +145,12 @@ func historyJSON(t *testing.T, dsn, ref string) []jsonRevision {
 	return revs
 }
 
-// header is the canonical CSV header.
+// header is the CSV header before the illustrative column: the input files
+// of these tests use it, as files written then do (and must still import).
 const header = "ref,kind,party,date,end,amount,currency,qualifier,quantity,asset,sector,location,toward,fulfils,source,note"
+
+// exportHeader is the header export writes.
+const exportHeader = header + ",illustrative"
 
 var columns = strings.Split(header, ",")
 

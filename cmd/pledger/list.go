@@ -178,7 +178,7 @@ func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, 
 		return nil
 	}
 	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-	head := "REF\tKIND\tPARTY\tDATE\tEND\tAMOUNT\tCURRENCY\tQUALIFIER\tQTY\tASSET\tSECTOR\tLOCATION"
+	head := "REF\tKIND\tPARTY\tDATE\tEND\tAMOUNT\tCURRENCY\tQUALIFIER\tQTY\tASSET\tSECTOR\tLOCATION\tILLUSTRATIVE"
 	if val != nil {
 		head += "\tVALUE " + val.Currency().Code
 	}
@@ -187,9 +187,12 @@ func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, 
 	err := s.Entries(ctx, f, func(r ledger.Revision) error {
 		n++
 		rec := r.Entry.Fields()
-		q := rec["qualifier"]
-		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", rec["ref"], rec["kind"], rec["party"],
-			rec["date"], rec["end"], rec["amount"], rec["currency"], q, rec["quantity"], oneLine(rec["asset"]), oneLine(rec["sector"]), rec["location"])
+		q, mark := rec["qualifier"], ""
+		if r.Entry.Illustrative {
+			mark = "yes"
+		}
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", rec["ref"], rec["kind"], rec["party"],
+			rec["date"], rec["end"], rec["amount"], rec["currency"], q, rec["quantity"], oneLine(rec["asset"]), oneLine(rec["sector"]), rec["location"], mark)
 		if val != nil {
 			v, err := valueOf(val, r.Entry)
 			if err != nil {

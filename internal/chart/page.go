@@ -25,6 +25,7 @@ var drawJS string
 // page is what the template lays out: one chart, or a dashboard of them.
 type page struct {
 	Lang, Title, Subtitle string
+	Mark                  string // under the title: some figure includes illustrative entries
 	Dashboard             bool
 	Colon                 string
 	Meta                  []string // under the title: shared by every chart
@@ -39,6 +40,7 @@ type page struct {
 
 type chartView struct {
 	ID, Title, Subtitle, What string
+	Mark                      string   // on a dashboard: this chart's figures include illustrative entries
 	Meta                      []string // when not shared by every chart of the page
 	Label                     string   // for screen readers
 	Height                    int
@@ -97,7 +99,10 @@ func newPage(l *model.Lang, cs []*canvas, title string) *page {
 			v.NoData = tr(l, "nodata")
 		}
 		if len(cs) > 1 {
-			v.Title, v.Subtitle, v.Notes = c.m.Title, c.m.Subtitle, c.m.Notes
+			v.Title, v.Subtitle, v.Notes, v.Mark = c.m.Title, c.m.Subtitle, c.m.Notes, c.m.Mark
+		}
+		if p.Mark == "" {
+			p.Mark = c.m.Mark
 		}
 		p.Charts = append(p.Charts, v)
 		p.Specs = append(p.Specs, spec{Format: c.format, Option: c.option})
@@ -209,6 +214,9 @@ footer th { font-weight: 600; }
 <div class="keep">
 {{- if .Title}}
 <h2>{{.Title}}{{if .Subtitle}} <span class="sub">– {{.Subtitle}}</span>{{end}}</h2>
+{{- if .Mark}}
+<p class="mark">{{.Mark}}</p>
+{{- end}}
 {{- end}}
 {{- if .Meta}}
 <p class="meta">{{range .Meta}}<span>{{.}}</span>{{end}}</p>

@@ -1,6 +1,7 @@
 // Package demo holds pledger's demo data set, embedded: the statements of
 // the 2021 ministerial announcement (cited as such) plus illustrative
-// entries of other members (each marked "illustrative" in its source), and
+// entries of other members (each flagged illustrative, and saying so in its
+// source), and
 // the real ECB reference rates they need. See data/README.md.
 package demo
 

@@ -47,6 +47,7 @@ var checks = []check{
 	checkLocations,
 	checkLinks,
 	checkTextLimits,
+	checkIllustrative,
 	checkUTF8,
 }
 
@@ -294,6 +295,28 @@ func checkTextLimits(p *parser, e *Entry) {
 	if utf8.RuneCountInString(e.Note) > maxNote {
 		p.bad("note", "too long (%d characters at most)", maxNote)
 	}
+}
+
+// checkIllustrative: a yes or no; empty (or a missing column) is no.
+func checkIllustrative(p *parser, e *Entry) {
+	v, ok := ParseFlag(p.get("illustrative"))
+	if !ok {
+		p.bad("illustrative", "%q is not a yes or no: use true, yes or 1 for an illustrative entry, and false, no, 0 or nothing for one that is not", Clip(p.get("illustrative")))
+	}
+	e.Illustrative = v
+}
+
+// ParseFlag reads a yes-or-no field as a CSV cell, a form or the command
+// line gives it: empty, false, no or 0 is no; true, yes or 1 is yes (any
+// case); anything else is not a flag (ok false).
+func ParseFlag(s string) (v, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "false", "no", "0":
+		return false, true
+	case "true", "yes", "1":
+		return true, true
+	}
+	return false, false
 }
 
 // checkUTF8: every column is valid UTF-8, as given (not trimmed).

@@ -280,6 +280,34 @@ func TestCheckTextLimits(t *testing.T) {
 	}
 }
 
+func TestCheckIllustrative(t *testing.T) {
+	bad := func(v string) []Problem {
+		return []Problem{p("illustrative", fmt.Sprintf("%q is not a yes or no: use true, yes or 1 for an illustrative entry, and false, no, 0 or nothing for one that is not", v))}
+	}
+	cases := []checkCase{
+		{name: "missing", f: Fields{}},
+		{name: "empty", f: Fields{"illustrative": " "}},
+		{name: "false", f: Fields{"illustrative": "false"}},
+		{name: "no", f: Fields{"illustrative": "No"}},
+		{name: "0", f: Fields{"illustrative": "0"}},
+		{name: "true", f: Fields{"illustrative": "true"}},
+		{name: "yes", f: Fields{"illustrative": " YES "}},
+		{name: "1", f: Fields{"illustrative": "1"}},
+		{name: "maybe", f: Fields{"illustrative": "maybe"}, want: bad("maybe")},
+		{name: "2", f: Fields{"illustrative": "2"}, want: bad("2")},
+	}
+	es := runChecks(t, checkIllustrative, cases)
+	want := []bool{false, false, false, false, false, true, true, true, false, false}
+	if len(es) != len(want) {
+		t.Fatalf("%d entries", len(es))
+	}
+	for i, e := range es {
+		if e.Illustrative != want[i] {
+			t.Errorf("%s: illustrative %v, want %v", cases[i].name, e.Illustrative, want[i])
+		}
+	}
+}
+
 func TestCheckUTF8(t *testing.T) {
 	runChecks(t, checkUTF8, []checkCase{
 		{name: "valid", f: Fields{"note": "Belgique – België"}},

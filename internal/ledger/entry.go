@@ -53,9 +53,11 @@ const (
 // Qualifiers lists every qualifier.
 var Qualifiers = []Qualifier{Exact, AtLeast, About, UpTo}
 
-// Columns is the canonical CSV header, in order.
+// Columns is the canonical CSV header, in order. illustrative came last
+// and later: a file without it still imports (its entries are not
+// illustrative).
 var Columns = []string{"ref", "kind", "party", "date", "end", "amount", "currency", "qualifier",
-	"quantity", "asset", "sector", "location", "toward", "fulfils", "source", "note"}
+	"quantity", "asset", "sector", "location", "toward", "fulfils", "source", "note", "illustrative"}
 
 // Fields is an entry as text, one value per canonical column: what a CSV
 // row, a form or a command line gives. ParseEntry turns it into an Entry.
@@ -79,6 +81,10 @@ type Entry struct {
 	Fulfils   string   // ref of the pledge or commitment this fulfils
 	Source    string
 	Note      string
+	// Illustrative marks an entry that is not a published statement (an
+	// example, an estimate for a demonstration): every report whose scope
+	// includes one says so.
+	Illustrative bool
 }
 
 // Limits on text fields, so that a runaway spreadsheet cell is refused with
@@ -185,9 +191,13 @@ func (e Entry) Record() []string {
 	if e.Quantity > 0 {
 		quantity = strconv.FormatInt(e.Quantity, 10)
 	}
+	illustrative := ""
+	if e.Illustrative {
+		illustrative = "true"
+	}
 	return []string{e.Ref, string(e.Kind), e.Party, e.Date.String(), e.End.String(), amount, e.Currency.Code,
 		qualifier, quantity, e.Asset, strings.Join(e.Sectors, ";"), strings.Join(e.Locations, ";"),
-		e.Toward, e.Fulfils, e.Source, e.Note}
+		e.Toward, e.Fulfils, e.Source, e.Note, illustrative}
 }
 
 // Amended applies changes (only the columns present) to cur and validates

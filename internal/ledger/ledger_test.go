@@ -46,7 +46,7 @@ func TestParseEntry(t *testing.T) {
 		t.Fatal(ps)
 	}
 	rec := strings.Join(e.Record(), ",")
-	if want := "bel-com-2016-stab,commitment,BEL,2016,,18000000.00,EUR,at-least,,,reconstruction;demining;camps,IRQ;SYR,,,,"; rec != want {
+	if want := "bel-com-2016-stab,commitment,BEL,2016,,18000000.00,EUR,at-least,,,reconstruction;demining;camps,IRQ;SYR,,,,,"; rec != want {
 		t.Errorf("record:\n got %s\nwant %s", rec, want)
 	}
 	// Every problem of a bad row is reported, each with its field.
@@ -95,5 +95,43 @@ func TestChain(t *testing.T) {
 	r.Entry.Amount.Decimal = r.Entry.Amount.Decimal.Add(r.Entry.Amount.Decimal)
 	if err := r.Verify(""); err == nil || !strings.Contains(err.Error(), "ref n") {
 		t.Fatalf("tampered content not detected: %v", err)
+	}
+}
+
+// TestContentHashPinnedIllustrative: an entry that is not illustrative hashes exactly
+// as before the flag existed (values computed on the code of that time),
+// so every ledger recorded then still verifies; an illustrative one hashes
+// differently, and the flag is part of what the chain protects.
+func TestContentHashPinnedIllustrative(t *testing.T) {
+	e, ps := ParseEntry(Fields{"ref": "bel-commit-2016-2021", "kind": "commitment", "party": "BEL", "date": "2016", "end": "2021",
+		"amount": "18000000", "currency": "EUR", "qualifier": "at-least", "sector": "stabilisation;demining", "location": "IRQ;SYR",
+		"toward": "coal-need", "source": "https://example.org/a", "note": "meer dan 18 miljoen euro"}, 0, nil, RefRequired)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	r := Revision{Seq: 7, Ref: e.Ref, Rev: 1, Action: Add, Entry: e, Author: "officer", RecordedAt: time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC)}
+	r.Seal("abc")
+	if want := "c23c2f40ee9036bccd8f3bde072a50ea1725ee8fd530a6faf8689d0e22ef9e38"; r.Content != want {
+		t.Errorf("content hash %s, want %s", r.Content, want)
+	}
+	if want := "c81666ac00e68d3cbc5e28d5d88df7c2ebe4cfef355b39f2f0885a788e43211b"; r.Hash != want {
+		t.Errorf("chain hash %s, want %s", r.Hash, want)
+	}
+	if got := ContentHashOf(e.Record()[:16]); got != r.Content {
+		t.Errorf("a record of the 16 old fields hashes %s, want %s", got, r.Content)
+	}
+
+	ill := r
+	ill.Entry.Illustrative = true
+	ill.Seal("abc")
+	if ill.Content == r.Content || ill.Hash == r.Hash {
+		t.Errorf("the flag does not change the hashes: %s %s", ill.Content, ill.Hash)
+	}
+	if err := ill.Verify("abc"); err != nil {
+		t.Fatal(err)
+	}
+	ill.Entry.Illustrative = false
+	if err := ill.Verify("abc"); err == nil {
+		t.Error("clearing the flag behind the ledger's back is not detected")
 	}
 }

@@ -45,10 +45,23 @@ func ContentHash(e Entry) string {
 	return ContentHashOf(e.Record())
 }
 
-// ContentHashOf is ContentHash over an entry's canonical record.
+// entryV1Fields is how many canonical fields version 1 of the content
+// hash covers: every column before illustrative.
+const entryV1Fields = 16
+
+// ContentHashOf is ContentHash over an entry's canonical record (in the
+// order of Columns). An entry that is not illustrative hashes as it always
+// has ("pledger-entry/1" over the first 16 fields), so every ledger
+// recorded before the flag still verifies; an illustrative one hashes as
+// "pledger-entry/2" over all its fields, flag included.
 func ContentHashOf(rec []string) string {
 	buf := make([]byte, 0, 256)
-	buf = append(buf, "pledger-entry/1\n"...)
+	if len(rec) > entryV1Fields && rec[entryV1Fields] != "" {
+		buf = append(buf, "pledger-entry/2\n"...)
+	} else {
+		buf = append(buf, "pledger-entry/1\n"...)
+		rec = rec[:min(len(rec), entryV1Fields)]
+	}
 	for _, v := range rec {
 		buf = appendField(buf, v)
 	}

@@ -16,18 +16,24 @@ import (
 // computed and translated. Renderers (internal/render, internal/chart)
 // only lay it out.
 type Model struct {
-	Report      string    // catalog name, e.g. "coverage"
-	Title       string    // in Lang
-	Subtitle    string    // e.g. the party of a profile, in Lang
-	Lang        string    // en, nl or fr
-	Currency    string    // ISO 4217
-	Valuation   Valuation // the convention the amounts were valued with
-	AsOf        time.Time // the ledger state's moment
-	Sections    []Section
-	Totals      []KindTotal // the scope's totals by kind, whatever the grouping (nil: no amounts)
-	Notes       []string    // in Lang
-	Provenance  Provenance
-	GeneratedAt time.Time // zero unless a stamp is asked for
+	Report    string    // catalog name, e.g. "coverage"
+	Title     string    // in Lang
+	Subtitle  string    // e.g. the party of a profile, in Lang
+	Lang      string    // en, nl or fr
+	Currency  string    // ISO 4217
+	Valuation Valuation // the convention the amounts were valued with
+	AsOf      time.Time // the ledger state's moment
+	Sections  []Section
+	Totals    []KindTotal // the scope's totals by kind, whatever the grouping (nil: no amounts)
+	Notes     []string    // in Lang
+	// Illustrative counts the entries in the report's scope flagged
+	// illustrative (not published statements). When there is any, Mark
+	// says so in Lang, and every format writes it next to the title (the
+	// notes say how many and what they add up to); otherwise Mark is "".
+	Illustrative int
+	Mark         string
+	Provenance   Provenance
+	GeneratedAt  time.Time // zero unless a stamp is asked for
 }
 
 // KindTotal is the total of one kind of entry in a report's scope: the

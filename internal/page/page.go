@@ -42,6 +42,7 @@ main { max-width: 1120px; margin: 0 auto; padding: 40px 48px 48px; }
 const TitleStyle = `header.title { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 8px; }
 h1 { margin: 0; font-size: 1.8rem; line-height: 1.2; font-weight: 650; color: var(--accent); letter-spacing: -0.01em; }
 .subtitle { margin: 6px 0 0; font-size: 1.1rem; }
+.mark { margin: 6px 0 0; font-weight: 600; color: #8a4b00; }
 .meta { margin: 8px 0 0; color: var(--muted); font-size: 0.85rem; }
 .meta span + span::before { content: "·"; margin: 0 0.6em; }
 `
@@ -58,10 +59,15 @@ footer dd { margin: 0; }
 const Mono = `.mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; word-break: break-all; }
 `
 
-// TitleBlock opens the title block with the title and the subtitle (a
-// page adds its meta line and closes the header).
+// TitleBlock opens the title block with the title, the mark under it when
+// the figures include illustrative entries, and the subtitle (a page adds
+// its meta line and closes the header). Its data has Title, Mark and
+// Subtitle.
 const TitleBlock = `<header class="title">
 <h1>{{.Title}}</h1>
+{{- if .Mark}}
+<p class="mark">{{.Mark}}</p>
+{{- end}}
 {{- if .Subtitle}}
 <p class="subtitle">{{.Subtitle}}</p>
 {{- end}}

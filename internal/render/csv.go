@@ -77,6 +77,7 @@ func writeCSV(w io.Writer, m *model.Model, _ *model.Lang) error {
 	write("provenance", "revision", strconv.FormatInt(p.Seq, 10))
 	write("provenance", "chain_hash", noFormula(p.ChainHash))
 	write("provenance", "entries", strconv.Itoa(p.Entries))
+	write("provenance", "illustrative_entries", strconv.Itoa(m.Illustrative))
 	if !m.GeneratedAt.IsZero() {
 		write("provenance", "generated_at", m.GeneratedAt.UTC().Format(ledger.TimeLayout))
 	}

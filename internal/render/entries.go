@@ -25,9 +25,11 @@ type EntryJSON struct {
 	Value         string           `json:"value,omitempty"` // in ValueCurrency, as reports count it (when asked for)
 	ValueCurrency string           `json:"value_currency,omitempty"`
 	Warnings      []ledger.Problem `json:"warnings,omitempty"` // about the entry's place in its chain, when recorded
-	Revision      int              `json:"revision"`
-	RecordedAt    string           `json:"recorded_at"`
-	Author        string           `json:"recorded_by"`
+	// Illustrative: not a published statement (always written, true or false).
+	Illustrative bool   `json:"illustrative"`
+	Revision     int    `json:"revision"`
+	RecordedAt   string `json:"recorded_at"`
+	Author       string `json:"recorded_by"`
 }
 
 // Entry is the JSON form of an entry's current revision.
@@ -37,7 +39,7 @@ func Entry(r ledger.Revision) EntryJSON {
 	j := EntryJSON{Ref: e.Ref, Kind: string(e.Kind), Party: e.Party, Date: f["date"], Precision: e.Date.Precision.String(),
 		End: f["end"], Amount: f["amount"], Currency: f["currency"], Qualifier: string(e.Qualifier), Quantity: e.Quantity,
 		Asset: e.Asset, Sectors: e.Sectors, Locations: e.Locations, Toward: e.Toward, Fulfils: e.Fulfils,
-		Source: e.Source, Note: e.Note, Revision: r.Rev, RecordedAt: r.RecordedAt.Format(ledger.TimeLayout), Author: r.Author}
+		Source: e.Source, Note: e.Note, Illustrative: e.Illustrative, Revision: r.Rev, RecordedAt: r.RecordedAt.Format(ledger.TimeLayout), Author: r.Author}
 	if j.Sectors == nil {
 		j.Sectors = []string{}
 	}

@@ -29,6 +29,7 @@ func writeHTML(w io.Writer, m *model.Model, l *model.Lang) error {
 	p := htmlPage{
 		Lang:       l.Code,
 		Title:      m.Title,
+		Mark:       m.Mark,
 		Subtitle:   m.Subtitle,
 		Colon:      l.Colon(),
 		NotesLabel: l.T("footer.notes"),
@@ -78,6 +79,7 @@ func writeHTML(w io.Writer, m *model.Model, l *model.Lang) error {
 
 type htmlPage struct {
 	Lang, Title, Subtitle string
+	Mark                  string // under the title: the report counts illustrative entries
 	Colon                 string
 	Meta                  []model.Field
 	Sections              []htmlSection

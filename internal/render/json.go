@@ -19,18 +19,21 @@ import (
 // sections (each with its own totals) and the provenance. Amounts are decimal strings in the report
 // currency with its minor units; nothing is localised.
 type jsonReport struct {
-	Report     string         `json:"report"`
-	Currency   string         `json:"currency"`
-	Valuation  string         `json:"valuation"`
-	AsOf       string         `json:"as_of"`
-	Rows       []jsonRow      `json:"rows"`
-	Totals     []jsonRow      `json:"totals"`
-	Notes      []string       `json:"notes"`
-	Title      string         `json:"title"`
-	Lang       string         `json:"lang"`
-	Sections   []jsonSection  `json:"sections"`
-	Provenance jsonProvenance `json:"provenance"`
-	Generated  string         `json:"generated_at,omitempty"`
+	Report    string    `json:"report"`
+	Currency  string    `json:"currency"`
+	Valuation string    `json:"valuation"`
+	AsOf      string    `json:"as_of"`
+	Rows      []jsonRow `json:"rows"`
+	Totals    []jsonRow `json:"totals"`
+	Notes     []string  `json:"notes"`
+	Title     string    `json:"title"`
+	Mark      string    `json:"title_mark,omitempty"` // when the report counts illustrative entries
+	Lang      string    `json:"lang"`
+	// Illustrative counts the entries in scope flagged illustrative.
+	Illustrative int            `json:"illustrative_entries"`
+	Sections     []jsonSection  `json:"sections"`
+	Provenance   jsonProvenance `json:"provenance"`
+	Generated    string         `json:"generated_at,omitempty"`
 }
 
 type jsonSection struct {
@@ -110,7 +113,8 @@ func writeJSON(w io.Writer, m *model.Model, l *model.Lang) error {
 		return out
 	}
 	j := jsonReport{Report: m.Report, Currency: m.Currency, Valuation: m.Valuation.String(), AsOf: m.AsOf.UTC().Format(ledger.TimeLayout),
-		Rows: []jsonRow{}, Totals: []jsonRow{}, Notes: m.Notes, Title: m.Title, Lang: m.Lang, Sections: []jsonSection{}}
+		Rows: []jsonRow{}, Totals: []jsonRow{}, Notes: m.Notes, Title: m.Title, Mark: m.Mark, Lang: m.Lang,
+		Illustrative: m.Illustrative, Sections: []jsonSection{}}
 	if j.Notes == nil {
 		j.Notes = []string{}
 	}
@@ -198,7 +202,11 @@ func encodeReport(w io.Writer, j *jsonReport) error {
 	bw.WriteString(",\n")
 	field("notes", j.Notes, false)
 	field("title", j.Title, false)
+	if j.Mark != "" {
+		field("title_mark", j.Mark, false)
+	}
 	field("lang", j.Lang, false)
+	field("illustrative_entries", j.Illustrative, false)
 	bw.WriteString("  \"sections\": [")
 	for i, sec := range j.Sections {
 		if i > 0 {

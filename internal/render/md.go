@@ -20,7 +20,7 @@ func writeMarkdown(w io.Writer, m *model.Model, l *model.Lang) error {
 		return err
 	}
 	var b bytes.Buffer
-	b.WriteString("# " + mdText(m.Title) + "\n")
+	b.WriteString("# " + mdText(withMark(m.Title, m.Mark)) + "\n")
 	if m.Subtitle != "" {
 		b.WriteString("\n" + mdBlock(m.Subtitle) + "\n")
 	}

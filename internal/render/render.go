@@ -170,3 +170,12 @@ func oneLine(s string) string {
 		return r
 	}, s)
 }
+
+// withMark is a title with the model's mark after it (the report counts
+// illustrative entries), or the title alone.
+func withMark(title, mark string) string {
+	if mark == "" {
+		return title
+	}
+	return title + " " + mark
+}

@@ -19,7 +19,7 @@ func writeTable(w io.Writer, m *model.Model, l *model.Lang) error {
 		return err
 	}
 	var b bytes.Buffer
-	b.WriteString(oneLine(m.Title) + "\n")
+	b.WriteString(oneLine(withMark(m.Title, m.Mark)) + "\n")
 	if m.Subtitle != "" {
 		b.WriteString(oneLine(m.Subtitle) + "\n")
 	}

@@ -64,6 +64,7 @@ func keepFirst(refs []string, ref string, n int) []string {
 type aggregation struct {
 	groups  map[groupKey]*acc
 	entries int
+	illus   acc // the illustrative entries among those counted, and their sum
 	conv    *Converter
 	kinds   map[string]*acc // every entry placed in a group, by kind: the report's scope totals
 }
@@ -86,6 +87,7 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		dates      map[string]ledger.Date
 		currencies map[string]money.Currency
 		entries    int
+		illus      acc
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
@@ -149,14 +151,19 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		}
 		g.sum.Add(v)
 		kt.sum.Add(v)
+		if a.Illustrative {
+			p.illus.entries++
+			p.illus.sum.Add(v)
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv, kinds: ps[0].kinds}
+	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv, kinds: ps[0].kinds, illus: ps[0].illus}
 	for _, p := range ps[1:] {
 		out.entries += p.entries
+		out.illus.merge(&p.illus)
 		for k, g := range p.kinds {
 			if into := out.kinds[k]; into != nil {
 				into.merge(g)

@@ -204,6 +204,10 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 		m.Notes = append(m.Notes, l.T("note.rounding", opt.Currency.Code))
 	}
 	m.Totals = c.totals
+	if n := c.illus.entries + c.illusNo; n > 0 {
+		m.Illustrative, m.Mark = n, l.T("mark.illustrative")
+		m.Notes = append(m.Notes, c.illustrativeNote(l, opt.Currency))
+	}
 	m.Notes = append(m.Notes, c.notes...)
 	if c.qnotes > maxQualifierNotes {
 		m.Notes = append(m.Notes, l.T("note.more-qualified", strconv.Itoa(c.qnotes-maxQualifierNotes)))

@@ -25,6 +25,7 @@ type link struct {
 	date                                         ledger.Date
 	value                                        int64
 	inScope                                      bool // counted by the report (its filters); the others only resolve chains
+	illustrative                                 bool
 }
 
 // chains are the contributions of a ledger state, by ref.
@@ -46,7 +47,7 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 	err := s.Entries(ctx, all, func(r ledger.Revision) error {
 		e := r.Entry
 		ch.links[e.Ref] = &link{ref: e.Ref, kind: string(e.Kind), party: e.Party, toward: e.Toward, fulfils: e.Fulfils,
-			qualifier: string(e.Qualifier), date: e.Date}
+			qualifier: string(e.Qualifier), date: e.Date, illustrative: e.Illustrative}
 		return nil
 	})
 	if err != nil {

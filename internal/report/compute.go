@@ -7,6 +7,7 @@ import (
 
 	"github.com/coalition/pledger/internal/model"
 
+	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
 )
 
@@ -21,6 +22,8 @@ type computed struct {
 	totals   []model.KindTotal
 	subtitle string
 	qnotes   int // qualifier notes written; past maxQualifierNotes they are only counted
+	illus    acc // the illustrative entries counted with an amount, and their sum
+	illusNo  int // the illustrative entries counted without an amount (deployments)
 }
 
 // maxQualifierNotes caps the notes about qualified figures: a large report
@@ -30,7 +33,7 @@ const maxQualifierNotes = 20
 func newComputed(ag *aggregation) *computed {
 	c := &computed{sections: map[string]*model.Section{}}
 	if ag != nil {
-		c.entries, c.conv = ag.entries, ag.conv
+		c.entries, c.conv, c.illus = ag.entries, ag.conv, ag.illus
 		if ag.kinds != nil {
 			c.totals = ag.kindTotals(ag.conv.target)
 		}
@@ -86,6 +89,20 @@ func (c *computed) totalNote(l *model.Lang, label string, t model.Cell) {
 	if bound != "" {
 		c.notes = append(c.notes, l.T("note.total-bound", label, l.T("is."+bound)))
 	}
+}
+
+// illustrativeNote says how many of the entries counted are flagged
+// illustrative and, when some have an amount, what they add up to; "" when
+// none is.
+func (c *computed) illustrativeNote(l *model.Lang, cur money.Currency) string {
+	n := c.illus.entries + c.illusNo
+	switch {
+	case n == 0:
+		return ""
+	case c.illus.entries == 0:
+		return l.T("note.illustrative-count", strconv.Itoa(n), strconv.Itoa(c.entries))
+	}
+	return l.T("note.illustrative", strconv.Itoa(n), strconv.Itoa(c.entries), l.Number(c.illus.sum.Decimal(cur), cur.Units)+" "+cur.Code)
 }
 
 func entryWord(n int) string {

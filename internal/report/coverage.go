@@ -41,6 +41,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		byNeed[k[0]] = &stages{}
 	}
 	counted := 0
+	var illus acc // the illustrative contributions counted
 	for _, ref := range ch.order {
 		link := ch.links[ref]
 		sg := byNeed[ch.need(link)]
@@ -48,6 +49,10 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 			continue
 		}
 		counted++
+		if link.illustrative {
+			illus.entries++
+			illus.sum.Add(link.value)
+		}
 		switch link.kind {
 		case "pledge":
 			sg.pledge.addLink(link)
@@ -66,6 +71,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 	}
 	c := newComputed(ag)
 	c.entries += counted
+	c.illus.merge(&illus)
 	sec := c.section("coverage")
 	cols := map[string][]model.Cell{}
 	var over []string

@@ -136,6 +136,7 @@ type deploymentSet struct {
 	open                     bool
 	unknown                  []string // refs with an unknown start
 	notes                    []string
+	illus                    int // how many are flagged illustrative
 }
 
 // deploymentRows lists the current deployments matching f: party, asset
@@ -202,6 +203,9 @@ func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filt
 			return err
 		}
 		ds.rows = append(ds.rows, row)
+		if e.Illustrative {
+			ds.illus++
+		}
 		return nil
 	})
 	if err != nil {
@@ -320,6 +324,7 @@ func (ds *deploymentSet) qualifierNotes(l *model.Lang, a *countAcc) {
 // and category totals in section assets, and the notes.
 func (ds *deploymentSet) apply(c *computed, rows, assets string, st *State, l *model.Lang) {
 	c.entries += ds.entries
+	c.illusNo += ds.illus
 	c.section(rows).Rows = ds.rows
 	sec := c.section(assets)
 	sec.Rows, sec.Totals = ds.assets, ds.categories

@@ -25,6 +25,9 @@ type Summary struct {
 	Rows      []SummaryRow   `json:"rows"`
 	Totals    []SummaryTotal `json:"totals"`
 	Notes     []string       `json:"notes"`
+	// IllustrativeEntries counts the entries flagged illustrative among
+	// those summed.
+	IllustrativeEntries int `json:"illustrative_entries"`
 
 	Model *model.Model `json:"-"`
 }
@@ -56,7 +59,7 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 		return nil, err
 	}
 	sum := &Summary{Report: m.Report, Currency: m.Currency, Valuation: m.Valuation.String(), AsOf: m.AsOf.UTC().Format(TimeLayout),
-		Rows: []SummaryRow{}, Totals: []SummaryTotal{}, Notes: m.Notes, Model: m}
+		Rows: []SummaryRow{}, Totals: []SummaryTotal{}, Notes: m.Notes, IllustrativeEntries: m.Illustrative, Model: m}
 	cur := opt.Currency
 	sec := m.Sections[0]
 	for _, r := range sec.Rows {

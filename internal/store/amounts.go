@@ -16,6 +16,7 @@ type Amount struct {
 	Kind, Party, Date, Currency, Qualifier string
 	End                                    string       // as stated; "" without one
 	Minor                                  int64        // the amount in minor units of Currency
+	Illustrative                           bool         // the entry is flagged illustrative
 	Ref                                    sql.RawBytes // empty for exact entries unless Filter.Wide (see FirstRef)
 	Sector, Location, Toward               sql.RawBytes // only with Filter.Wide or a sector or location filter
 }
@@ -42,9 +43,9 @@ func (s *Store) Amounts(ctx context.Context, f Filter, parts int, fn func(part i
 		return fmt.Errorf("store.Amounts: superseded: %w", err)
 	}
 	wide := f.Wide || f.listFilters()
-	cols := `r.seq, CASE WHEN r.qualifier = 'exact' THEN '' ELSE r.ref END, r.kind, r.party, r.date, r.end_date, r.currency, r.amount_minor, r.qualifier`
+	cols := `r.seq, CASE WHEN r.qualifier = 'exact' THEN '' ELSE r.ref END, r.kind, r.party, r.date, r.end_date, r.currency, r.amount_minor, r.qualifier, r.illustrative`
 	if wide {
-		cols = `r.seq, r.ref, r.kind, r.party, r.date, r.end_date, r.currency, r.amount_minor, r.qualifier, r.sector, r.location, r.toward`
+		cols = `r.seq, r.ref, r.kind, r.party, r.date, r.end_date, r.currency, r.amount_minor, r.qualifier, r.illustrative, r.sector, r.location, r.toward`
 	}
 	if parts < 1 || f.Seq < int64(parts)*1000 {
 		parts = 1
@@ -102,11 +103,11 @@ func (s *Store) scanAmounts(ctx context.Context, q string, args []any, supersede
 	}
 	defer rows.Close()
 	var a Amount
-	var seq int64
+	var seq, illustrative int64
 	var kind, party, date, end, cur, qual sql.RawBytes
 	intern := newInterner()
 	for rows.Next() {
-		dest := []any{&seq, &a.Ref, &kind, &party, &date, &end, &cur, &a.Minor, &qual}
+		dest := []any{&seq, &a.Ref, &kind, &party, &date, &end, &cur, &a.Minor, &qual, &illustrative}
 		if wide {
 			dest = append(dest, &a.Sector, &a.Location, &a.Toward)
 		}
@@ -117,6 +118,7 @@ func (s *Store) scanAmounts(ctx context.Context, q string, args []any, supersede
 			continue
 		}
 		a.Kind, a.Party, a.Date, a.End, a.Currency, a.Qualifier = intern(kind), intern(party), intern(date), intern(end), intern(cur), intern(qual)
+		a.Illustrative = illustrative != 0
 		if err := fn(&a); err != nil {
 			return err
 		}

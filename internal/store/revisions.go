@@ -14,7 +14,8 @@ import (
 // revCols are the columns of revisions, in insert order.
 var revCols = []string{"seq", "ref", "rev", "action", "supersedes", "kind", "party", "date", "date_first", "date_last",
 	"end_date", "end_last", "amount_minor", "currency", "qualifier", "quantity", "asset", "sector", "location",
-	"toward", "fulfils", "source", "note", "reason", "author", "recorded_at", "content_hash", "prev_hash", "hash"}
+	"toward", "fulfils", "source", "note", "reason", "author", "recorded_at", "content_hash", "prev_hash", "hash",
+	"illustrative"}
 
 var revColList = strings.Join(revCols, ", ")
 
@@ -35,6 +36,10 @@ func revValues(r *ledger.Revision) ([]any, error) {
 	if r.Supersedes > 0 {
 		supersedes = r.Supersedes
 	}
+	illustrative := 0
+	if e.Illustrative {
+		illustrative = 1
+	}
 	endLast := ""
 	if !e.End.IsZero() {
 		endLast = e.End.Last().Format(time.DateOnly)
@@ -50,40 +55,42 @@ func revValues(r *ledger.Revision) ([]any, error) {
 		dateFirst, dateLast, e.End.String(), endLast,
 		amount, e.Currency.Code, string(e.Qualifier), quantity, e.Asset, strings.Join(e.Sectors, ";"),
 		strings.Join(e.Locations, ";"), e.Toward, e.Fulfils, e.Source, e.Note, r.Reason, r.Author,
-		r.RecordedAt.UTC().Format(ledger.TimeLayout), r.Content, r.PrevHash, r.Hash}, nil
+		r.RecordedAt.UTC().Format(ledger.TimeLayout), r.Content, r.PrevHash, r.Hash,
+		illustrative}, nil
 }
 
 // revRow is a scanned revisions row.
 type revRow struct {
-	Seq         int64         `db:"seq"`
-	Ref         string        `db:"ref"`
-	Rev         int           `db:"rev"`
-	Action      string        `db:"action"`
-	Supersedes  sql.NullInt64 `db:"supersedes"`
-	Kind        string        `db:"kind"`
-	Party       string        `db:"party"`
-	Date        string        `db:"date"`
-	DateFirst   string        `db:"date_first"`
-	DateLast    string        `db:"date_last"`
-	EndDate     string        `db:"end_date"`
-	EndLast     string        `db:"end_last"`
-	AmountMinor sql.NullInt64 `db:"amount_minor"`
-	Currency    string        `db:"currency"`
-	Qualifier   string        `db:"qualifier"`
-	Quantity    sql.NullInt64 `db:"quantity"`
-	Asset       string        `db:"asset"`
-	Sector      string        `db:"sector"`
-	Location    string        `db:"location"`
-	Toward      string        `db:"toward"`
-	Fulfils     string        `db:"fulfils"`
-	Source      string        `db:"source"`
-	Note        string        `db:"note"`
-	Reason      string        `db:"reason"`
-	Author      string        `db:"author"`
-	RecordedAt  string        `db:"recorded_at"`
-	ContentHash string        `db:"content_hash"`
-	PrevHash    string        `db:"prev_hash"`
-	Hash        string        `db:"hash"`
+	Seq          int64         `db:"seq"`
+	Ref          string        `db:"ref"`
+	Rev          int           `db:"rev"`
+	Action       string        `db:"action"`
+	Supersedes   sql.NullInt64 `db:"supersedes"`
+	Kind         string        `db:"kind"`
+	Party        string        `db:"party"`
+	Date         string        `db:"date"`
+	DateFirst    string        `db:"date_first"`
+	DateLast     string        `db:"date_last"`
+	EndDate      string        `db:"end_date"`
+	EndLast      string        `db:"end_last"`
+	AmountMinor  sql.NullInt64 `db:"amount_minor"`
+	Currency     string        `db:"currency"`
+	Qualifier    string        `db:"qualifier"`
+	Quantity     sql.NullInt64 `db:"quantity"`
+	Asset        string        `db:"asset"`
+	Sector       string        `db:"sector"`
+	Location     string        `db:"location"`
+	Toward       string        `db:"toward"`
+	Fulfils      string        `db:"fulfils"`
+	Source       string        `db:"source"`
+	Note         string        `db:"note"`
+	Reason       string        `db:"reason"`
+	Author       string        `db:"author"`
+	RecordedAt   string        `db:"recorded_at"`
+	ContentHash  string        `db:"content_hash"`
+	PrevHash     string        `db:"prev_hash"`
+	Hash         string        `db:"hash"`
+	Illustrative int64         `db:"illustrative"`
 }
 
 func splitNonEmpty(s string) []string {
@@ -120,6 +127,7 @@ func (row *revRow) revision() (ledger.Revision, error) {
 	e.Asset = row.Asset
 	e.Sectors, e.Locations = splitNonEmpty(row.Sector), splitNonEmpty(row.Location)
 	e.Toward, e.Fulfils, e.Source, e.Note = row.Toward, row.Fulfils, row.Source, row.Note
+	e.Illustrative = row.Illustrative != 0
 	at, err := time.Parse(ledger.TimeLayout, row.RecordedAt)
 	if err != nil {
 		return ledger.Revision{}, fmt.Errorf("revision %d: recorded_at %q: %w", row.Seq, row.RecordedAt, err)

@@ -137,12 +137,29 @@ type entryBody struct {
 	Fulfils   string `json:"fulfils"`
 	Source    string `json:"source"`
 	Note      string `json:"note"`
+	// Illustrative: true, false (or a string the CSV column takes).
+	Illustrative fieldValue `json:"illustrative"`
 }
 
 func (b entryBody) fields() ledger.Fields {
 	return ledger.Fields{"ref": b.Ref, "kind": b.Kind, "party": b.Party, "date": b.Date, "end": b.End, "amount": b.Amount,
 		"currency": b.Currency, "qualifier": b.Qualifier, "quantity": b.Quantity, "asset": b.Asset, "sector": b.Sector,
-		"location": b.Location, "toward": b.Toward, "fulfils": b.Fulfils, "source": b.Source, "note": b.Note}
+		"location": b.Location, "toward": b.Toward, "fulfils": b.Fulfils, "source": b.Source, "note": b.Note,
+		"illustrative": string(b.Illustrative)}
+}
+
+// fieldValue is an entry field in a request: a JSON string, or a JSON
+// true or false for a yes-or-no field such as illustrative. Numbers stay
+// refused, so that an amount never passes through a float.
+type fieldValue string
+
+func (v *fieldValue) UnmarshalJSON(data []byte) error {
+	switch string(data) {
+	case "true", "false":
+		*v = fieldValue(data)
+		return nil
+	}
+	return json.Unmarshal(data, (*string)(v))
 }
 
 // write runs a write once per Idempotency-Key (if given): a retry gets the
@@ -229,8 +246,8 @@ func (s *Server) apiEntryCreate(w http.ResponseWriter, r *http.Request, p *princ
 
 func (s *Server) apiEntryAmend(w http.ResponseWriter, r *http.Request, p *principal) {
 	var in struct {
-		Changes map[string]string `json:"changes"`
-		Reason  string            `json:"reason"`
+		Changes map[string]fieldValue `json:"changes"`
+		Reason  string                `json:"reason"`
 	}
 	body, ok := s.apiBody(w, r, &in)
 	if !ok {
@@ -241,7 +258,11 @@ func (s *Server) apiEntryAmend(w http.ResponseWriter, r *http.Request, p *princi
 		if len(in.Changes) == 0 {
 			return 0, nil, &fieldError{"changes", "give at least one field to change"}
 		}
-		rev, err := tx.Amend(r.Context(), ref, ledger.Fields(in.Changes), in.Reason, p.user.Name)
+		changes := ledger.Fields{}
+		for k, v := range in.Changes {
+			changes[k] = string(v)
+		}
+		rev, err := tx.Amend(r.Context(), ref, changes, in.Reason, p.user.Name)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -209,6 +210,10 @@ type formData struct {
 
 var formFields = []string{"party", "date", "end", "amount", "currency", "qualifier", "quantity", "asset", "sector", "location", "toward", "fulfils", "source", "note"}
 
+// postedFields are the fields a form posts: the text fields and the
+// illustrative checkbox ("true" when ticked, absent, so "", when not).
+var postedFields = append(slices.Clone(formFields), "illustrative")
+
 func newFormData(p *principal, s *Server, action string) *formData {
 	d := &formData{pageData: pageData{Title: "New entry"}, Action: action, Values: map[string]string{}, Problem: map[string]string{},
 		Kinds: ledger.Kinds, Fields: formFields}
@@ -231,8 +236,11 @@ func (d *formData) problems(ps []ledger.Problem) {
 
 func (s *Server) entryNewForm(w http.ResponseWriter, r *http.Request, p *principal) {
 	d := newFormData(p, s, "add")
-	for _, k := range append([]string{"kind", "ref"}, formFields...) {
+	for _, k := range append([]string{"kind", "ref"}, postedFields...) {
 		d.Values[k] = r.URL.Query().Get(k)
+	}
+	if v, ok := ledger.ParseFlag(d.Values["illustrative"]); ok && v {
+		d.Values["illustrative"] = "true"
 	}
 	s.render(w, r, http.StatusOK, "form", d)
 }
@@ -248,7 +256,7 @@ func formFieldsOf(r *http.Request, keys []string) ledger.Fields {
 
 func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principal) {
 	d := newFormData(p, s, "add")
-	f := formFieldsOf(r, append([]string{"kind", "ref"}, formFields...))
+	f := formFieldsOf(r, append([]string{"kind", "ref"}, postedFields...))
 	maps.Copy(d.Values, f)
 	known := s.st.PartyCheck(r.Context())
 	e, ps := ledger.ParseEntry(f, 0, known.Known, ledger.RefOptional)
@@ -301,7 +309,7 @@ func (s *Server) entryAmend(w http.ResponseWriter, r *http.Request, p *principal
 		return
 	}
 	curF := cur.Entry.Fields()
-	posted := formFieldsOf(r, formFields)
+	posted := formFieldsOf(r, postedFields)
 	changes := ledger.Fields{}
 	for k, v := range posted {
 		d.Values[k] = v
