@@ -206,7 +206,7 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 	m.Totals = c.totals
 	if n := c.illus.entries + c.illusNo; n > 0 {
 		m.Illustrative, m.Mark = n, l.T("mark.illustrative")
-		m.Notes = append(m.Notes, c.illustrativeNote(l, opt.Currency))
+		m.Notes = append(m.Notes, c.illustrativeNote(l))
 	}
 	m.Notes = append(m.Notes, c.notes...)
 	if c.qnotes > maxQualifierNotes {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/coalition/pledger/internal/model"
 
-	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
 )
 
@@ -92,17 +91,16 @@ func (c *computed) totalNote(l *model.Lang, label string, t model.Cell) {
 }
 
 // illustrativeNote says how many of the entries counted are flagged
-// illustrative and, when some have an amount, what they add up to; "" when
+// illustrative; "" when
 // none is.
-func (c *computed) illustrativeNote(l *model.Lang, cur money.Currency) string {
+func (c *computed) illustrativeNote(l *model.Lang) string {
 	n := c.illus.entries + c.illusNo
-	switch {
-	case n == 0:
+	if n == 0 {
 		return ""
-	case c.illus.entries == 0:
-		return l.T("note.illustrative-count", strconv.Itoa(n), strconv.Itoa(c.entries))
 	}
-	return l.T("note.illustrative", strconv.Itoa(n), strconv.Itoa(c.entries), l.Number(c.illus.sum.Decimal(cur), cur.Units)+" "+cur.Code)
+	// How many, not a sum: the entries may be of several kinds (needs and
+	// pledges), and a sum across kinds would mean nothing.
+	return l.T("note.illustrative-count", strconv.Itoa(n), strconv.Itoa(c.entries))
 }
 
 func entryWord(n int) string {
