@@ -18,7 +18,7 @@ type Amount struct {
 	Minor                                  int64        // the amount in minor units of Currency
 	Illustrative                           bool         // the entry is flagged illustrative
 	Ref                                    sql.RawBytes // empty for exact entries unless Filter.Wide (see FirstRef)
-	Sector, Location, Toward               sql.RawBytes // only with Filter.Wide or a sector or location filter
+	Sector, Location, Toward, Fulfils      sql.RawBytes // only with Filter.Wide or a sector or location filter
 }
 
 // Amounts streams the current entries with an amount that match f, in no
@@ -45,7 +45,7 @@ func (s *Store) Amounts(ctx context.Context, f Filter, parts int, fn func(part i
 	wide := f.Wide || f.listFilters()
 	cols := `r.seq, CASE WHEN r.qualifier = 'exact' THEN '' ELSE r.ref END, r.kind, r.party, r.date, r.end_date, r.currency, r.amount_minor, r.qualifier, r.illustrative`
 	if wide {
-		cols = `r.seq, r.ref, r.kind, r.party, r.date, r.end_date, r.currency, r.amount_minor, r.qualifier, r.illustrative, r.sector, r.location, r.toward`
+		cols = `r.seq, r.ref, r.kind, r.party, r.date, r.end_date, r.currency, r.amount_minor, r.qualifier, r.illustrative, r.sector, r.location, r.toward, r.fulfils`
 	}
 	if parts < 1 || f.Seq < int64(parts)*1000 {
 		parts = 1
@@ -109,7 +109,7 @@ func (s *Store) scanAmounts(ctx context.Context, q string, args []any, supersede
 	for rows.Next() {
 		dest := []any{&seq, &a.Ref, &kind, &party, &date, &end, &cur, &a.Minor, &qual, &illustrative}
 		if wide {
-			dest = append(dest, &a.Sector, &a.Location, &a.Toward)
+			dest = append(dest, &a.Sector, &a.Location, &a.Toward, &a.Fulfils)
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("store.Amounts: %w", err)
