@@ -32,6 +32,10 @@ type handler func(w http.ResponseWriter, r *http.Request, p *principal)
 func (s *Server) page(perm access.Permission, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.sessionPrincipal(r)
+		if err != nil && !errors.Is(err, errUnauthenticated) {
+			s.errorPage(w, r, nil, err)
+			return
+		}
 		if err != nil {
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/login?next="+pathEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -66,8 +70,11 @@ func (s *Server) sessionPrincipal(r *http.Request) (*principal, error) {
 		return nil, errUnauthenticated
 	}
 	sess, err := s.st.SessionUser(r.Context(), c.Value)
-	if err != nil {
+	switch {
+	case errors.Is(err, ledger.ErrNotFound):
 		return nil, errUnauthenticated
+	case err != nil: // a failing database is not a bad session
+		return nil, err
 	}
 	return &principal{user: sess.User, csrf: sess.CSRF, session: c.Value}, nil
 }
@@ -81,15 +88,19 @@ func (s *Server) api(perm access.Permission, h handler) http.HandlerFunc {
 		var p *principal
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
 			u, err := s.st.TokenUser(r.Context(), strings.TrimPrefix(auth, "Bearer "))
-			if err != nil {
+			switch {
+			case errors.Is(err, ledger.ErrNotFound):
 				s.apiError(w, r, errUnauthenticated)
+				return
+			case err != nil: // a failing database is not a bad token
+				s.apiError(w, r, err)
 				return
 			}
 			p = &principal{user: u}
 		} else {
 			sp, err := s.sessionPrincipal(r)
 			if err != nil {
-				s.apiError(w, r, errUnauthenticated)
+				s.apiError(w, r, err) // errUnauthenticated, or a failing database
 				return
 			}
 			if r.Method != http.MethodGet && subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(sp.csrf)) != 1 {
