@@ -90,6 +90,9 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 			break
 		}
 	}
+	if err := chainNotes(ctx, s, st, opt, l, c, ag.conv); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

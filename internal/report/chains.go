@@ -29,12 +29,16 @@ type link struct {
 	value                                        int64
 	inScope                                      bool // counted by the report (its filters); the others only resolve chains
 	illustrative                                 bool
+	cur                                          money.Currency // the amount as stated: minor units of cur
+	minor                                        int64
+	factor                                       *money.Factor // its conversion into the report currency
 }
 
 // chains are the contributions of a ledger state, by ref.
 type chains struct {
-	links map[string]*link
-	order []string // refs in scope, sorted
+	links  map[string]*link
+	order  []string       // refs in scope, sorted
+	target money.Currency // the report currency
 }
 
 // stage order: what may fulfil what.
@@ -51,11 +55,11 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 		links      map[string]*link
 		dates      map[string]ledger.Date
 		currencies map[string]money.Currency
-		values     map[string]int64
+		values     map[string]scoped
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
-		ps[i] = &part{links: map[string]*link{}, dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]int64{}}
+		ps[i] = &part{links: map[string]*link{}, dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]scoped{}}
 	}
 	dateOf := func(p *part, text string) (ledger.Date, error) {
 		d, ok := p.dates[text]
@@ -89,12 +93,12 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 		if !fits {
 			return fmt.Errorf("%w: entry %s: its value in %s is too large", ledger.ErrInvalid, a.Ref, cur.Code)
 		}
-		p.values[string(a.Ref)] = v
+		p.values[string(a.Ref)] = scoped{v, a.Minor, c, factor}
 		return nil
 	}
 	// Without a filter the report's scope is every contribution: one scan
 	// reads the chains and values them.
-	scoped := len(f.Parties) > 0 || len(f.Sectors) > 0 || len(f.Locations) > 0 || f.From != "" || f.To != ""
+	filtered := len(f.Parties) > 0 || len(f.Sectors) > 0 || len(f.Locations) > 0 || f.From != "" || f.To != ""
 	all := store.Filter{Seq: st.Head.Seq, Kinds: kinds, Wide: true}
 	err := s.Amounts(ctx, all, parts, func(i int, a *store.Amount) error {
 		p := ps[i]
@@ -105,32 +109,40 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 		ref := string(a.Ref)
 		p.links[ref] = &link{ref: ref, kind: a.Kind, party: a.Party, toward: string(a.Toward), fulfils: string(a.Fulfils),
 			qualifier: a.Qualifier, date: d, illustrative: a.Illustrative}
-		if !scoped {
+		if !filtered {
 			return value(p, a)
 		}
 		return nil
 	})
-	if err == nil && scoped {
+	if err == nil && filtered {
 		f.Kinds, f.Wide = kinds, true
 		err = s.Amounts(ctx, f, parts, func(i int, a *store.Amount) error { return value(ps[i], a) })
 	}
 	if err != nil {
 		return nil, err
 	}
-	ch := &chains{links: ps[0].links}
+	ch := &chains{links: ps[0].links, target: cur}
 	for _, p := range ps[1:] {
 		maps.Copy(ch.links, p.links)
 	}
 	for _, p := range ps {
 		for ref, v := range p.values {
 			if l := ch.links[ref]; l != nil {
-				l.value, l.inScope = v, true
+				l.value, l.minor, l.cur, l.factor, l.inScope = v.value, v.minor, v.cur, v.factor, true
 				ch.order = append(ch.order, ref)
 			}
 		}
 	}
 	slices.Sort(ch.order)
 	return ch, nil
+}
+
+// scoped is a contribution's amount as stated and its value.
+type scoped struct {
+	value  int64
+	minor  int64
+	cur    money.Currency
+	factor *money.Factor
 }
 
 // need is the need a contribution goes toward: its own toward, or that of
@@ -182,12 +194,39 @@ func (a *acc) addLink(l *link) {
 // pledgeState is a pledge's chain: what fulfils it, in value.
 type pledgeState struct {
 	pledge               *link
-	committed, disbursed int64 // in scope, along the chain
+	target               money.Currency
+	committed, disbursed int64 // in scope, along the chain, as stated in the pledge's currency
 	direct               int64 // disbursements that fulfil the pledge itself, with no commitment
+	// mixed: some of the chain is in another currency than the pledge; its
+	// figures are then compared in value (report currency) instead.
+	mixed                           bool
+	vCommitted, vDisbursed, vDirect int64
 }
 
-// takenUp is what the chain has committed or paid without a commitment.
+// takenUp is what the chain has committed or paid without a commitment,
+// in the pledge's currency.
 func (p *pledgeState) takenUp() int64 { return p.committed + p.direct }
+
+// over is by how much the chain takes the pledge beyond its amount, in the
+// pledge's currency; 0 when it does not, or when the chain mixes
+// currencies (then rates, not payments, would make the difference).
+func (p *pledgeState) over() int64 {
+	if p.mixed {
+		return 0
+	}
+	return max(0, max(p.takenUp(), p.disbursed)-p.pledge.minor)
+}
+
+// remaining values what of the pledge a part of its chain has not yet
+// taken up: in the pledge's currency, valued like the pledge, so that a
+// pledge paid in full is never left outstanding by a move of the rates.
+func (p *pledgeState) remaining(taken, vTaken int64) int64 {
+	if p.mixed || p.pledge.factor == nil {
+		return max(0, p.pledge.value-vTaken)
+	}
+	v, _ := p.pledge.factor.Value(max(0, p.pledge.minor-taken), p.pledge.cur.Units, p.target)
+	return v
+}
 
 // pledgeChains follows every pledge in scope to what fulfils it.
 func (ch *chains) pledgeChains() map[string]*pledgeState {
@@ -195,7 +234,7 @@ func (ch *chains) pledgeChains() map[string]*pledgeState {
 	for _, ref := range ch.order {
 		l := ch.links[ref]
 		if l.kind == "pledge" {
-			out[ref] = &pledgeState{pledge: l}
+			out[ref] = &pledgeState{pledge: l, target: ch.target}
 		}
 	}
 	for _, ref := range ch.order {
@@ -207,13 +246,18 @@ func (ch *chains) pledgeChains() map[string]*pledgeState {
 		if p == nil || out[p.ref] == nil {
 			continue
 		}
+		ps := out[p.ref]
+		ps.mixed = ps.mixed || l.cur.Code != p.cur.Code
 		switch l.kind {
 		case "commitment":
-			out[p.ref].committed += l.value
+			ps.committed += l.minor
+			ps.vCommitted += l.value
 		case "disbursement":
-			out[p.ref].disbursed += l.value
+			ps.disbursed += l.minor
+			ps.vDisbursed += l.value
 			if l.fulfils == p.ref {
-				out[p.ref].direct += l.value
+				ps.direct += l.minor
+				ps.vDirect += l.value
 			}
 		}
 	}
@@ -245,8 +289,9 @@ func (ch *chains) anomalies(l *model.Lang, cur money.Currency, pledges map[strin
 		if p == nil {
 			continue
 		}
-		if over := max(p.takenUp(), p.disbursed) - p.pledge.value; over > 0 {
-			notes = append(notes, l.T("note.chain-over", p.pledge.ref, l.Number(money.FromMinor(over, cur), cur.Units)+" "+cur.Code))
+		if over := p.over(); over > 0 {
+			c := p.pledge.cur
+			notes = append(notes, l.T("note.chain-over", p.pledge.ref, l.Number(money.FromMinor(over, c), c.Units)+" "+c.Code))
 		}
 	}
 	const most = 20
@@ -258,10 +303,22 @@ func (ch *chains) anomalies(l *model.Lang, cur money.Currency, pledges map[strin
 
 // outstanding is what a pledge's chain has not yet paid: its value less
 // the disbursements along it, never below zero.
-func (p *pledgeState) outstanding() int64 { return max(0, p.pledge.value-p.disbursed) }
+func (p *pledgeState) outstanding() int64 { return p.remaining(p.disbursed, p.vDisbursed) }
 
 // uncommitted is what of a pledge no commitment or disbursement along its
 // chain has taken up yet, never below zero.
 func (p *pledgeState) uncommitted() int64 {
-	return max(0, p.pledge.value-p.takenUp())
+	return p.remaining(p.takenUp(), p.vCommitted+p.vDirect)
+}
+
+// chainNotes lists, in c's notes, the chains in the report's scope that run
+// against their order (see anomalies): every report that counts
+// contributions says so.
+func chainNotes(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang, c *computed, conv *Converter) error {
+	ch, err := loadChains(ctx, s, st, st.filter(opt), conv, opt.Currency)
+	if err != nil {
+		return err
+	}
+	c.notes = append(c.notes, ch.anomalies(l, opt.Currency, ch.pledgeChains())...)
+	return nil
 }

@@ -84,8 +84,59 @@ func TestStages(t *testing.T) {
 				t.Errorf("%s outstanding = %s, want %s", party, got, v)
 			}
 		}
-		if !strings.Contains(strings.Join(sum.Notes, "\n"), "Pledge p3 is fulfilled beyond its amount") {
-			t.Errorf("the summary does not note the over-fulfilled chain:\n%s", strings.Join(sum.Notes, "\n"))
+		for _, rep := range []struct {
+			name   string
+			params map[string]string
+		}{{"summary", nil}, {"timeline", nil}, {"flows", nil}, {"party", map[string]string{"party": "USA"}}} {
+			o := opt
+			o.Params = rep.params
+			m, err := report.Run(ctx, s, rep.name, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(strings.Join(m.Notes, "\n"), "Pledge p3 is fulfilled beyond its amount") {
+				t.Errorf("%s does not note the over-fulfilled chain:\n%s", rep.name, strings.Join(m.Notes, "\n"))
+			}
+		}
+	})
+}
+
+// A pledge in euros paid in full, in euros, at another rate, is fully
+// paid: nothing is outstanding and nothing is over-fulfilled, whatever the
+// rates did in between (made-up rates).
+func TestStagesAcrossRates(t *testing.T) {
+	const entries = `ref,kind,party,date,amount,currency,toward,fulfils
+p1,pledge,BEL,2021-01-04,100.00,EUR,,
+d1,disbursement,BEL,2021-06-01,100.00,EUR,,p1
+p2,pledge,NLD,2021-01-04,100.00,EUR,,
+d2,disbursement,NLD,2021-06-01,40.00,EUR,,p2
+`
+	const rates = "date,base,quote,rate,source\n2021-01-04,EUR,USD,1.2000,test\n2021-06-01,EUR,USD,1.1000,test\n"
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(rates), ""), false, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Import(ctx, csvio.BytesSource("e.csv", []byte(entries), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := report.Run(ctx, s, "summary", report.Options{Currency: money.MustCurrency("USD"), Valuation: model.DefaultValuation()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bal := map[string]model.Row{}
+		for _, r := range m.Sections[1].Rows {
+			bal[r["party"].Text] = r
+		}
+		// BEL: paid in full. NLD: 60 EUR left, valued like the pledge (1.20).
+		for party, v := range map[string]string{"BEL": "0", "NLD": "72"} {
+			if got := bal[party]["outstanding"].Value; got.String() != v {
+				t.Errorf("%s outstanding = %s USD, want %s", party, got, v)
+			}
+		}
+		if notes := strings.Join(m.Notes, "\n"); strings.Contains(notes, "beyond its amount") {
+			t.Errorf("a pledge paid in full at another rate is noted as over-fulfilled:\n%s", notes)
 		}
 	})
 }

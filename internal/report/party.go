@@ -100,5 +100,8 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 	for _, k := range keys {
 		src.Rows = append(src.Rows, model.Row{"source": {Text: k}, "entries": {Int: int64(sources[k])}})
 	}
+	if err := chainNotes(ctx, s, st, opt, l, c, ag.conv); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
