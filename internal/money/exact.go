@@ -6,9 +6,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Sums of converted amounts are kept exactly, in fixed point, so that a
-// report row can be rounded once from its exact value however many entries
-// it adds up: Σ amount × factor, then one half-to-even rounding.
+// An entry's value is computed exactly, in fixed point, and rounded once:
+// amount × factor, half to even, to the report currency's minor units
+// (Factor.Value). Report figures are exact sums of such values (Total).
 const (
 	factorScale = 50 // a Factor is an integer count of 10^-50
 	maxUnits    = 4  // minor units are normalised to 10^-4 (CLF has 4)
@@ -17,7 +17,7 @@ const (
 
 var (
 	pow10    [maxUnits + 1]big.Int
-	toMinors [maxUnits + 1]big.Int // 10^(sumScale-u): from a Sum's scale to u minor units
+	toMinors [maxUnits + 1]big.Int // 10^(sumScale-u): from the exact product's scale to u minor units
 )
 
 func init() {
@@ -41,32 +41,6 @@ func NewFactor(d decimal.Decimal) *Factor {
 	f.one = d.Equal(decimal.NewFromInt(1))
 	return &f
 }
-
-// Sum is an exact sum of converted amounts. The zero value is zero.
-type Sum struct {
-	v   big.Int
-	tmp big.Int
-}
-
-// AddMinor adds minor (a count of minor units of a currency with units
-// decimals) times factor.
-func (s *Sum) AddMinor(minor int64, units int32, factor *Factor) {
-	s.tmp.SetInt64(minor)
-	s.tmp.Mul(&s.tmp, &pow10[maxUnits-units])
-	s.tmp.Mul(&s.tmp, &factor.f)
-	s.v.Add(&s.v, &s.tmp)
-}
-
-// Add adds another sum.
-func (s *Sum) Add(o *Sum) { s.v.Add(&s.v, &o.v) }
-
-// Exact returns the sum as a decimal, unrounded.
-func (s *Sum) Exact() decimal.Decimal {
-	return decimal.NewFromBigInt(new(big.Int).Set(&s.v), -sumScale)
-}
-
-// Rounded returns the sum rounded once, half to even, to cur's minor units.
-func (s *Sum) Rounded(cur Currency) decimal.Decimal { return Round(s.Exact(), cur) }
 
 // Value is one entry's value in the report currency: minor (a count of
 // minor units of a currency with units decimals) times the factor, rounded

@@ -7,8 +7,9 @@
 //
 // Rounding policy: amounts are entered with at most the currency's minor
 // units (an amount with more decimals is an error, not rounded). A converted
-// amount is computed with at least 28 significant digits and rounded once,
-// half to even, to the target currency's minor units (see Convert).
+// amount is an entry's value: computed exactly and rounded once, half to
+// even, to the target currency's minor units (Factor.Value; Convert states
+// the same rule in decimals); every report figure is an exact sum of values.
 // In storage an amount is an int64 count of minor units beside its currency
 // code, which both SQLite and PostgreSQL sum exactly.
 package money

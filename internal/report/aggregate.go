@@ -64,7 +64,7 @@ func keepFirst(refs []string, ref string, n int) []string {
 type aggregation struct {
 	groups  map[groupKey]*acc
 	entries int
-	illus   acc // the illustrative entries among those counted, and their sum
+	illus   int // how many of the entries counted are flagged illustrative
 	conv    *Converter
 	kinds   map[string]*acc // every entry placed in a group, by kind: the report's scope totals
 }
@@ -87,7 +87,7 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		dates      map[string]ledger.Date
 		currencies map[string]money.Currency
 		entries    int
-		illus      acc
+		illus      int
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
@@ -145,15 +145,14 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 			}
 			p.factors[convKey{a.Currency, d}] = factor
 		}
-		v, ok := factor.Value(a.Minor, cur.Units, opt.Currency)
-		if !ok {
-			return fmt.Errorf("%w: entry %s: its value in %s is too large", ledger.ErrInvalid, a.Ref, opt.Currency.Code)
+		v, err := entryValue(factor, a.Minor, cur.Units, opt.Currency, string(a.Ref))
+		if err != nil {
+			return err
 		}
 		g.sum.Add(v)
 		kt.sum.Add(v)
 		if a.Illustrative {
-			p.illus.entries++
-			p.illus.sum.Add(v)
+			p.illus++
 		}
 		return nil
 	})
@@ -163,7 +162,7 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv, kinds: ps[0].kinds, illus: ps[0].illus}
 	for _, p := range ps[1:] {
 		out.entries += p.entries
-		out.illus.merge(&p.illus)
+		out.illus += p.illus
 		for k, g := range p.kinds {
 			if into := out.kinds[k]; into != nil {
 				into.merge(g)

@@ -204,7 +204,7 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 		m.Notes = append(m.Notes, l.T("note.rounding", opt.Currency.Code))
 	}
 	m.Totals = c.totals
-	if n := c.illus.entries + c.illusNo; n > 0 {
+	if n := c.illus; n > 0 {
 		m.Illustrative, m.Mark = n, l.T("mark.illustrative")
 		m.Notes = append(m.Notes, c.illustrativeNote(l))
 	}

@@ -89,9 +89,9 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 		if err != nil {
 			return fmt.Errorf("%w (entry %s)", err, a.Ref)
 		}
-		v, fits := factor.Value(a.Minor, c.Units, cur)
-		if !fits {
-			return fmt.Errorf("%w: entry %s: its value in %s is too large", ledger.ErrInvalid, a.Ref, cur.Code)
+		v, err := entryValue(factor, a.Minor, c.Units, cur, string(a.Ref))
+		if err != nil {
+			return err
 		}
 		p.values[string(a.Ref)] = scoped{v, a.Minor, c, factor}
 		return nil

@@ -21,8 +21,7 @@ type computed struct {
 	totals   []model.KindTotal
 	subtitle string
 	qnotes   int // qualifier notes written; past maxQualifierNotes they are only counted
-	illus    acc // the illustrative entries counted with an amount, and their sum
-	illusNo  int // the illustrative entries counted without an amount (deployments)
+	illus    int // how many of the entries counted are flagged illustrative
 }
 
 // maxQualifierNotes caps the notes about qualified figures: a large report
@@ -91,10 +90,9 @@ func (c *computed) totalNote(l *model.Lang, label string, t model.Cell) {
 }
 
 // illustrativeNote says how many of the entries counted are flagged
-// illustrative; "" when
-// none is.
+// illustrative; "" when none is.
 func (c *computed) illustrativeNote(l *model.Lang) string {
-	n := c.illus.entries + c.illusNo
+	n := c.illus
 	if n == 0 {
 		return ""
 	}

@@ -40,8 +40,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 	for k := range ag.groups {
 		byNeed[k[0]] = &stages{}
 	}
-	counted := 0
-	var illus acc // the illustrative contributions counted
+	counted, illus := 0, 0 // contributions counted, and how many of them are illustrative
 	for _, ref := range ch.order {
 		link := ch.links[ref]
 		sg := byNeed[ch.need(link)]
@@ -50,8 +49,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		}
 		counted++
 		if link.illustrative {
-			illus.entries++
-			illus.sum.Add(link.value)
+			illus++
 		}
 		switch link.kind {
 		case "pledge":
@@ -71,7 +69,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 	}
 	c := newComputed(ag)
 	c.entries += counted
-	c.illus.merge(&illus)
+	c.illus += illus
 	sec := c.section("coverage")
 	cols := map[string][]model.Cell{}
 	var over []string

@@ -324,7 +324,7 @@ func (ds *deploymentSet) qualifierNotes(l *model.Lang, a *countAcc) {
 // and category totals in section assets, and the notes.
 func (ds *deploymentSet) apply(c *computed, rows, assets string, st *State, l *model.Lang) {
 	c.entries += ds.entries
-	c.illusNo += ds.illus
+	c.illus += ds.illus
 	c.section(rows).Rows = ds.rows
 	sec := c.section(assets)
 	sec.Rows, sec.Totals = ds.assets, ds.categories

@@ -58,8 +58,8 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 		return nil, err
 	}
 
-	// By kind: the same groups, summed per kind (the sum of rounded rows,
-	// as every total).
+	// By kind: the same groups, summed per kind (exact sums of values, as
+	// every total).
 	byKind := c.section("by_kind")
 	cells := map[string][]model.Cell{}
 	for _, r := range c.sections["by_year_sector"].Rows {

@@ -14,9 +14,9 @@ import (
 
 // Summary is the summary report in the shape of the JSON the currency
 // issue fixed: for each party and kind the total in one currency, and per
-// kind the grand total. A row is the exact sum of its entries, each
-// amount × rate, rounded once, half to even; a total is the sum of its
-// rounded rows, so every table adds up.
+// kind the grand total. A row is the exact sum of its entries' values
+// (each amount × rate rounded once, half to even), and so is a total, so
+// every table adds up.
 type Summary struct {
 	Report    string         `json:"report"`
 	Currency  string         `json:"currency"`

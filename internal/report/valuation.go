@@ -103,17 +103,45 @@ func (c *Converter) ExactFactor(cur string, date ledger.Date) (*money.Factor, er
 	return f, nil
 }
 
-// Convert values amount (in cur, dated date) in the target currency,
-// rounded once, half to even, to the target's minor units.
-func (c *Converter) Convert(amount decimal.Decimal, cur string, date ledger.Date) (decimal.Decimal, error) {
-	if cur == c.target.Code {
-		return amount, nil
+// Value is the value, in minor units of the target currency, of minor
+// units of cur dated date: converted and rounded once (entryValue). ref
+// names the entry in errors.
+func (c *Converter) Value(minor int64, cur money.Currency, date ledger.Date, ref string) (int64, error) {
+	f, err := c.ExactFactor(cur.Code, date)
+	if err != nil {
+		return 0, fmt.Errorf("%w (entry %s)", err, ref)
 	}
-	f, err := c.Factor(cur, date)
+	return entryValue(f, minor, cur.Units, c.target, ref)
+}
+
+// entryValue is the one rounding of a report: an entry's amount (minor
+// units with units decimals) times its factor, rounded once, half to even,
+// to the target's minor units (money.Factor.Value). A value too large to
+// add up is an error naming the entry, never a wrapped number.
+func entryValue(f *money.Factor, minor int64, units int32, target money.Currency, ref string) (int64, error) {
+	v, ok := f.Value(minor, units, target)
+	if !ok {
+		return 0, fmt.Errorf("%w: entry %s: its value in %s is too large", ledger.ErrInvalid, ref, target.Code)
+	}
+	return v, nil
+}
+
+// Convert values amount (in cur, dated date) in the target currency, by
+// the same rule as Value.
+func (c *Converter) Convert(amount decimal.Decimal, cur string, date ledger.Date) (decimal.Decimal, error) {
+	from, err := money.ParseCurrency(cur)
 	if err != nil {
 		return decimal.Decimal{}, err
 	}
-	return money.Convert(amount, f, c.target), nil
+	minor, err := money.ToMinor(amount, from)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	v, err := c.Value(minor, from, date, "")
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	return money.FromMinor(v, c.target), nil
 }
 
 // RatesUsed describes the rates the conversions used: their sources and

@@ -42,13 +42,9 @@ func (v *Valuer) Value(e ledger.Entry) (value decimal.Decimal, ok bool, err erro
 	if err != nil {
 		return decimal.Decimal{}, false, fmt.Errorf("entry %s: %w", e.Ref, err)
 	}
-	f, err := v.conv.ExactFactor(e.Currency.Code, e.Date)
+	m, err := v.conv.Value(minor, e.Currency, e.Date, e.Ref)
 	if err != nil {
-		return decimal.Decimal{}, false, fmt.Errorf("%w (entry %s)", err, e.Ref)
-	}
-	m, fits := f.Value(minor, e.Currency.Units, v.cur)
-	if !fits {
-		return decimal.Decimal{}, false, fmt.Errorf("%w: entry %s: its value in %s is too large", ledger.ErrInvalid, e.Ref, v.cur.Code)
+		return decimal.Decimal{}, false, err
 	}
 	return money.FromMinor(m, v.cur), true, nil
 }
