@@ -204,7 +204,7 @@ func TestCLIImportBelgianSpreadsheet(t *testing.T) {
 		list := listJSON(t, dsn)
 		a, b := list["bel-a"], list["bel-b"]
 		if a.Amount != "18000000.00" || a.Currency != "EUR" || a.Qualifier != "at-least" ||
-			strings.Join(a.Sectors, "|") != "reconstruction|demining|camps" || strings.Join(a.Locations, "|") != "IRQ|SYR" ||
+			strings.Join(a.Sectors, "|") != "camps|demining|reconstruction" || strings.Join(a.Locations, "|") != "IRQ|SYR" ||
 			a.Source != "Ministerie; 2021" {
 			t.Errorf("bel-a: %+v", a)
 		}
@@ -267,3 +267,33 @@ func TestCLIImportBelgianSpreadsheet(t *testing.T) {
 
 // ---------------------------------------------------------------------------
 // 5. demo and round trip
+
+// TestCLIImportChainWarnings: an import whose rows run against their chain
+// is recorded as stated, and each such row is warned about on standard
+// error, as add does; a second file adding to an earlier chain counts what
+// the ledger already holds. The entries are made up for the test.
+func TestCLIImportChainWarnings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		dsn := storetest.DSN(t, engine)
+		first := writeFile(t, "first.csv", "ref,kind,party,date,amount,currency,fulfils\n"+
+			"p1,pledge,BEL,2021-03,100.00,EUR,\n"+
+			"d1,disbursement,BEL,2021-01-10,60.00,EUR,p1\n"+
+			"c1,commitment,BEL,2021-04,50.00,EUR,p1\n")
+		res := pledger(t, dsn, "import", first)
+		if res.code != 0 || !strings.Contains(res.stdout, "3 added") {
+			t.Fatalf("import: %s", res)
+		}
+		if !strings.Contains(res.stderr, "warning: d1: fulfils: dated 2021-01-10, before p1 (2021-03)") ||
+			strings.Contains(res.stderr, "c1") || strings.Contains(res.stderr, "beyond") {
+			t.Errorf("first import warnings: %q", res.stderr)
+		}
+		second := writeFile(t, "second.csv", "ref,kind,party,date,amount,currency,fulfils\n"+
+			"d2,disbursement,BEL,2021-05,45.00,EUR,p1\n"+
+			"c2,commitment,BEL,2021-05,10.00,USD,p1\n")
+		res = pledger(t, dsn, "import", second)
+		if res.code != 0 || !strings.Contains(res.stderr, "warning: d2: fulfils: p1 is fulfilled beyond its amount by 5.00 EUR") ||
+			strings.Contains(res.stderr, "c2") {
+			t.Errorf("second import: %s", res)
+		}
+	})
+}

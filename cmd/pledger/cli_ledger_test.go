@@ -63,7 +63,7 @@ func TestCLIDemoRoundTrip(t *testing.T) {
 		com := list["bel-com-2016-stab"]
 		if com.Kind != "commitment" || com.Party != "BEL" || com.Qualifier != "at-least" || com.Amount != "18000000.00" ||
 			com.Currency != "EUR" || com.Date != "2016" || com.Precision != "year" ||
-			strings.Join(com.Sectors, "|") != "reconstruction|demining|camps" || strings.Join(com.Locations, "|") != "IRQ|SYR" {
+			strings.Join(com.Sectors, "|") != "camps|demining|reconstruction" || strings.Join(com.Locations, "|") != "IRQ|SYR" {
 			t.Errorf("bel-com-2016-stab: %+v", com)
 		}
 		for _, ref := range []string{"coal-need-2021-stab", "bel-dep-f16", "bel-com-2016-stab"} {

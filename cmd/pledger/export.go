@@ -33,7 +33,7 @@ for a spreadsheet, not for import).`,
 			if err != nil {
 				return err
 			}
-			val, err := vf.valuer(ctx, s, asOfFlag)
+			val, err := vf.valuer(ctx, s, asOfFlag, store.Filter{})
 			if err != nil {
 				return err
 			}

@@ -72,6 +72,9 @@ is an error unless --amend, which records it as a correction.`,
 				verb = "checked (dry run, nothing written)"
 			}
 			fmt.Fprintf(a.out, "%s %s: %d rows, %d added, %d amended, %d unchanged\n", verb, path, res.Rows, res.Added, res.Amended, res.Skipped)
+			for _, w := range res.Warnings {
+				fmt.Fprintf(a.errw, "pledger: warning: %s: %s: %s\n", w.Value, w.Field, w.Msg)
+			}
 			return nil
 		},
 	}

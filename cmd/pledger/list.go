@@ -20,7 +20,7 @@ import (
 )
 
 func (a *app) listCmd() *cobra.Command {
-	var kinds, parties []string
+	var kinds, parties, sectors, locations []string
 	var asOfFlag, format string
 	var vf valueFlags
 	cmd := &cobra.Command{
@@ -30,12 +30,16 @@ func (a *app) listCmd() *cobra.Command {
 ones left out. --as-of shows the ledger exactly as it was recorded at a moment.
 --currency adds each entry's value in that currency, exactly as every report
 counts it (converted and rounded once), so that any report figure can be
-added up again from the list.`,
+added up again from the list. With --sector or --location the value is the part
+of the entry a report with the same filters counts: its share, or nothing for an
+entry shared between several sectors (or places) without shares, which counts
+under "multiple".`,
 		Example: `  pledger list
   pledger list --kind pledge --party BEL,NLD
   pledger list --as-of 2026-03-31 --format csv > march.csv
   pledger list --format json
-  pledger list --kind pledge --currency USD --format csv > pledges-usd.csv`,
+  pledger list --kind pledge --currency USD --format csv > pledges-usd.csv
+  pledger list --sector demining --currency EUR`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -49,6 +53,17 @@ added up again from the list.`,
 			}
 			for _, p := range parties {
 				f.Parties = append(f.Parties, strings.ToUpper(p))
+			}
+			f.Sectors = sectors
+			for _, l := range locations {
+				code, ok := ledger.ParseLocation(l)
+				switch {
+				case strings.EqualFold(l, ledger.Multiple):
+					code = ledger.Multiple
+				case !ok:
+					return usage("--location %q: not an ISO 3166-1 country code", l)
+				}
+				f.Locations = append(f.Locations, code)
 			}
 			if format != "table" && format != "csv" && format != "json" {
 				return usage("--format %q: use table, csv or json", format)
@@ -66,7 +81,7 @@ added up again from the list.`,
 			if f.Seq == 0 {
 				f.Seq = -1 // an empty ledger lists nothing
 			}
-			val, err := vf.valuer(ctx, s, asOfFlag)
+			val, err := vf.valuer(ctx, s, asOfFlag, f)
 			if err != nil {
 				return err
 			}
@@ -76,6 +91,8 @@ added up again from the list.`,
 	vf.bind(cmd)
 	cmd.Flags().StringSliceVar(&kinds, "kind", nil, "only these kinds (need, pledge, commitment, disbursement, deployment)")
 	cmd.Flags().StringSliceVar(&parties, "party", nil, "only these parties (codes)")
+	cmd.Flags().StringSliceVar(&sectors, "sector", nil, "only entries that name one of these sectors (multiple: those shared between several)")
+	cmd.Flags().StringSliceVar(&locations, "location", nil, "only entries that name one of these places (multiple: those shared between several)")
 	cmd.Flags().StringVar(&asOfFlag, "as-of", "", "the ledger as recorded at this moment (RFC 3339, or a date: end of that day, UTC)")
 	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
 	return cmd
@@ -94,7 +111,9 @@ func (v *valueFlags) bind(cmd *cobra.Command) {
 }
 
 // valuer is nil when no --currency is asked for.
-func (v *valueFlags) valuer(ctx context.Context, s *store.Store, asOf string) (*report.Valuer, error) {
+// The value counts what a report with f's sector and location filters
+// counts.
+func (v *valueFlags) valuer(ctx context.Context, s *store.Store, asOf string, f store.Filter) (*report.Valuer, error) {
 	if v.currency == "" {
 		return nil, nil
 	}
@@ -102,6 +121,7 @@ func (v *valueFlags) valuer(ctx context.Context, s *store.Store, asOf string) (*
 	if err != nil {
 		return nil, err
 	}
+	opt.Sectors, opt.Locations = f.Sectors, f.Locations
 	return report.NewValuer(ctx, s, opt)
 }
 

@@ -24,7 +24,7 @@ func drawCoverage(c *canvas) error {
 	for _, r := range c.sec.Rows {
 		label := r["need"].Text
 		head := []string{label}
-		if who := joinNonEmpty(", ", r["party"].Text, r["date"].Text, listText(r["sector"].Text)); who != "" {
+		if who := joinNonEmpty(", ", r["party"].Text, r["date"].Text, c.l.List("sector", r["sector"].Text)); who != "" {
 			label += "\n" + joinNonEmpty(" · ", r["party"].Text, r["date"].Text)
 			head[0] += " (" + who + ")"
 		}

@@ -88,7 +88,7 @@ func drawDeployments(c *canvas) error {
 
 		tip := []string{label,
 			c.line(c.labels["quantity"], c.l.Count(r["quantity"])),
-			c.line(c.labels["location"], listText(r["location"].Text)),
+			c.line(c.labels["location"], c.l.List("location", r["location"].Text)),
 			c.line(c.labels["start"], startText),
 			c.line(c.labels["end"], endText),
 		}

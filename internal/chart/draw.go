@@ -135,15 +135,6 @@ func (c *canvas) othersTip(rest []string) string {
 	return tr(c.l, "others.list", c.l.Number(decimal.NewFromInt(int64(len(rest))), 0), strings.Join(list, ", ")+more)
 }
 
-// listText writes a ';'-joined list cell as "IRQ, SYR".
-func listText(s string) string {
-	items := strings.Split(s, ";")
-	for i := range items {
-		items[i] = strings.TrimSpace(items[i])
-	}
-	return strings.Join(items, ", ")
-}
-
 // meta is the line under a chart's title: currency, valuation (for a
 // chart of amounts) and the ledger's as-of moment, in the reader's
 // language.

@@ -88,8 +88,8 @@ func drawFlows(c *canvas) error {
 		node(0, "party:*others*", c.othersLabel(rest), c.othersLabel(rest), c.othersTip(rest))
 	}
 	none := c.l.T("none")
-	display := func(list string) string {
-		if s := listText(list); s != "" {
+	display := func(col, list string) string {
+		if s := c.l.List(col, list); s != "" {
 			return s
 		}
 		return none
@@ -111,10 +111,10 @@ func drawFlows(c *canvas) error {
 	sectors, _ = ranked(sectors, bySector, len(sectors))
 	locations, _ = ranked(locations, byLocation, len(locations))
 	for _, s := range sectors {
-		node(1, "sector:"+s, display(s), display(s))
+		node(1, "sector:"+s, display("sector", s), display("sector", s))
 	}
 	for _, l := range locations {
-		node(2, "location:"+l, display(l), display(l))
+		node(2, "location:"+l, display("location", l), display("location", l))
 	}
 
 	// Links: the rows' amounts summed per pair of nodes, exactly.

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -232,29 +231,33 @@ func checkDeployment(p *parser, e *Entry) {
 	}
 }
 
-// checkSectors: a ';'-separated list of short values, each once.
+// checkSectors: a ';'-separated list of short values, each once, with
+// optional shares (see the share rule in split.go).
 func checkSectors(p *parser, e *Entry) {
-	e.Sectors = splitList(p.get("sector"))
-	for _, s := range e.Sectors {
-		if utf8.RuneCountInString(s) > maxShort {
-			p.bad("sector", "value too long (%d characters at most)", maxShort)
-		} else if strings.ContainsFunc(s, unicode.IsControl) {
-			p.bad("sector", "control characters are not allowed")
+	e.Sectors, e.SectorShares = parseSplit(p, "sector", func(s string) (string, string) {
+		switch {
+		case utf8.RuneCountInString(s) > maxShort:
+			return "", fmt.Sprintf("value too long (%d characters at most)", maxShort)
+		case strings.ContainsFunc(s, unicode.IsControl):
+			return "", "control characters are not allowed"
+		case strings.EqualFold(s, Multiple):
+			return "", fmt.Sprintf("%q is what reports call an entry shared between several sectors: name the sectors instead, e.g. demining;camps", Multiple)
 		}
-	}
+		return s, ""
+	})
 }
 
 // checkLocations: a ';'-separated list of ISO 3166-1 country codes, kept
-// in their alpha-3 form, each once.
+// in their alpha-3 form, each once, with optional shares (see the share
+// rule in split.go).
 func checkLocations(p *parser, e *Entry) {
-	for _, l := range splitList(p.get("location")) {
-		code, ok := ParseLocation(l)
+	e.Locations, e.LocationShares = parseSplit(p, "location", func(s string) (string, string) {
+		code, ok := ParseLocation(s)
 		if !ok {
-			p.bad("location", "%q is not an ISO 3166-1 country code: use alpha-3 codes such as IRQ;SYR", Clip(l))
-			continue
+			return "", fmt.Sprintf("%q is not an ISO 3166-1 country code: use alpha-3 codes such as IRQ;SYR", Clip(s))
 		}
-		e.Locations = appendUnique(e.Locations, code)
-	}
+		return code, ""
+	})
 }
 
 // checkLinks: toward and fulfils are refs, of another entry, from a kind
@@ -339,22 +342,4 @@ func checkRef(s string) string {
 		}
 	}
 	return ""
-}
-
-// splitList splits a ';'-separated list, dropping empty and repeated values.
-func splitList(s string) []string {
-	var out []string
-	for v := range strings.SplitSeq(s, ";") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = appendUnique(out, v)
-		}
-	}
-	return out
-}
-
-func appendUnique(list []string, v string) []string {
-	if slices.Contains(list, v) {
-		return list
-	}
-	return append(list, v)
 }

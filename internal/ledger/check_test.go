@@ -229,8 +229,83 @@ func TestCheckSectors(t *testing.T) {
 		{name: "control character", f: Fields{"sector": "de\x07mining"},
 			want: []Problem{p("sector", "control characters are not allowed")}},
 	})
-	if len(es) == 4 && !slices.Equal(es[0].Sectors, []string{"demining", "camps"}) {
-		t.Errorf("sectors %q", es[0].Sectors)
+	if len(es) == 4 && !slices.Equal(es[0].Sectors, []string{"camps", "demining"}) {
+		t.Errorf("sectors %q: want them once each, in canonical order", es[0].Sectors)
+	}
+}
+
+// TestCheckShares: the share rule (split.go), for sectors and locations.
+func TestCheckShares(t *testing.T) {
+	const how = "a share is a percentage after ':', greater than zero, with at most two decimals, e.g. demining:40;camps:60"
+	es := runChecks(t, checkSectors, []checkCase{
+		{name: "shares", f: Fields{"sector": "demining:40; camps:35;reconstruction: 25"}},
+		{name: "two decimals", f: Fields{"sector": "a:33.33;b:33.33;c:33.34"}},
+		{name: "one at 100", f: Fields{"sector": "demining:100"}},
+		{name: "not 100", f: Fields{"sector": "demining:40;camps:50"},
+			want: []Problem{p("sector", "the shares add up to 90: they must add up to exactly 100")}},
+		{name: "over 100", f: Fields{"sector": "demining:60;camps:60"},
+			want: []Problem{p("sector", "the shares add up to 120: they must add up to exactly 100")}},
+		{name: "some without", f: Fields{"sector": "demining:40;camps"},
+			want: []Problem{p("sector", "give a share for every value or for none, e.g. demining:40;camps:60 (or demining;camps for an entry shared between them)")}},
+		{name: "zero", f: Fields{"sector": "demining:0;camps:100"},
+			want: []Problem{p("sector", `"demining:0": `+how)}},
+		{name: "negative", f: Fields{"sector": "demining:-10;camps:110"},
+			want: []Problem{p("sector", `"demining:-10": `+how), p("sector", `"camps:110": more than 100: `+how)}},
+		{name: "three decimals", f: Fields{"sector": "demining:40.125;camps:59.875"},
+			want: []Problem{p("sector", `"demining:40.125": more than two decimals: `+how), p("sector", `"camps:59.875": more than two decimals: `+how)}},
+		{name: "trailing zeros count", f: Fields{"sector": "demining:40.000;camps:60"},
+			want: []Problem{p("sector", `"demining:40.000": more than two decimals: `+how)}},
+		{name: "not a number", f: Fields{"sector": "demining:forty;camps:60"},
+			want: []Problem{p("sector", `"demining:forty": `+how)}},
+		{name: "percent sign", f: Fields{"sector": "demining:40%;camps:60%"},
+			want: []Problem{p("sector", `"demining:40%": `+how), p("sector", `"camps:60%": `+how)}},
+		{name: "twice", f: Fields{"sector": "demining:40;demining:60"},
+			want: []Problem{p("sector", "demining is named twice: give each once, with its share")}},
+		{name: "reserved", f: Fields{"sector": "Multiple"},
+			want: []Problem{p("sector", `"multiple" is what reports call an entry shared between several sectors: name the sectors instead, e.g. demining;camps`)}},
+	})
+	if len(es) == 14 {
+		if !slices.Equal(es[0].Sectors, []string{"camps", "demining", "reconstruction"}) ||
+			FormatSplit(es[0].Sectors, es[0].SectorShares) != "camps:35;demining:40;reconstruction:25" {
+			t.Errorf("shares %q %v: want them in canonical order", es[0].Sectors, es[0].SectorShares)
+		}
+		if FormatSplit(es[1].Sectors, es[1].SectorShares) != "a:33.33;b:33.33;c:33.34" {
+			t.Errorf("two decimals: %v", es[1].SectorShares)
+		}
+		if es[2].SectorShares != nil || es[2].Sectors[0] != "demining" {
+			t.Errorf("one sector at 100 %% is that sector, without a share: %q %v", es[2].Sectors, es[2].SectorShares)
+		}
+	}
+	ls := runChecks(t, checkLocations, []checkCase{
+		{name: "shares", f: Fields{"location": "SYR:30;IQ:70"}},
+		{name: "unknown", f: Fields{"location": "SYR:30;ATLANTIS:70"},
+			want: []Problem{p("location", `"ATLANTIS" is not an ISO 3166-1 country code: use alpha-3 codes such as IRQ;SYR`)}},
+		{name: "not 100", f: Fields{"location": "SYR:30;IRQ:30"},
+			want: []Problem{p("location", "the shares add up to 60: they must add up to exactly 100")}},
+	})
+	if len(ls) == 3 && FormatSplit(ls[0].Locations, ls[0].LocationShares) != "IRQ:70;SYR:30" {
+		t.Errorf("location shares %q %v", ls[0].Locations, ls[0].LocationShares)
+	}
+}
+
+// TestParts: how a stored field splits a value, whatever its stored order.
+func TestParts(t *testing.T) {
+	for _, c := range []struct {
+		field string
+		want  []Part
+	}{
+		{"", []Part{{Weight: 10000}}},
+		{"demining", []Part{{Label: "demining", Weight: 10000}}},
+		{"reconstruction;demining;camps", []Part{{Label: Multiple, Weight: 10000, Members: []string{"camps", "demining", "reconstruction"}}}},
+		{"demining:40;camps:35.5;reconstruction:24.5", []Part{{Label: "camps", Weight: 3550}, {Label: "demining", Weight: 4000}, {Label: "reconstruction", Weight: 2450}}},
+		{"SYR;IRQ", []Part{{Label: Multiple, Weight: 10000, Members: []string{"IRQ", "SYR"}}}},
+	} {
+		got := Parts(c.field)
+		if !slices.EqualFunc(got, c.want, func(a, b Part) bool {
+			return a.Label == b.Label && a.Weight == b.Weight && slices.Equal(a.Members, b.Members)
+		}) {
+			t.Errorf("Parts(%q) = %+v, want %+v", c.field, got, c.want)
+		}
 	}
 }
 

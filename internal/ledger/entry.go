@@ -75,12 +75,17 @@ type Entry struct {
 	Qualifier Qualifier
 	Quantity  int64 // deployments: how many assets
 	Asset     string
-	Sectors   []string
-	Locations []string // ISO 3166-1 alpha-3
-	Toward    string   // ref of the need this entry addresses
-	Fulfils   string   // ref of the pledge or commitment this fulfils
-	Source    string
-	Note      string
+	Sectors   []string // sorted
+	// SectorShares are the sectors' shares in percent, one per sector
+	// summing to 100, or nil (see the share rule in split.go).
+	SectorShares []decimal.Decimal
+	Locations    []string // ISO 3166-1 alpha-3, sorted
+	// LocationShares are the locations' shares, like SectorShares.
+	LocationShares []decimal.Decimal
+	Toward         string // ref of the need this entry addresses
+	Fulfils        string // ref of the pledge or commitment this fulfils
+	Source         string
+	Note           string
 	// Illustrative marks an entry that is not a published statement (an
 	// example, an estimate for a demonstration): every report whose scope
 	// includes one says so.
@@ -196,7 +201,7 @@ func (e Entry) Record() []string {
 		illustrative = "true"
 	}
 	return []string{e.Ref, string(e.Kind), e.Party, e.Date.String(), e.End.String(), amount, e.Currency.Code,
-		qualifier, quantity, e.Asset, strings.Join(e.Sectors, ";"), strings.Join(e.Locations, ";"),
+		qualifier, quantity, e.Asset, FormatSplit(e.Sectors, e.SectorShares), FormatSplit(e.Locations, e.LocationShares),
 		e.Toward, e.Fulfils, e.Source, e.Note, illustrative}
 }
 

@@ -46,7 +46,7 @@ func TestParseEntry(t *testing.T) {
 		t.Fatal(ps)
 	}
 	rec := strings.Join(e.Record(), ",")
-	if want := "bel-com-2016-stab,commitment,BEL,2016,,18000000.00,EUR,at-least,,,reconstruction;demining;camps,IRQ;SYR,,,,,"; rec != want {
+	if want := "bel-com-2016-stab,commitment,BEL,2016,,18000000.00,EUR,at-least,,,camps;demining;reconstruction,IRQ;SYR,,,,,"; rec != want {
 		t.Errorf("record:\n got %s\nwant %s", rec, want)
 	}
 	// Every problem of a bad row is reported, each with its field.
@@ -109,6 +109,11 @@ func TestContentHashPinnedIllustrative(t *testing.T) {
 	if len(ps) > 0 {
 		t.Fatal(ps)
 	}
+	if e.Sectors[0] != "demining" {
+		t.Fatalf("sectors %q: want them in canonical order", e.Sectors)
+	}
+	// Recorded before canonical order, as given; the store reads that back.
+	e.Sectors = []string{"stabilisation", "demining"}
 	r := Revision{Seq: 7, Ref: e.Ref, Rev: 1, Action: Add, Entry: e, Author: "officer", RecordedAt: time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC)}
 	r.Seal("abc")
 	if want := "c23c2f40ee9036bccd8f3bde072a50ea1725ee8fd530a6faf8689d0e22ef9e38"; r.Content != want {

@@ -197,6 +197,30 @@ func (l *Lang) Percent(d decimal.Decimal) string {
 	return l.Number(d, 1) + "%"
 }
 
+// List writes a list cell of column col (a sector or location field, a
+// ';'-joined list): its values joined by ", ", each share as a percentage
+// ("demining (40%), camps (60%)"), and the pseudo-value of a shared entry
+// (ledger.Multiple) in the reader's words.
+func (l *Lang) List(col, text string) string {
+	if text == ledger.Multiple && keys["multiple."+col] {
+		return l.T("multiple." + col)
+	}
+	values, shares := ledger.ReadSplit(text)
+	for i, v := range values {
+		values[i] = strings.TrimSpace(v)
+		if shares != nil {
+			pct := l.Number(shares[i], max(0, -shares[i].Exponent()))
+			if l.Code == "fr" {
+				pct += " %"
+			} else {
+				pct += "%"
+			}
+			values[i] += " (" + pct + ")"
+		}
+	}
+	return strings.Join(values, ", ")
+}
+
 // Colon ends a label: "Valuation:" in English and Dutch, "Valorisation :"
 // in French.
 func (l *Lang) Colon() string {

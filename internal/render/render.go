@@ -130,7 +130,7 @@ func (v *layout) text(c model.Column, r model.Row) string {
 	case "kind":
 		return v.l.Kind(cell.Text)
 	case "list":
-		return joinList(cell.Text, ", ")
+		return v.l.List(c.Key, cell.Text)
 	case "amount":
 		return v.l.Amount(cell, v.m.Currency, v.units)
 	case "count":
@@ -142,15 +142,6 @@ func (v *layout) text(c model.Column, r model.Row) string {
 	default: // text, party
 		return cell.Text
 	}
-}
-
-// joinList rewrites a ';'-joined list with sep between its items.
-func joinList(s, sep string) string {
-	items := strings.Split(s, ";")
-	for i := range items {
-		items[i] = strings.TrimSpace(items[i])
-	}
-	return strings.Join(items, sep)
 }
 
 // footer is the provenance as the reader reads it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 
 	"github.com/coalition/pledger/internal/model"
@@ -67,13 +68,18 @@ type aggregation struct {
 	illus   int // how many of the entries counted are flagged illustrative
 	conv    *Converter
 	kinds   map[string]*acc // every entry placed in a group, by kind: the report's scope totals
+	split   *splitter       // what the sector and location filters left out for being shared
 }
 
-// keyFunc places an entry in a group; false leaves it out.
-type keyFunc func(a *store.Amount, d ledger.Date) (groupKey, bool)
+// keyFunc places a portion of an entry (its whole value when it is not
+// split: see split.go) in a group; false leaves the portion out.
+type keyFunc func(a *store.Amount, d ledger.Date, pt portion) (groupKey, bool)
 
 // aggregate scans the current entries with an amount matching f, in
-// parallel parts, and sums each group exactly in the report currency.
+// parallel parts, splits each entry's value into the portions f's sector
+// and location filters keep (the share rule, split.go), and sums each
+// group exactly in the report currency. An entry counts once in each group
+// that holds a portion of it, and once in the scope's totals.
 func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f store.Filter, key keyFunc) (*aggregation, error) {
 	parts := runtime.GOMAXPROCS(0)
 	conv, err := st.converter(ctx, opt)
@@ -86,13 +92,17 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		kinds      map[string]*acc
 		dates      map[string]ledger.Date
 		currencies map[string]money.Currency
+		split      *splitter
+		portions   []portion
+		touched    []*acc
 		entries    int
 		illus      int
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
 		ps[i] = &part{factors: map[convKey]*money.Factor{}, groups: map[groupKey]*acc{},
-			dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, kinds: map[string]*acc{}}
+			dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, kinds: map[string]*acc{},
+			split: newSplitter(f)}
 	}
 	err = s.Amounts(ctx, f, parts, func(i int, a *store.Amount) error {
 		p := ps[i]
@@ -103,27 +113,6 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 				return fmt.Errorf("entry %s: %w", a.Ref, err)
 			}
 			p.dates[a.Date] = d
-		}
-		k, ok := key(a, d)
-		if !ok {
-			return nil
-		}
-		g := p.groups[k]
-		if g == nil {
-			g = &acc{}
-			p.groups[k] = g
-		}
-		kt := p.kinds[a.Kind]
-		if kt == nil {
-			kt = &acc{}
-			p.kinds[a.Kind] = kt
-		}
-		g.entries++
-		kt.entries++
-		p.entries++
-		if a.Qualifier != string(ledger.Exact) {
-			g.qualify(a.Qualifier, 1, string(a.Ref))
-			kt.qualify(a.Qualifier, 1, string(a.Ref))
 		}
 		cur, ok := p.currencies[a.Currency]
 		if !ok {
@@ -149,8 +138,46 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		if err != nil {
 			return err
 		}
-		g.sum.Add(v)
-		kt.sum.Add(v)
+		p.portions = p.split.portions(p.portions[:0], a, v)
+		p.touched = p.touched[:0]
+		var inScope int64
+		counted := false
+		for _, pt := range p.portions {
+			k, ok := key(a, d, pt)
+			if !ok {
+				continue
+			}
+			counted = true
+			inScope += pt.value
+			g := p.groups[k]
+			if g == nil {
+				g = &acc{}
+				p.groups[k] = g
+			}
+			g.sum.Add(pt.value)
+			if slices.Contains(p.touched, g) {
+				continue
+			}
+			p.touched = append(p.touched, g)
+			g.entries++
+			if a.Qualifier != string(ledger.Exact) {
+				g.qualify(a.Qualifier, 1, string(a.Ref))
+			}
+		}
+		if !counted {
+			return nil
+		}
+		kt := p.kinds[a.Kind]
+		if kt == nil {
+			kt = &acc{}
+			p.kinds[a.Kind] = kt
+		}
+		kt.entries++
+		kt.sum.Add(inScope)
+		p.entries++
+		if a.Qualifier != string(ledger.Exact) {
+			kt.qualify(a.Qualifier, 1, string(a.Ref))
+		}
 		if a.Illustrative {
 			p.illus++
 		}
@@ -159,10 +186,11 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 	if err != nil {
 		return nil, err
 	}
-	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv, kinds: ps[0].kinds, illus: ps[0].illus}
+	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv, kinds: ps[0].kinds, illus: ps[0].illus, split: ps[0].split}
 	for _, p := range ps[1:] {
 		out.entries += p.entries
 		out.illus += p.illus
+		out.split.merge(p.split)
 		for k, g := range p.kinds {
 			if into := out.kinds[k]; into != nil {
 				into.merge(g)

@@ -43,7 +43,7 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 	f.Wide = true
 	var bad error // a stored end that does not parse; recorded ends always do
 	var once sync.Once
-	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date) (groupKey, bool) {
+	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date, pt portion) (groupKey, bool) {
 		var k groupKey
 		for i, g := range group {
 			switch g {
@@ -60,9 +60,9 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 			case "party":
 				k[i] = a.Party
 			case "sector":
-				k[i] = string(a.Sector)
+				k[i] = pt.sector
 			case "location":
-				k[i] = string(a.Location)
+				k[i] = pt.location
 			}
 		}
 		k[3] = a.Kind
@@ -130,7 +130,6 @@ func fillPivot(c *computed, sec *model.Section, ag *aggregation, group []string,
 		return 0
 	})
 	cols := map[string][]model.Cell{}
-	var entries int64
 	for _, p := range rows {
 		r := model.Row{}
 		for i, g := range group {
@@ -149,21 +148,26 @@ func fillPivot(c *computed, sec *model.Section, ag *aggregation, group []string,
 			cols[k] = append(cols[k], cell)
 			n += g.entries
 			c.qualifierNotes(l, func() string {
-				return strings.ReplaceAll(strings.Join(p.key[:len(group)], " "), ";", ", ") + " " + l.Kind(k)
+				words := make([]string, len(group))
+				for i, dim := range group {
+					words[i] = l.List(dim, p.key[i])
+				}
+				return strings.Join(words, " ") + " " + l.Kind(k)
 			}, g)
 		}
 		r["entries"] = model.Cell{Int: int64(n)}
-		entries += int64(n)
 		sec.Rows = append(sec.Rows, r)
 	}
-	t := model.Row{group[0]: {Text: l.T("total")}, "entries": {Int: entries}}
+	// The totals are the scope's: each entry once, however many rows hold
+	// a part of it (its shares), and the exact sum of the rows.
+	t := model.Row{group[0]: {Text: l.T("total")}, "entries": {Int: int64(ag.entries)}}
 	for _, kind := range ledger.Kinds {
 		k := string(kind)
 		if len(cols[k]) == 0 {
 			t[k] = model.Cell{Empty: true}
 			continue
 		}
-		t[k] = model.SumCells(cols[k])
+		t[k] = amountCell(ag.kinds[k], opt.Currency)
 		c.totalNote(l, l.Kind(k), t[k])
 	}
 	for i := 1; i < len(group); i++ {

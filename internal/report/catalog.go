@@ -209,6 +209,9 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 		m.Notes = append(m.Notes, c.illustrativeNote(l))
 	}
 	m.Notes = append(m.Notes, c.notes...)
+	if c.shared != nil {
+		m.Notes = append(m.Notes, c.shared.notes(l, opt.Currency)...)
+	}
 	if c.qnotes > maxQualifierNotes {
 		m.Notes = append(m.Notes, l.T("note.more-qualified", strconv.Itoa(c.qnotes-maxQualifierNotes)))
 	}

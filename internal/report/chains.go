@@ -39,6 +39,7 @@ type chains struct {
 	links  map[string]*link
 	order  []string       // refs in scope, sorted
 	target money.Currency // the report currency
+	split  *splitter      // what the sector and location filters left out for being shared
 }
 
 // stage order: what may fulfil what.
@@ -56,10 +57,13 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 		dates      map[string]ledger.Date
 		currencies map[string]money.Currency
 		values     map[string]scoped
+		split      *splitter
+		portions   []portion
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
-		ps[i] = &part{links: map[string]*link{}, dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]scoped{}}
+		ps[i] = &part{links: map[string]*link{}, dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]scoped{},
+			split: newSplitter(f)}
 	}
 	dateOf := func(p *part, text string) (ledger.Date, error) {
 		d, ok := p.dates[text]
@@ -93,7 +97,18 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 		if err != nil {
 			return err
 		}
-		p.values[string(a.Ref)] = scoped{v, a.Minor, c, factor}
+		// In scope: the portions the sector and location filters keep
+		// (split.go), of its value and of its amount as stated.
+		p.portions = p.split.portions(p.portions[:0], a, v)
+		if len(p.portions) == 0 {
+			return nil
+		}
+		var sv, sm int64
+		for _, pt := range p.portions {
+			sv += pt.value
+			sm += pt.minor
+		}
+		p.values[string(a.Ref)] = scoped{sv, sm, c, factor}
 		return nil
 	}
 	// Without a filter the report's scope is every contribution: one scan
@@ -121,9 +136,10 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 	if err != nil {
 		return nil, err
 	}
-	ch := &chains{links: ps[0].links, target: cur}
+	ch := &chains{links: ps[0].links, target: cur, split: ps[0].split}
 	for _, p := range ps[1:] {
 		maps.Copy(ch.links, p.links)
+		ch.split.merge(p.split)
 	}
 	for _, p := range ps {
 		for ref, v := range p.values {

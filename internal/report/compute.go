@@ -22,6 +22,9 @@ type computed struct {
 	subtitle string
 	qnotes   int // qualifier notes written; past maxQualifierNotes they are only counted
 	illus    int // how many of the entries counted are flagged illustrative
+	// shared is what the sector and location filters left out of the
+	// figures for being shared (split.go); Run notes it.
+	shared *splitter
 }
 
 // maxQualifierNotes caps the notes about qualified figures: a large report
@@ -31,7 +34,7 @@ const maxQualifierNotes = 20
 func newComputed(ag *aggregation) *computed {
 	c := &computed{sections: map[string]*model.Section{}}
 	if ag != nil {
-		c.entries, c.conv, c.illus = ag.entries, ag.conv, ag.illus
+		c.entries, c.conv, c.illus, c.shared = ag.entries, ag.conv, ag.illus, ag.split
 		if ag.kinds != nil {
 			c.totals = ag.kindTotals(ag.conv.target)
 		}

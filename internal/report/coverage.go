@@ -20,7 +20,7 @@ import (
 func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error) {
 	f := st.filter(opt, ledger.Need)
 	f.Parties, f.Wide = nil, true
-	needsOnly := func(a *store.Amount, d ledger.Date) (groupKey, bool) {
+	needsOnly := func(a *store.Amount, d ledger.Date, pt portion) (groupKey, bool) {
 		return groupKey{string(a.Ref), a.Party, a.Date, string(a.Sector)}, true
 	}
 	ag, err := aggregate(ctx, s, st, opt, f, needsOnly)
@@ -68,6 +68,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		}
 	}
 	c := newComputed(ag)
+	c.shared.merge(ch.split)
 	c.entries += counted
 	c.illus += illus
 	sec := c.section("coverage")

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/coalition/pledger/internal/model"
@@ -174,7 +173,7 @@ func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filt
 		name := l.AssetName(e.Asset)
 		row := model.Row{"ref": {Text: e.Ref}, "party": {Text: e.Party}, "asset": {Text: name},
 			"category": {Text: l.CategoryName(asset.Category)}, "quantity": {Int: e.Quantity, Qualifier: qual},
-			"location": {Text: strings.Join(e.Locations, ";")}, "sector": {Text: strings.Join(e.Sectors, ";")},
+			"location": {Text: ledger.FormatSplit(e.Locations, e.LocationShares)}, "sector": {Text: ledger.FormatSplit(e.Sectors, e.SectorShares)},
 			"start": {Text: e.Date.String()}, "end": {Text: e.End.String(), Empty: e.End.IsZero()},
 			"asset_months": {Empty: true}}
 		var m int64

@@ -37,12 +37,12 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 	f.Wide = true
 	var bad error // a stored end that does not parse; recorded ends always do
 	var once sync.Once
-	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date) (groupKey, bool) {
+	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date, pt portion) (groupKey, bool) {
 		year, err := periodOf(d, a.End, "year")
 		if err != nil {
 			once.Do(func() { bad = fmt.Errorf("entry %s: end: %w", a.Ref, err) })
 		}
-		return groupKey{year, string(a.Sector), "", a.Kind}, true
+		return groupKey{year, pt.sector, "", a.Kind}, true
 	})
 	if err == nil {
 		err = bad
@@ -58,23 +58,15 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 		return nil, err
 	}
 
-	// By kind: the same groups, summed per kind (exact sums of values, as
-	// every total).
+	// By kind: the scope's totals, each entry once however many rows hold
+	// a part of it, and the exact sum of the rows.
 	byKind := c.section("by_kind")
-	cells := map[string][]model.Cell{}
-	for _, r := range c.sections["by_year_sector"].Rows {
-		for _, kind := range ledger.Kinds {
-			if cell := r[string(kind)]; !cell.Empty {
-				cells[string(kind)] = append(cells[string(kind)], cell)
-			}
-		}
-	}
 	for _, kind := range ledger.Kinds {
 		k := string(kind)
-		if len(cells[k]) == 0 {
+		if ag.kinds[k] == nil {
 			continue
 		}
-		t := model.SumCells(cells[k])
+		t := amountCell(ag.kinds[k], opt.Currency)
 		byKind.Rows = append(byKind.Rows, model.Row{"kind": {Text: k}, "amount": t, "entries": {Int: t.Int}})
 	}
 

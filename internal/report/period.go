@@ -139,9 +139,9 @@ func leftOutOf(ctx context.Context, s *store.Store, st *State, opt Options, f st
 	f.Straddling, f.Wide = true, true
 	// Grouped by entry, so the value is the sum of one figure per entry,
 	// whatever rounding the figures of the report follow.
-	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date) (groupKey, bool) {
+	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date, pt portion) (groupKey, bool) {
 		if key != nil {
-			if _, ok := key(a, d); !ok {
+			if _, ok := key(a, d, pt); !ok {
 				return groupKey{}, false
 			}
 		}

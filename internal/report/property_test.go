@@ -56,11 +56,7 @@ func genLedger(seed uint64, n int) (entries, rates []byte) {
 		if units > 0 {
 			amount = fmt.Sprintf("%d.%0*d", whole, units, r.IntN(pow(10, units)))
 		}
-		sec := sectors[r.IntN(len(sectors))]
-		if r.IntN(4) == 0 {
-			sec += ";" + sectors[r.IntN(len(sectors))]
-		}
-		loc := places[r.IntN(len(places))]
+		sec, loc := genSplit(r, sectors), genSplit(r, places)
 		toward := ""
 		ref := fmt.Sprintf("e%05d", i)
 		if kind == "need" {
@@ -83,6 +79,32 @@ func genLedger(seed uint64, n int) (entries, rates []byte) {
 		}
 	}
 	return []byte(b.String()), []byte(rb.String())
+}
+
+// genSplit is a sector or location field: one value, several without
+// shares (shared), or several with shares of up to two decimals that add
+// up to 100, in any order.
+func genSplit(r *rand.Rand, values []string) string {
+	one := values[r.IntN(len(values))]
+	switch r.IntN(6) {
+	case 0, 1, 2:
+		return one
+	case 3:
+		return one + ";" + values[r.IntN(len(values))] // sometimes the same twice: one value
+	}
+	n := 2 + r.IntN(len(values)-1)
+	picked := r.Perm(len(values))[:n]
+	left := 10000
+	var parts []string
+	for i, k := range picked {
+		w := left
+		if i < n-1 {
+			w = 1 + r.IntN(left-(n-1-i))
+		}
+		left -= w
+		parts = append(parts, fmt.Sprintf("%s:%d.%02d", values[k], w/100, w%100))
+	}
+	return strings.Join(parts, ";")
 }
 
 func pow(b, e int) int {
@@ -119,7 +141,8 @@ func TestFiguresAddUp(t *testing.T) {
 		if _, err := s.Import(ctx, csvio.BytesSource("gen.csv", entries, csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
-		scopes := []report.Request{{}, {Parties: []string{"BEL", "EU"}}, {Parties: []string{"NLD"}}, {Sectors: []string{"camps"}}, {Locations: []string{"SYR"}}}
+		scopes := []report.Request{{}, {Parties: []string{"BEL", "EU"}}, {Parties: []string{"NLD"}}, {Sectors: []string{"camps"}}, {Locations: []string{"SYR"}},
+			{Sectors: []string{"multiple"}}, {Sectors: []string{"demining", "camps"}, Locations: []string{"IRQ", "multiple"}}}
 		for _, c := range []struct {
 			cur, val string
 			scopes   []report.Request
@@ -131,7 +154,47 @@ func TestFiguresAddUp(t *testing.T) {
 				checkScope(t, ctx, s, name, req)
 			}
 		}
+		// The share rule: the sectors and "multiple" partition the whole,
+		// and so do the places; within each, a sector's total is the sum of
+		// its parts (single-sector entries and shares).
+		whole := summaryTotals(t, ctx, s, report.Request{Currency: "USD"})
+		for _, dim := range []struct {
+			name   string
+			values []string
+		}{{"sector", []string{"camps", "demining", "reconstruction", "stabilisation", "multiple"}}, {"location", []string{"IRQ", "JOR", "SYR", "multiple"}}} {
+			sum := map[string]decimal.Decimal{}
+			for _, v := range dim.values {
+				req := report.Request{Currency: "USD"}
+				if dim.name == "sector" {
+					req.Sectors = []string{v}
+				} else {
+					req.Locations = []string{v}
+				}
+				for k, x := range summaryTotals(t, ctx, s, req) {
+					sum[k] = sum[k].Add(x)
+				}
+			}
+			sameTotals(t, "every "+dim.name+" and multiple", sum, whole, nil)
+		}
 	})
+}
+
+func summaryTotals(t *testing.T, ctx context.Context, s *store.Store, req report.Request) map[string]decimal.Decimal {
+	t.Helper()
+	req.MaxStale = 7
+	opt, err := req.Options(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := report.Run(ctx, s, "summary", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]decimal.Decimal{}
+	for _, k := range m.Totals {
+		out[k.Kind] = k.Amount.Value
+	}
+	return out
 }
 
 func checkScope(t *testing.T, ctx context.Context, s *store.Store, name string, req report.Request) {

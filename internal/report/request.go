@@ -85,8 +85,8 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 			return o, err
 		}
 		for _, sec := range f.Sectors {
-			if !slices.Contains(all, sec) {
-				return o, ledger.Fail(ledger.ErrInvalid, "no_such_sector", "sector", sec, "%q: no entry has this sector; the sectors are %s", sec, strings.Join(all, ", "))
+			if sec != ledger.Multiple && !slices.Contains(all, sec) {
+				return o, ledger.Fail(ledger.ErrInvalid, "no_such_sector", "sector", sec, "%q: no entry has this sector; the sectors are %s (and %s, for entries shared between several)", sec, strings.Join(all, ", "), ledger.Multiple)
 			}
 			o.Sectors = append(o.Sectors, sec)
 		}
@@ -97,6 +97,10 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 			return o, err
 		}
 		for _, loc := range f.Locations {
+			if strings.EqualFold(loc, ledger.Multiple) {
+				o.Locations = append(o.Locations, ledger.Multiple)
+				continue
+			}
 			code, ok := ledger.ParseLocation(loc)
 			if !ok {
 				return o, ledger.Fail(ledger.ErrInvalid, "bad_location", "location", loc, "%q: not an ISO 3166-1 country code", loc)

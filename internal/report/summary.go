@@ -76,7 +76,7 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 // computeSummary: per party and kind, per kind, and each party's balance
 // (pledged minus disbursed).
 func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error) {
-	ag, err := aggregate(ctx, s, st, opt, st.filter(opt), func(a *store.Amount, d ledger.Date) (groupKey, bool) {
+	ag, err := aggregate(ctx, s, st, opt, st.filter(opt), func(a *store.Amount, d ledger.Date, pt portion) (groupKey, bool) {
 		return groupKey{a.Party, a.Kind}, true
 	})
 	if err != nil {

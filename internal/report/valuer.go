@@ -14,26 +14,36 @@ import (
 // rates in force at the request's as-of moment, under its valuation, each
 // entry converted and rounded once (money.Factor.Value). A report's row is
 // the sum of these values, so a list of entries with their values adds up,
-// in a spreadsheet, to the report's figures.
+// in a spreadsheet, to the report's figures. With sector or location
+// filters (opt.Sectors, opt.Locations), an entry's value is the part of it
+// a report with those filters counts (the share rule, split.go).
 type Valuer struct {
-	conv *Converter
-	cur  money.Currency
+	conv  *Converter
+	cur   money.Currency
+	split *splitter // nil: no sector or location filter
 }
 
 // NewValuer values into opt.Currency under opt.Valuation, with the rates
-// recorded at or before opt.AsOf (zero: the latest).
+// recorded at or before opt.AsOf (zero: the latest), counting what a
+// report filtered by opt.Sectors and opt.Locations counts.
 func NewValuer(ctx context.Context, s *store.Store, opt Options) (*Valuer, error) {
 	table, err := s.RateTable(ctx, opt.AsOf)
 	if err != nil {
 		return nil, err
 	}
-	return &Valuer{conv: NewConverter(table, opt.Currency, opt.Valuation), cur: opt.Currency}, nil
+	v := &Valuer{conv: NewConverter(table, opt.Currency, opt.Valuation), cur: opt.Currency}
+	if len(opt.Sectors) > 0 || len(opt.Locations) > 0 {
+		v.split = newSplitter(store.Filter{Sectors: opt.Sectors, Locations: opt.Locations})
+	}
+	return v, nil
 }
 
 // Currency is the currency values are in.
 func (v *Valuer) Currency() money.Currency { return v.cur }
 
-// Value is e's value; ok is false for an entry without an amount.
+// Value is e's value, or the part of it the filters count; ok is false for
+// an entry without an amount, and for one the filters leave out (a shared
+// entry: it counts under ledger.Multiple).
 func (v *Valuer) Value(e ledger.Entry) (value decimal.Decimal, ok bool, err error) {
 	if !e.Amount.Valid {
 		return decimal.Decimal{}, false, nil
@@ -45,6 +55,18 @@ func (v *Valuer) Value(e ledger.Entry) (value decimal.Decimal, ok bool, err erro
 	m, err := v.conv.Value(minor, e.Currency, e.Date, e.Ref)
 	if err != nil {
 		return decimal.Decimal{}, false, err
+	}
+	if v.split != nil {
+		a := &store.Amount{Ref: []byte(e.Ref), Kind: string(e.Kind), Minor: minor,
+			Sector: []byte(ledger.FormatSplit(e.Sectors, e.SectorShares)), Location: []byte(ledger.FormatSplit(e.Locations, e.LocationShares))}
+		ps := v.split.portions(nil, a, m)
+		if len(ps) == 0 {
+			return decimal.Decimal{}, false, nil
+		}
+		m = 0
+		for _, p := range ps {
+			m += p.value
+		}
 	}
 	return money.FromMinor(m, v.cur), true, nil
 }

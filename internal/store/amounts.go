@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
+
+	"github.com/coalition/pledger/internal/ledger"
 )
 
 // Amount is the lean view of an entry with an amount, for aggregation.
@@ -185,7 +186,7 @@ func (s *Store) listValues(ctx context.Context, col string) ([]string, error) {
 	}
 	set := map[string]bool{}
 	for _, l := range lists {
-		for v := range strings.SplitSeq(l, ";") {
+		for _, v := range ledger.ListValues(l) {
 			set[v] = true
 		}
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
+	"github.com/shopspring/decimal"
 )
 
 // ImportOptions control an import.
@@ -27,6 +30,10 @@ type ImportResult struct {
 	Amended int
 	Skipped int // identical to the ledger already
 	Head    Head
+	// Warnings say what is odd about the chains of the rows written (see
+	// ledger.ChainWarnings): recorded as stated, but worth a second look.
+	// Each names its row's ref in Value; at most MaxProblems.
+	Warnings []ledger.Problem
 }
 
 // MaxProblems is how many problems an import reports before it stops
@@ -110,6 +117,9 @@ func (s *Store) Import(ctx context.Context, src csvio.Source, opt ImportOptions)
 			return err
 		}
 		if err := probs.err(); err != nil {
+			return err
+		}
+		if res.Warnings, err = tx.importWarnings(ctx, start); err != nil {
 			return err
 		}
 		if opt.DryRun {
@@ -346,6 +356,91 @@ func (tx *Tx) checkImportLinks(ctx context.Context, src csvio.Source, start int6
 		probs.add(ps...)
 	}
 	return nil
+}
+
+// importWarnings finds what is odd about the chains of the rows written
+// after seq start (ledger.ChainWarningsTaken): each written row that
+// fulfils an entry, set against that entry and the sum of the current
+// entries of its kind that fulfil it, in its currency. Two scans, whatever
+// the size of the import.
+func (tx *Tx) importWarnings(ctx context.Context, start int64) ([]ledger.Problem, error) {
+	if start < 0 {
+		return nil, nil
+	}
+	type row struct {
+		e, target ledger.Entry
+		minor     int64
+	}
+	var rows []row
+	q := `SELECT r.ref, r.kind, r.date, r.currency, r.amount_minor, c.ref, c.kind, c.date, c.currency, c.amount_minor
+		FROM revisions r ` + latestJoin("", "r.fulfils") + `
+		WHERE r.seq > ? AND r.fulfils <> '' AND r.action <> ? AND c.action <> ?`
+	err := tx.each(ctx, q, []any{start, string(ledger.Void), string(ledger.Void)}, func(sc scanner) error {
+		var ref, kind, date, cur, tref, tkind, tdate, tcur string
+		var minor, tminor sql.NullInt64
+		if err := sc.Scan(&ref, &kind, &date, &cur, &minor, &tref, &tkind, &tdate, &tcur, &tminor); err != nil {
+			return err
+		}
+		e := ledger.Entry{Ref: ref, Kind: ledger.Kind(kind), Fulfils: tref}
+		t := ledger.Entry{Ref: tref, Kind: ledger.Kind(tkind)}
+		var err error
+		if e.Date, err = ledger.ParseDate(date); err != nil {
+			return fmt.Errorf("entry %s: %w", ref, err)
+		}
+		if t.Date, err = ledger.ParseDate(tdate); err != nil {
+			return fmt.Errorf("entry %s: %w", tref, err)
+		}
+		if e.Currency, err = money.ParseCurrency(cur); err == nil && minor.Valid {
+			e.Amount = decimal.NullDecimal{Decimal: money.FromMinor(minor.Int64, e.Currency), Valid: true}
+		}
+		if t.Currency, err = money.ParseCurrency(tcur); err == nil && tminor.Valid {
+			t.Amount = decimal.NullDecimal{Decimal: money.FromMinor(tminor.Int64, t.Currency), Valid: true}
+		}
+		rows = append(rows, row{e: e, target: t, minor: minor.Int64})
+		return nil
+	})
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	// What fulfils each target, by kind, in the target's currency.
+	type key struct{ target, kind string }
+	want := map[key]string{} // the target's currency
+	for _, r := range rows {
+		want[key{r.target.Ref, string(r.e.Kind)}] = r.target.Currency.Code
+	}
+	taken := map[key]int64{}
+	q = `SELECT r.fulfils, r.kind, r.currency, r.amount_minor FROM revisions r
+		WHERE r.fulfils <> '' AND r.action <> ? AND ` + latestCond
+	err = tx.each(ctx, q, []any{string(ledger.Void)}, func(sc scanner) error {
+		var target, kind, cur string
+		var minor sql.NullInt64
+		if err := sc.Scan(&target, &kind, &cur, &minor); err != nil {
+			return err
+		}
+		k := key{target, kind}
+		if c, ok := want[k]; ok && c == cur && minor.Valid {
+			taken[k] += minor.Int64
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []ledger.Problem
+	for _, r := range rows {
+		t := decimal.NullDecimal{}
+		if r.e.Amount.Valid && r.e.Currency.Code == r.target.Currency.Code {
+			t = decimal.NullDecimal{Decimal: money.FromMinor(taken[key{r.target.Ref, string(r.e.Kind)}], r.target.Currency), Valid: true}
+		}
+		for _, w := range ledger.ChainWarningsTaken(r.e, r.target, t) {
+			if len(out) < MaxProblems {
+				w.Value = r.e.Ref
+				out = append(out, w)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Value < out[j].Value })
+	return out, nil
 }
 
 // latestJoin joins c, the latest revision (voids included) of the ref in

@@ -165,16 +165,26 @@ func (f *Filter) matchLists(sector, location []byte) bool {
 	return matchList(f.Sectors, sector) && matchList(f.Locations, location)
 }
 
+// matchList: an entry passes a sector (or location) filter when it names
+// one of want, with or without a share, or, for ledger.Multiple, when it is
+// shared (several values without shares). Which part of its value counts
+// is the report's to say (the share rule in ledger/split.go): a shared
+// entry passes so that a report can say it was left out.
 func matchList(want []string, list []byte) bool {
 	if len(want) == 0 {
 		return true
 	}
+	n, shares := 0, false
 	for v := range bytes.SplitSeq(list, []byte{';'}) {
+		n++
+		if i := bytes.IndexByte(v, ':'); i >= 0 {
+			v, shares = v[:i], true
+		}
 		if slices.Contains(want, string(v)) {
 			return true
 		}
 	}
-	return false
+	return n > 1 && !shares && slices.Contains(want, ledger.Multiple)
 }
 
 // Entries calls fn for each current revision matching f, in ref order,

@@ -53,8 +53,8 @@ func revValues(r *ledger.Revision) ([]any, error) {
 	}
 	return []any{r.Seq, r.Ref, r.Rev, string(r.Action), supersedes, string(e.Kind), e.Party, e.Date.String(),
 		dateFirst, dateLast, e.End.String(), endLast,
-		amount, e.Currency.Code, string(e.Qualifier), quantity, e.Asset, strings.Join(e.Sectors, ";"),
-		strings.Join(e.Locations, ";"), e.Toward, e.Fulfils, e.Source, e.Note, r.Reason, r.Author,
+		amount, e.Currency.Code, string(e.Qualifier), quantity, e.Asset, ledger.FormatSplit(e.Sectors, e.SectorShares),
+		ledger.FormatSplit(e.Locations, e.LocationShares), e.Toward, e.Fulfils, e.Source, e.Note, r.Reason, r.Author,
 		r.RecordedAt.UTC().Format(ledger.TimeLayout), r.Content, r.PrevHash, r.Hash,
 		illustrative}, nil
 }
@@ -93,13 +93,6 @@ type revRow struct {
 	Illustrative int64         `db:"illustrative"`
 }
 
-func splitNonEmpty(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ";")
-}
-
 // revision turns a row back into a Revision. It does not validate: what is
 // in the table is what was recorded, and Verify says whether it still is.
 func (row *revRow) revision() (ledger.Revision, error) {
@@ -125,7 +118,8 @@ func (row *revRow) revision() (ledger.Revision, error) {
 	e.Qualifier = ledger.Qualifier(row.Qualifier)
 	e.Quantity = row.Quantity.Int64
 	e.Asset = row.Asset
-	e.Sectors, e.Locations = splitNonEmpty(row.Sector), splitNonEmpty(row.Location)
+	e.Sectors, e.SectorShares = ledger.ReadSplit(row.Sector)
+	e.Locations, e.LocationShares = ledger.ReadSplit(row.Location)
 	e.Toward, e.Fulfils, e.Source, e.Note = row.Toward, row.Fulfils, row.Source, row.Note
 	e.Illustrative = row.Illustrative != 0
 	at, err := time.Parse(ledger.TimeLayout, row.RecordedAt)

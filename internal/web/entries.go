@@ -48,7 +48,9 @@ func entryFilter(q url.Values) (store.Filter, error) {
 	if v := strings.TrimSpace(q.Get("sector")); v != "" {
 		f.Sectors = []string{v}
 	}
-	if v := strings.TrimSpace(q.Get("location")); v != "" {
+	if v := strings.TrimSpace(q.Get("location")); strings.EqualFold(v, ledger.Multiple) {
+		f.Locations = []string{ledger.Multiple}
+	} else if v != "" {
 		code, ok := ledger.ParseLocation(v)
 		if !ok {
 			return f, &ledger.Problems{List: []ledger.Problem{{Field: "location", Msg: "not an ISO 3166-1 country code"}}}
@@ -95,6 +97,9 @@ func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principa
 	if cur := strings.TrimSpace(q.Get("currency")); cur != "" {
 		req := reportRequest(q)
 		opt, err := report.Request{Currency: req.Currency, Valuation: req.Valuation, MaxStale: req.MaxStale}.Options(r.Context(), s.st)
+		// The value counts what a report with the list's sector and
+		// location filters counts.
+		opt.Sectors, opt.Locations = f.Sectors, f.Locations
 		if err == nil {
 			val, err = report.NewValuer(r.Context(), s.st, opt)
 		}
