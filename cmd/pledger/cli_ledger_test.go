@@ -145,6 +145,18 @@ func openRaw(t *testing.T, engine store.Dialect, dsn string) *sql.DB {
 	return db
 }
 
+// stateOf is the ledger state a report's footer names (SEQ:HASH).
+func stateOf(t *testing.T, report string) string {
+	t.Helper()
+	for _, line := range strings.Split(report, "\n") {
+		if v, ok := strings.CutPrefix(line, "Ledger state: "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatalf("no ledger state in:\n%s", report)
+	return ""
+}
+
 func TestCLIVerifyDetectsTampering(t *testing.T) {
 	cases := []struct {
 		name string
@@ -167,6 +179,21 @@ func TestCLIVerifyDetectsTampering(t *testing.T) {
 				if res := pledger(t, dsn, "verify"); res.code != 0 || !strings.Contains(res.stdout, "ok: 4 revisions") {
 					t.Fatalf("verify before tampering: %s", res)
 				}
+				first := pledger(t, dsn, "report", "deployments")
+				if first.code != 0 {
+					t.Fatalf("report: %s", first)
+				}
+				state := stateOf(t, first.stdout)
+				if res := pledger(t, dsn, "verify", "--head", state); res.code != 0 || !strings.Contains(res.stdout, "the ledger holds state "+state) {
+					t.Errorf("verify --head %s before tampering: %s", state, res)
+				}
+				other := state[:strings.Index(state, ":")+1] + strings.Repeat("0", 64)
+				if res := pledger(t, dsn, "verify", "--head", other); res.code != 5 {
+					t.Errorf("verify --head with a state the ledger does not hold: want exit 5, got %s", res)
+				}
+				if _, err := openRaw(t, engine, dsn).Exec(`UPDATE verification SET failure = ''`); err != nil {
+					t.Fatal(err)
+				}
 				db := openRaw(t, engine, dsn)
 				if _, err := db.Exec(c.sql); err != nil {
 					t.Fatalf("%s: %v", c.sql, err)
@@ -178,6 +205,16 @@ func TestCLIVerifyDetectsTampering(t *testing.T) {
 				}
 				if c.ref != "" && !strings.Contains(res.stderr, c.ref) {
 					t.Errorf("verify: stderr does not name %s:\n%s", c.ref, res.stderr)
+				}
+				// A report on a ledger known to fail is refused, unless
+				// allowed, and then marked as such.
+				rep := pledger(t, dsn, "report", "deployments")
+				if rep.code != 5 || !strings.Contains(rep.stderr, "failed verification") || !strings.Contains(rep.stderr, "--allow-unverified") {
+					t.Errorf("report after tampering: want exit 5 and the failure, got %s", rep)
+				}
+				rep = pledger(t, dsn, "report", "deployments", "--allow-unverified")
+				if rep.code != 0 || !strings.Contains(rep.stdout, "made from a ledger that failed verification") || !strings.Contains(rep.stdout, "Verified: NO") {
+					t.Errorf("report --allow-unverified: want it marked, got %s", rep)
 				}
 			})
 		}

@@ -100,8 +100,12 @@ PLEDGER_DB environment variable.`,
 	}
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", def, "ledger database: sqlite:PATH, a file path, or postgres://... (env PLEDGER_DB)")
 	root.PersistentFlags().StringVar(&a.as, "as", "", "who records the change (default: the OS user)")
+	// Who acts, for the audit log of users, sessions and tokens.
+	root.PersistentPreRun = func(cmd *cobra.Command, args []string) {
+		cmd.SetContext(store.WithActor(cmd.Context(), a.author()))
+	}
 	root.AddCommand(a.initCmd(), a.addCmd(), a.amendCmd(), a.voidCmd(), a.listCmd(), a.historyCmd(),
-		a.partyCmd(), a.importCmd(), a.exportCmd(), a.verifyCmd(), a.demoCmd(), a.ratesCmd(), a.reportCmd(),
+		a.partyCmd(), a.importCmd(), a.exportCmd(), a.verifyCmd(), a.checkpointCmd(), a.auditCmd(), a.demoCmd(), a.ratesCmd(), a.reportCmd(),
 		a.chartCmd(), a.serveCmd(), a.userCmd(), a.tokenCmd())
 	return root
 }

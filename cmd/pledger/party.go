@@ -32,7 +32,7 @@ pledger party add.`,
 				return err
 			}
 			defer s.Close()
-			if err := s.AddParty(cmd.Context(), p); err != nil {
+			if err := s.AddParty(cmd.Context(), p, a.author()); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.out, "added party %s\n", p)

@@ -22,6 +22,7 @@ type reportFlags struct {
 	parties, sectors, locations                            []string
 	maxStale                                               int
 	stamp                                                  bool
+	allowUnverified                                        bool
 }
 
 func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
@@ -37,6 +38,7 @@ func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
 	cmd.Flags().StringVar(&f.lang, "lang", model.Defaults.Lang, "language of labels and numbers: en, nl or fr")
 	cmd.Flags().StringVar(&f.format, "format", "table", strings.Join(formats, ", "))
 	cmd.Flags().StringVar(&f.out, "out", "", "write to this file (default: standard output)")
+	cmd.Flags().BoolVar(&f.allowUnverified, "allow-unverified", false, "make the report even from a ledger that failed verification, marked as such")
 	cmd.Flags().BoolVar(&f.stamp, "stamp", false, "print when the report was generated (off by default, so that reports are reproducible)")
 	cmd.Flags().StringVar(&f.by, "by", "", "timeline: year, quarter or month")
 	cmd.Flags().StringVar(&f.activeOn, "active-on", "", "deployments: only what was deployed on this day (YYYY-MM-DD)")
@@ -45,7 +47,8 @@ func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
 // request is the flags as a report request.
 func (f *reportFlags) request() report.Request {
 	return report.Request{Currency: f.currency, Valuation: f.valuation, MaxStale: f.maxStale, AsOf: f.asOf, From: f.from, To: f.to,
-		Parties: f.parties, Sectors: f.sectors, Locations: f.locations, Lang: f.lang, By: f.by, ActiveOn: f.activeOn, Stamp: f.stamp}
+		Parties: f.parties, Sectors: f.sectors, Locations: f.locations, Lang: f.lang, By: f.by, ActiveOn: f.activeOn, Stamp: f.stamp,
+		AllowUnverified: f.allowUnverified}
 }
 
 // writeOut writes through fn to --out (atomically: a temp file renamed) or

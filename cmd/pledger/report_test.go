@@ -178,4 +178,11 @@ func TestCLIUserAndToken(t *testing.T) {
 	if r := run1("", "user", "list"); r.code != 0 || !strings.Contains(r.stdout, "alice") {
 		t.Errorf("user list: %s", r)
 	}
+	// Not figures, so not in the chain: in the audit log, with who did it.
+	r = run1("", "audit", "--as", "root-officer")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || len(lines) != 2 || !strings.Contains(lines[0], "\tuser added\talice\trole admin") ||
+		!strings.Contains(lines[1], "\ttoken created\talice") {
+		t.Errorf("audit: %s", r)
+	}
 }

@@ -4,14 +4,17 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
+	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/web"
 	"github.com/spf13/cobra"
 )
 
 func (a *app) serveCmd() *cobra.Command {
-	var addr, cert, key string
+	var addr, cert, key, signingKey string
 	var maxUploadMB int64
+	var verifyEvery time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the web app and the JSON API",
@@ -35,7 +38,20 @@ logins and every write are logged as JSON on stderr.`,
 			}
 			defer s.Close()
 			log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-			srv, err := web.New(web.Config{Store: s, Log: log, MaxUpload: maxUploadMB << 20, Secure: cert != ""})
+			every := verifyEvery
+			if every == 0 {
+				every = -1 // never
+			}
+			cfg := web.Config{Store: s, Log: log, MaxUpload: maxUploadMB << 20, Secure: cert != "", VerifyEvery: every}
+			if signingKey == "" {
+				signingKey = os.Getenv(envSigningKey)
+			}
+			if signingKey != "" {
+				if cfg.SigningKey, err = ledger.LoadSigningKey(signingKey); err != nil {
+					return err
+				}
+			}
+			srv, err := web.New(cfg)
 			if err != nil {
 				return err
 			}
@@ -51,5 +67,7 @@ logins and every write are logged as JSON on stderr.`,
 	cmd.Flags().StringVar(&cert, "tls-cert", "", "TLS certificate (PEM): serve HTTPS")
 	cmd.Flags().StringVar(&key, "tls-key", "", "TLS private key (PEM)")
 	cmd.Flags().Int64Var(&maxUploadMB, "max-upload", 20, "largest upload or request body accepted, in MB")
+	cmd.Flags().StringVar(&signingKey, "signing-key", "", "sign a checkpoint of the ledger each time a dashboard is published (env "+envSigningKey+")")
+	cmd.Flags().DurationVar(&verifyEvery, "verify-every", 6*time.Hour, "verify the whole ledger at start and this often (0: never)")
 	return cmd
 }

@@ -1,20 +1,172 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"fmt"
+	"os"
+	"strings"
 
+	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
 
+// Environment variables for the signing key and the trusted public keys.
+const (
+	envSigningKey = "PLEDGER_SIGNING_KEY"
+	envPublicKey  = "PLEDGER_PUBLIC_KEY"
+)
+
 func (a *app) verifyCmd() *cobra.Command {
-	return &cobra.Command{
+	var head, keyFile string
+	var publicKeys []string
+	cmd := &cobra.Command{
 		Use:   "verify",
-		Short: "Recompute the hash chain and report the first tampered revision",
-		Long: `Every revision carries a SHA-256 over its canonical content and the previous
-revision's hash. verify recomputes the whole chain; if anyone changed, removed or
-inserted a row behind pledger's back, it names the first bad revision and exits
-with status 5.`,
-		Example: "  pledger verify\n  pledger verify --db \"$PLEDGER_DB\"",
+		Short: "Recompute the chain of every fact, check the checkpoints, and name what was tampered with",
+		Long: `Every fact a report's figures depend on is a link of one hash chain: entry
+revisions (every stored column), exchange rates, parties and the asset catalog in
+force. verify recomputes the whole chain from what is stored and checks every
+signed checkpoint (see pledger checkpoint); if anyone changed, removed or inserted
+a row behind pledger's back, or rewrote or cut off the chain after a checkpoint, it
+names what and where and exits with status 5. The result is recorded: until a
+later verify passes, reports on a ledger that failed refuse to run.
+
+--head SEQ:HASH (as a report's footer prints the ledger state) also confirms that
+the ledger still holds exactly that state; no key is needed. --public-key (or
+PLEDGER_PUBLIC_KEY, or the signing key's file with --key) names the keys
+checkpoints must be signed with; without one, any key's signature is accepted and
+the keys are listed.`,
+		Example: `  pledger verify
+  pledger verify --head 12:4f9c…   # the state a report's footer names
+  pledger verify --public-key 3b6a27bc…`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			var opt store.VerifyOptions
+			if env := os.Getenv(envPublicKey); env != "" {
+				publicKeys = append(publicKeys, strings.Split(env, ",")...)
+			}
+			for _, k := range publicKeys {
+				pub, err := ledger.ParsePublicKey(k)
+				if err != nil {
+					return err
+				}
+				opt.TrustedKeys = append(opt.TrustedKeys, pub)
+			}
+			if keyFile != "" {
+				priv, err := ledger.LoadSigningKey(keyFile)
+				if err != nil {
+					return err
+				}
+				opt.TrustedKeys = append(opt.TrustedKeys, priv.Public().(ed25519.PublicKey))
+			}
+			var seq int64
+			var hash string
+			if head != "" {
+				var err error
+				if seq, hash, err = ledger.ParseState(head); err != nil {
+					return err
+				}
+			}
+			s, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			res, err := s.Verify(ctx, opt)
+			if err != nil {
+				return err
+			}
+			if head != "" {
+				if err := s.ContainsState(ctx, seq, hash); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(a.out, "ok: %d revisions, %d rates, %d parties in %d states; %d checkpoints", res.Revisions, res.Rates, res.Parties, res.Links, res.Checkpoints)
+			switch {
+			case res.Checkpoints > 0 && len(opt.TrustedKeys) > 0:
+				fmt.Fprintf(a.out, ", signed with a trusted key")
+			case res.Checkpoints > 0:
+				fmt.Fprintf(a.out, " (keys %s: not pinned; give --public-key to require one)", strings.Join(res.Keys, ", "))
+			}
+			fmt.Fprintf(a.out, "\nstate %s\n", res.State)
+			if head != "" {
+				fmt.Fprintf(a.out, "the ledger holds state %s\n", ledger.FormatState(seq, hash))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&head, "head", "", "also confirm the ledger holds this state (SEQ:HASH, as a report's footer prints it)")
+	cmd.Flags().StringSliceVar(&publicKeys, "public-key", nil, "checkpoints must be signed with this key (64 hex digits or a key file; env "+envPublicKey+")")
+	cmd.Flags().StringVar(&keyFile, "key", "", "trust the public key of this signing key file")
+	return cmd
+}
+
+func (a *app) checkpointCmd() *cobra.Command {
+	var keyFile string
+	var newKey bool
+	cmd := &cobra.Command{
+		Use:   "checkpoint",
+		Short: "Sign the ledger's current state with an Ed25519 key kept outside the database",
+		Long: `A checkpoint is the ledger's current state (SEQ:HASH) and the moment, signed with
+an Ed25519 key from a file outside the database (--key, or PLEDGER_SIGNING_KEY). It
+is stored in the ledger and printed as one line: keep that line elsewhere too (a
+mail, a minute, a notary). verify checks that the chain still passes through every
+checkpoint, so rewriting the ledger, recomputing its chain or cutting off its end
+after a checkpoint is caught. A ledger that fails verification is not signed.
+
+--new-key creates the key file first (readable by its owner only; an existing file
+is never overwritten) and prints its public key, to give to whoever verifies.`,
+		Example: `  pledger checkpoint --key /etc/pledger/signing.pem --new-key
+  pledger checkpoint --key /etc/pledger/signing.pem
+  PLEDGER_SIGNING_KEY=/etc/pledger/signing.pem pledger checkpoint`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if keyFile == "" {
+				keyFile = os.Getenv(envSigningKey)
+			}
+			if keyFile == "" {
+				return usage("checkpoint needs a signing key: --key FILE or %s (create one with --new-key)", envSigningKey)
+			}
+			if newKey {
+				pub, err := ledger.NewSigningKey(keyFile)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "new signing key %s; its public key: %x\n", keyFile, []byte(pub))
+			}
+			key, err := ledger.LoadSigningKey(keyFile)
+			if err != nil {
+				return err
+			}
+			s, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			c, err := s.Checkpoint(ctx, key)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "checkpoint %s\n", c.Line())
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&keyFile, "key", "", "the Ed25519 signing key file (PEM; env "+envSigningKey+")")
+	cmd.Flags().BoolVar(&newKey, "new-key", false, "create the key file first")
+	return cmd
+}
+
+func (a *app) auditCmd() *cobra.Command {
+	var n int
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Show the audit log: changes to users, sessions and tokens",
+		Long: `Users, sessions and API tokens are not figures, so they are not in the chain of
+facts that verify checks; every change to them (a user added or changed, a sign-in
+or sign-out, a token created) is written to the audit log, with who made it and when.`,
+		Example: "  pledger audit\n  pledger audit --last 500",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open(cmd.Context())
@@ -22,16 +174,16 @@ with status 5.`,
 				return err
 			}
 			defer s.Close()
-			n, err := s.Verify(cmd.Context())
+			log, err := s.AuditLog(cmd.Context(), n)
 			if err != nil {
 				return err
 			}
-			head, err := s.Head(cmd.Context())
-			if err != nil {
-				return err
+			for _, e := range log {
+				fmt.Fprintf(a.out, "%s\t%s\t%s\t%s\t%s\n", e.At, oneLine(e.Actor), e.Action, oneLine(e.Subject), oneLine(e.Detail))
 			}
-			fmt.Fprintf(a.out, "ok: %d revisions, chain head %s\n", n, head.Hash)
 			return nil
 		},
 	}
+	cmd.Flags().IntVar(&n, "last", 100, "how many of the latest lines")
+	return cmd
 }

@@ -66,9 +66,8 @@ const demoModels = "../chart/testdata/demo-models.json"
 // the demo ledger today: this test runs every chart's report and compares
 // them with the fixture (go test ./internal/chartrun -update rewrites it).
 func TestDemoModels(t *testing.T) {
-	s := storetest.Open(t, store.SQLite)
 	at := time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)
-	s.SetClock(func() time.Time { return at })
+	s := storetest.OpenAt(t, store.SQLite, func() time.Time { return at })
 	ctx := context.Background()
 	if _, _, err := demo.Load(ctx, s); err != nil {
 		t.Fatal(err)

@@ -28,8 +28,7 @@ func fixedClock() time.Time { return time.Date(2026, 1, 15, 9, 30, 0, 0, time.UT
 // openDemo loads the demo ledger into a fresh store on engine.
 func openDemo(t *testing.T, engine store.Dialect) *store.Store {
 	t.Helper()
-	s := storetest.Open(t, engine)
-	s.SetClock(fixedClock)
+	s := storetest.OpenAt(t, engine, fixedClock)
 	if _, _, err := demo.Load(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ var allowed = map[string][]string{
 	"internal/render": {"internal/money", "internal/ledger", "internal/model", "internal/page", "reports", "github.com/shopspring/decimal", "golang.org/x/text"},
 	"internal/chart": {"internal/money", "internal/ledger", "internal/model", "internal/page", "reports", "github.com/shopspring/decimal", "golang.org/x/text",
 		"github.com/go-echarts/go-echarts"},
-	"internal/store": {"internal/money", "internal/ledger", "internal/access", "internal/csvio", "golang.org/x/crypto", "migrations", "github.com/shopspring/decimal", "golang.org/x/text",
+	"internal/store": {"internal/money", "internal/ledger", "internal/access", "internal/csvio", "reports", "golang.org/x/crypto", "migrations", "github.com/shopspring/decimal", "golang.org/x/text",
 		"github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc.org/", "github.com/pressly/goose", "github.com/mfridman/interpolate",
 		"github.com/sethvargo/go-retry", "go.uber.org/multierr", "golang.org/x/sync", "github.com/google/uuid",
 		"github.com/dustin/go-humanize", "github.com/mattn/go-isatty", "github.com/ncruces/go-strftime",

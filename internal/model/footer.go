@@ -26,13 +26,22 @@ func Footer(l *Lang, m *Model) []Field {
 		{"rates", l.T("footer.rates"), RatesUsed(l, p)},
 		{"asof", l.T("footer.asof"), p.AsOf.UTC().Format(ledger.TimeLayout)},
 		{"revision", l.T("footer.revision"), strconv.FormatInt(p.Seq, 10)},
-		{"hash", l.T("footer.hash"), p.ChainHash},
+		{"state", l.T("footer.state"), p.State},
+		{"verified", l.T("footer.verified"), Verified(l, p)},
 		{"entries", l.T("footer.entries"), l.Number(decimal.NewFromInt(int64(p.Entries)), 0)},
 	}
 	if !m.GeneratedAt.IsZero() {
 		fs = append(fs, Field{"generated", l.T("footer.generated"), m.GeneratedAt.UTC().Format(ledger.TimeLayout)})
 	}
 	return fs
+}
+
+// Verified says whether the ledger a report read verified.
+func Verified(l *Lang, p Provenance) string {
+	if p.Unverified != "" {
+		return l.T("verified.no", p.Unverified)
+	}
+	return l.T("verified.yes")
 }
 
 // RatesUsed says which rates a report used: their sources and the span of

@@ -83,5 +83,11 @@ type Provenance struct {
 	AsOf        time.Time
 	Seq         int64  // the ledger's last revision at AsOf
 	ChainHash   string // its hash
-	Entries     int    // entries counted in the report
+	// State names the state of the chain of every fact the report read,
+	// SEQ:HASH (verify --head confirms the ledger still holds it).
+	State string
+	// Unverified is why the ledger failed verification, when the report
+	// was made from it anyway; "" when it verified.
+	Unverified string
+	Entries    int // entries counted in the report
 }

@@ -75,6 +75,6 @@ const TitleBlock = `<header class="title">
 
 // FooterFields lists the provenance (model.Footer) inside a <dl>.
 const FooterFields = `{{- range .Footer}}
-<dt>{{.Label}}</dt><dd{{if eq .Key "hash" "asof" "generated"}} class="mono"{{end}}>{{.Value}}</dd>
+<dt>{{.Label}}</dt><dd{{if eq .Key "state" "asof" "generated"}} class="mono"{{end}}>{{.Value}}</dd>
 {{- end}}
 `

@@ -76,6 +76,12 @@ func writeCSV(w io.Writer, m *model.Model, _ *model.Lang) error {
 	write("provenance", "as_of", p.AsOf.UTC().Format(ledger.TimeLayout))
 	write("provenance", "revision", strconv.FormatInt(p.Seq, 10))
 	write("provenance", "chain_hash", noFormula(p.ChainHash))
+	write("provenance", "state", noFormula(p.State))
+	verified := "true"
+	if p.Unverified != "" {
+		verified = "false: " + p.Unverified
+	}
+	write("provenance", "verified", noFormula(verified))
 	write("provenance", "entries", strconv.Itoa(p.Entries))
 	write("provenance", "illustrative_entries", strconv.Itoa(m.Illustrative))
 	if !m.GeneratedAt.IsZero() {

@@ -52,6 +52,9 @@ type jsonProvenance struct {
 	AsOf        string   `json:"as_of"`
 	Revision    int64    `json:"revision"`
 	ChainHash   string   `json:"chain_hash"`
+	State       string   `json:"state"`
+	Verified    bool     `json:"verified"`
+	Unverified  string   `json:"unverified,omitempty"`
 	Entries     int      `json:"entries"`
 }
 
@@ -135,7 +138,7 @@ func writeJSON(w io.Writer, m *model.Model, l *model.Lang) error {
 	}
 	p := m.Provenance
 	j.Provenance = jsonProvenance{Valuation: p.Valuation, RateSources: p.RateSources, AsOf: p.AsOf.UTC().Format(ledger.TimeLayout),
-		Revision: p.Seq, ChainHash: p.ChainHash, Entries: p.Entries}
+		Revision: p.Seq, ChainHash: p.ChainHash, State: p.State, Verified: p.Unverified == "", Unverified: p.Unverified, Entries: p.Entries}
 	if j.Provenance.RateSources == nil {
 		j.Provenance.RateSources = []string{}
 	}

@@ -117,6 +117,7 @@ func sample(t *testing.T, lang string) (*model.Model, *model.Lang) {
 			AsOf:        at,
 			Seq:         42,
 			ChainHash:   hash,
+			State:       "17:" + hash,
 			Entries:     12349,
 		},
 	}
@@ -335,7 +336,7 @@ func TestMarkdownKeepsTheTable(t *testing.T) {
 	}
 	for _, want := range []string{`health \| care and \*more\*`, `\<img src=x onerror=alert(1)\>`, "| **Total** ",
 		" **19,235,068.39 EUR (lower bound)** |", "---: |", "- 1\\. not a list", "- \\# not a heading", "### Notes", "### Provenance",
-		"- **Chain hash**: " + hash, "# Pledges and needs\n\nBelgium\n"} {
+		"- **Ledger state**: 17:" + hash, "# Pledges and needs\n\nBelgium\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("md: no %q in\n%s", want, out)
 		}

@@ -215,7 +215,16 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 	if c.qnotes > maxQualifierNotes {
 		m.Notes = append(m.Notes, l.T("note.more-qualified", strconv.Itoa(c.qnotes-maxQualifierNotes)))
 	}
-	m.Provenance = model.Provenance{Valuation: opt.Valuation.Describe(l), AsOf: st.AsOf, Seq: st.Head.Seq, ChainHash: st.Head.Hash, Entries: c.entries}
+	m.Provenance = model.Provenance{Valuation: opt.Valuation.Describe(l), AsOf: st.AsOf, Seq: st.Head.Seq, ChainHash: st.Head.Hash,
+		State: st.Head.StateText(), Entries: c.entries}
+	if !st.Status.OK() {
+		// Made anyway (AllowUnverified): marked next to the title and in
+		// the notes, and in the footer.
+		why := strings.TrimPrefix(st.Status.Failure, ledger.ErrTampered.Error()+": ")
+		m.Provenance.Unverified = why
+		m.Mark = strings.TrimSpace(l.T("mark.unverified") + " " + m.Mark)
+		m.Notes = append([]string{l.T("note.unverified", why)}, m.Notes...)
+	}
 	if c.conv != nil {
 		m.Provenance.RateSources, m.Provenance.RateFirst, m.Provenance.RateLast = c.conv.RatesUsed()
 	}

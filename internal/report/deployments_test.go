@@ -30,9 +30,12 @@ nato-dep-advisers,deployment,NATO,2018-10,2018-11,,,,500,advisers,training,IRQ,,
 usa-dep-trainers,deployment,USA,2015-06,2015-07,,,about,250,trainers,training,IRQ,,,test,,
 `
 
+// deployClock records the test ledgers at one moment, so that what is
+// open-ended counts up to a known day.
+func deployClock() time.Time { return time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC) }
+
 func importDeployments(t *testing.T, s *store.Store, data string) {
 	t.Helper()
-	s.SetClock(func() time.Time { return time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC) })
 	if _, err := s.Import(context.Background(), csvio.BytesSource("d.csv", []byte(data), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +83,7 @@ func byKey(rows []model.Row, key string) map[string]model.Row {
 
 func TestDeploymentsCountLikeWithLike(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
-		s := storetest.Open(t, engine)
+		s := storetest.OpenAt(t, engine, deployClock)
 		importDeployments(t, s, deploymentEntries)
 		m := runDeployments(t, s, "en", "")
 		dep, assets := m.Sections[0], m.Sections[1]
@@ -147,18 +150,18 @@ func TestDeploymentsCountLikeWithLike(t *testing.T) {
 func TestUnknownStartRoundTrip(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
 		ctx := context.Background()
-		s := storetest.Open(t, engine)
+		s := storetest.OpenAt(t, engine, deployClock)
 		importDeployments(t, s, deploymentEntries)
 		out := exportCSV(t, s)
 		if out != deploymentEntries {
 			t.Fatalf("export differs from the import:\n%s", out)
 		}
-		again := storetest.Open(t, engine)
+		again := storetest.OpenAt(t, engine, deployClock)
 		importDeployments(t, again, out)
 		if exportCSV(t, again) != out {
 			t.Errorf("export -> import -> export differs")
 		}
-		if _, err := s.Verify(ctx); err != nil {
+		if _, err := s.Verify(ctx, store.VerifyOptions{}); err != nil {
 			t.Errorf("verify: %v", err)
 		}
 		// A period counts an entry only if its span lies inside it: with an
@@ -207,7 +210,7 @@ func TestDeploymentOverflow(t *testing.T) {
 				int64(1)<<62, int64(1)<<62), "the quantities of aircraft add up to more than"},
 		} {
 			t.Run(name, func(t *testing.T) {
-				s := storetest.Open(t, engine)
+				s := storetest.OpenAt(t, engine, deployClock)
 				importDeployments(t, s, c.data)
 				ctx := context.Background()
 				opt, err := report.Request{Currency: "EUR", Lang: "en", MaxStale: 7}.Options(ctx, s)
@@ -221,7 +224,7 @@ func TestDeploymentOverflow(t *testing.T) {
 			})
 		}
 		// Just below the limit is fine, and positive.
-		s := storetest.Open(t, engine)
+		s := storetest.OpenAt(t, engine, deployClock)
 		importDeployments(t, s, head+fmt.Sprintf("a,deployment,BEL,2021-01,2021-01,%d,F-16\nb,deployment,DNK,2021-01,2021-01,%d,F-16\n",
 			int64(1)<<62, int64(1)<<62-1))
 		opt, err := report.Request{Currency: "EUR", Lang: "en", MaxStale: 7}.Options(context.Background(), s)

@@ -8,6 +8,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,17 +31,21 @@ type Options struct {
 	Lang      *model.Lang       // nil: English
 	Stamp     time.Time         // non-zero: print "generated at" (off by default, for reproducibility)
 	Params    map[string]string // report parameters: by, active-on, party
+	// AllowUnverified makes a report from a ledger that failed
+	// verification, marked as such, instead of refusing (ErrTampered).
+	AllowUnverified bool
 }
 
 // State is the ledger state a report was made from.
 type State struct {
-	Head  store.Head
-	AsOf  time.Time // the moment of the latest revision or rate recorded by then
-	s     *store.Store
-	table *money.Table // loaded by Rates on first use
-	err   error
-	once  sync.Once
-	conv  *Converter // made by converter on first use
+	Head   store.Head
+	Status store.Status // whether the ledger verified
+	AsOf   time.Time    // the moment of the latest revision or rate recorded by then
+	s      *store.Store
+	table  *money.Table // loaded by Rates on first use
+	err    error
+	once   sync.Once
+	conv   *Converter // made by converter on first use
 }
 
 // Rates returns the rates in force at the state's moment, loading them
@@ -82,7 +87,20 @@ func Open(ctx context.Context, s *store.Store, opt Options) (*State, error) {
 	if lastRate.After(at) {
 		at = lastRate
 	}
-	return &State{Head: head, AsOf: at, s: s}, nil
+	// Figures are never silently produced from a broken ledger: what was
+	// recorded since the last verified state is checked now (a full
+	// verification checks the rest), and a known failure refuses the
+	// report unless it is allowed, and then marked.
+	status, err := s.Checked(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !status.OK() && !opt.AllowUnverified {
+		return nil, ledger.Fail(ledger.ErrTampered, "ledger_tampered", "", "",
+			"the ledger failed verification, so no report is made from it: %s. Restore it from a backup and verify it again; {allow-unverified} makes a report anyway, marked as made from an unverified ledger",
+			strings.TrimPrefix(status.Failure, ledger.ErrTampered.Error()+": "))
+	}
+	return &State{Head: head, Status: status, AsOf: at, s: s}, nil
 }
 
 // filter is the store filter for opt at st.

@@ -21,6 +21,9 @@ type Request struct {
 	MaxStale                                                int
 	Parties, Sectors, Locations                             []string
 	Stamp                                                   bool
+	// AllowUnverified makes a report from a ledger that failed
+	// verification, marked as such, instead of refusing.
+	AllowUnverified bool
 }
 
 // DefaultRequest is a request that leaves every choice to the defaults
@@ -112,6 +115,7 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 		}
 	}
 	o.Params = map[string]string{"by": f.By, "active-on": f.ActiveOn}
+	o.AllowUnverified = f.AllowUnverified
 	if f.Stamp {
 		o.Stamp = time.Now().UTC().Truncate(time.Second)
 	}

@@ -14,12 +14,14 @@ import (
 // writers), numbers and seals each revision, bulk-inserts them and moves the
 // head once at the end.
 type appender struct {
-	ctx  context.Context
-	tx   *Tx
-	head Head
-	at   time.Time
-	bulk bulkInserter
-	n    int
+	ctx    context.Context
+	tx     *Tx
+	head   Head
+	row    headRow // the head as locked: its chain link too
+	at     time.Time
+	bulk   bulkInserter
+	n      int
+	author string // of the last revision added: the link's author
 }
 
 func (tx *Tx) newAppender(ctx context.Context) (*appender, error) {
@@ -29,27 +31,18 @@ func (tx *Tx) newAppender(ctx context.Context) (*appender, error) {
 // newAppenderAt is newAppender with a fixed recording time (zero: now), so
 // that all revisions of one import carry the same moment.
 func (tx *Tx) newAppenderAt(ctx context.Context, at time.Time) (*appender, error) {
-	q := `SELECT seq, hash, recorded_at FROM ledger_head WHERE id = 1`
-	if tx.s.dialect == Postgres {
-		q += ` FOR UPDATE`
-	}
-	var row struct {
-		Seq        int64  `db:"seq"`
-		Hash       string `db:"hash"`
-		RecordedAt string `db:"recorded_at"`
-	}
-	if err := tx.GetContext(ctx, &row, q); err != nil {
-		return nil, fmt.Errorf("store: lock ledger head: %w", err)
+	row, err := tx.lockHead(ctx)
+	if err != nil {
+		return nil, err
 	}
 	// Revision times never go backwards, even if the clock does: as-of
 	// queries rely on time order being chain order.
 	if at.IsZero() {
-		at = tx.s.now().UTC().Truncate(time.Microsecond)
+		at = tx.writeTime(row)
+	} else {
+		at = notBefore(at.UTC().Truncate(time.Microsecond), row)
 	}
-	if prev, err := time.Parse(ledger.TimeLayout, row.RecordedAt); err == nil && at.Before(prev) {
-		at = prev
-	}
-	return &appender{ctx: ctx, tx: tx, head: Head{Seq: row.Seq, Hash: row.Hash}, at: at}, nil
+	return &appender{ctx: ctx, tx: tx, head: Head{Seq: row.Seq, Hash: row.Hash}, row: row, at: at}, nil
 }
 
 // single makes the appender insert its one revision with a plain INSERT:
@@ -96,6 +89,7 @@ func (a *appender) add(r *ledger.Revision) error {
 	}
 	a.head.Seq, a.head.Hash = r.Seq, r.Hash
 	a.n++
+	a.author = r.Author
 	return nil
 }
 
@@ -115,7 +109,10 @@ func (a *appender) close(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("store: move ledger head: %w", err)
 	}
-	return nil
+	// One link of the chain for the whole write: the revisions it added,
+	// named by the last one's hash.
+	return a.tx.appendLink(ctx, &a.row, &ledger.Link{What: ledger.LinkRevisions, First: a.head.Seq - int64(a.n) + 1,
+		Last: a.head.Seq, Digest: a.head.Hash, Author: a.author, RecordedAt: a.at})
 }
 
 // bulkInserter loads many rows into one table inside a transaction:

@@ -85,8 +85,8 @@ func TestIllustrative(t *testing.T) {
 		if err != nil || all != 5 || illus != 1 {
 			t.Fatalf("amounts: %d of %d illustrative, %v", illus, all, err)
 		}
-		if n, err := s.Verify(ctx); err != nil || n != 7 {
-			t.Fatalf("verify: %d, %v", n, err)
+		if res, err := s.Verify(ctx, store.VerifyOptions{}); err != nil || res.Revisions != 7 {
+			t.Fatalf("verify: %+v %v", res, err)
 		}
 	})
 }

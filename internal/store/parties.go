@@ -20,13 +20,17 @@ func (s *Store) seedParties(ctx context.Context) error {
 		return nil
 	}
 	return s.InTx(ctx, func(tx *Tx) error {
+		h, err := tx.lockHead(ctx)
+		if err != nil {
+			return err
+		}
 		for _, p := range builtin {
-			if _, err := tx.exec(ctx, `INSERT INTO parties (code, name, type) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING`,
-				p.Code, p.Name, p.Type); err != nil {
+			if _, err := tx.exec(ctx, `INSERT INTO parties (code, name, type, chain_seq) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
+				p.Code, p.Name, p.Type, h.ChainSeq+1); err != nil {
 				return fmt.Errorf("store.seedParties: %w", err)
 			}
 		}
-		return nil
+		return tx.linkParties(ctx, &h, "pledger (built-in parties)")
 	})
 }
 
@@ -65,9 +69,14 @@ func partySet(ctx context.Context, q sqlx.QueryerContext) (ledger.PartyLookup, e
 	return func(code string) bool { return set[code] }, nil
 }
 
-// AddParty records a new party. A known code is a conflict.
-func (s *Store) AddParty(ctx context.Context, p ledger.Party) error {
+// AddParty records a new party, by author, as a link of the chain. A known
+// code is a conflict.
+func (s *Store) AddParty(ctx context.Context, p ledger.Party, author string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
+		h, err := tx.lockHead(ctx)
+		if err != nil {
+			return err
+		}
 		var n int
 		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT count(*) FROM parties WHERE code = ?`), p.Code); err != nil {
 			return fmt.Errorf("store.AddParty(%q): %w", p.Code, err)
@@ -75,10 +84,10 @@ func (s *Store) AddParty(ctx context.Context, p ledger.Party) error {
 		if n > 0 {
 			return fmt.Errorf("%w: party %s is already known", ledger.ErrConflict, p.Code)
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO parties (code, name, type) VALUES (?, ?, ?)`, p.Code, p.Name, p.Type); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO parties (code, name, type, chain_seq) VALUES (?, ?, ?, ?)`, p.Code, p.Name, p.Type, h.ChainSeq+1); err != nil {
 			return fmt.Errorf("store.AddParty(%q): %w", p.Code, err)
 		}
-		return nil
+		return tx.linkParties(ctx, &h, author)
 	})
 }
 

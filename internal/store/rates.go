@@ -46,7 +46,18 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 				return fmt.Errorf("store.ImportRates: lock: %w", err)
 			}
 		}
-		at := s.now().UTC().Truncate(time.Microsecond).Format(ledger.TimeLayout)
+		// Rates are facts of the chain: one link for what this import adds,
+		// appended under the head's lock.
+		h, err := tx.lockHead(ctx)
+		if err != nil {
+			return err
+		}
+		when := tx.writeTime(h)
+		at := when.Format(ledger.TimeLayout)
+		var before sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM rates`).Scan(&before); err != nil {
+			return fmt.Errorf("store.ImportRates: %w", err)
+		}
 		// Within one file, the same key twice must agree.
 		seen := map[[4]string]struct {
 			rate string
@@ -60,7 +71,7 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 			rate decimal.Decimal
 		}
 		current := map[[4]string]cur{}
-		err := tx.each(ctx, `SELECT r.id, r.day, r.base, r.quote, r.rate, r.source FROM rates r
+		err = tx.each(ctx, `SELECT r.id, r.day, r.base, r.quote, r.rate, r.source FROM rates r
 			WHERE NOT EXISTS (SELECT 1 FROM rates n WHERE n.supersedes = r.id)`, nil, func(sc scanner) error {
 			var c cur
 			var k [4]string
@@ -134,7 +145,25 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 		if res.Rows == 0 && len(probs.list) == 0 {
 			probs.add(ledger.Problem{Msg: "no rates in the file"})
 		}
-		return probs.err()
+		if err := probs.err(); err != nil {
+			return err
+		}
+		if res.Added+res.Replaced == 0 {
+			return nil
+		}
+		var lo, hi sql.NullInt64
+		if err := tx.QueryRowContext(ctx, tx.Rebind(`SELECT min(id), max(id) FROM rates WHERE id > ?`), before.Int64).Scan(&lo, &hi); err != nil {
+			return fmt.Errorf("store.ImportRates: %w", err)
+		}
+		digest, n, err := tx.rateDigest(ctx, lo.Int64, hi.Int64)
+		if err != nil {
+			return fmt.Errorf("store.ImportRates: %w", err)
+		}
+		if n != res.Added+res.Replaced {
+			return fmt.Errorf("store.ImportRates: wrote %d rates but reads back %d", res.Added+res.Replaced, n)
+		}
+		return tx.appendLink(ctx, &h, &ledger.Link{What: ledger.LinkRates, First: lo.Int64, Last: hi.Int64, Digest: digest,
+			Author: author, RecordedAt: when})
 	})
 	return res, err
 }

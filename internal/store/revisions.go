@@ -116,6 +116,11 @@ func (row *revRow) revision() (ledger.Revision, error) {
 		e.Amount = decimal.NullDecimal{Decimal: money.FromMinor(row.AmountMinor.Int64, e.Currency), Valid: true}
 	}
 	e.Qualifier = ledger.Qualifier(row.Qualifier)
+	if row.Qualifier == "" {
+		// Always stored as "exact": an empty one reads back so, and
+		// verify's column check then names it.
+		e.Qualifier = ledger.Exact
+	}
 	e.Quantity = row.Quantity.Int64
 	e.Asset = row.Asset
 	e.Sectors, e.SectorShares = ledger.ReadSplit(row.Sector)

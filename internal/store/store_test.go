@@ -110,8 +110,8 @@ func TestRevisionsAndAsOf(t *testing.T) {
 		if len(hist) != 3 || hist[2].Action != ledger.Void || hist[2].Reason != "entered by mistake" {
 			t.Fatalf("history: %+v", hist)
 		}
-		if n, err := s.Verify(ctx); err != nil || n != 4 {
-			t.Fatalf("verify: %d, %v", n, err)
+		if res, err := s.Verify(ctx, store.VerifyOptions{}); err != nil || res.Revisions != 4 {
+			t.Fatalf("verify: %+v %v", res, err)
 		}
 	})
 }
@@ -207,8 +207,8 @@ func TestImportIdempotentAndAtomic(t *testing.T) {
 		if after, _ := s.Head(ctx); after != head {
 			t.Fatalf("bad import changed the ledger: %+v -> %+v", head, after)
 		}
-		if n, err := s.Verify(ctx); err != nil || n != 5 {
-			t.Fatalf("verify: %d %v", n, err)
+		if res, err := s.Verify(ctx, store.VerifyOptions{}); err != nil || res.Revisions != 5 {
+			t.Fatalf("verify: %+v %v", res, err)
 		}
 	})
 }
@@ -224,7 +224,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 		if _, err := s.DB().Exec(`UPDATE revisions SET amount_minor = amount_minor + 100 WHERE ref = 'p1'`); err != nil {
 			t.Fatal(err)
 		}
-		_, err := s.Verify(ctx)
+		_, err := s.Verify(ctx, store.VerifyOptions{})
 		if !errors.Is(err, ledger.ErrTampered) || !strings.Contains(err.Error(), "ref p1") {
 			t.Fatalf("verify after tampering: %v", err)
 		}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,7 +39,7 @@ func (s *Store) AddUser(ctx context.Context, name string, role access.Role, pass
 		if err != nil {
 			return fmt.Errorf("store.AddUser: %w", err)
 		}
-		return nil
+		return tx.audit(ctx, "user added", name, "role "+string(role))
 	})
 }
 
@@ -62,7 +64,8 @@ func (s *Store) SetUser(ctx context.Context, name string, role access.Role, pass
 				return fmt.Errorf("store.SetUser: %w", err)
 			}
 		}
-		return nil
+		detail := fmt.Sprintf("role %s, disabled %v, password changed %v", role, disabled, passwordHash != "")
+		return tx.audit(ctx, "user changed", name, detail)
 	})
 }
 
@@ -107,8 +110,13 @@ func (s *Store) NewSession(ctx context.Context, name string, ttl time.Duration) 
 	if _, err := s.db.ExecContext(ctx, s.rebind(`DELETE FROM sessions WHERE expires_at <= ?`), now.Format(ledger.TimeLayout)); err != nil {
 		return "", "", fmt.Errorf("store.NewSession: %w", err)
 	}
-	_, err = s.db.ExecContext(ctx, s.rebind(`INSERT INTO sessions (id_hash, username, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
-		idHash, name, csrf, now.Format(ledger.TimeLayout), now.Add(ttl).Format(ledger.TimeLayout))
+	err = s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `INSERT INTO sessions (id_hash, username, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			idHash, name, csrf, now.Format(ledger.TimeLayout), now.Add(ttl).Format(ledger.TimeLayout)); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "signed in", name, "session until "+now.Add(ttl).Format(ledger.TimeLayout))
+	})
 	if err != nil {
 		return "", "", fmt.Errorf("store.NewSession: %w", err)
 	}
@@ -132,7 +140,20 @@ func (s *Store) SessionUser(ctx context.Context, id string) (Session, error) {
 
 // EndSession signs a session out.
 func (s *Store) EndSession(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, s.rebind(`DELETE FROM sessions WHERE id_hash = ?`), access.HashSecret(id))
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var name string
+		err := tx.GetContext(ctx, &name, tx.Rebind(`SELECT username FROM sessions WHERE id_hash = ?`), access.HashSecret(id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // no such session: nothing to end
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE id_hash = ?`, access.HashSecret(id)); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "signed out", name, "")
+	})
 	if err != nil {
 		return fmt.Errorf("store.EndSession: %w", err)
 	}
@@ -145,8 +166,13 @@ func (s *Store) NewToken(ctx context.Context, name, label string) (string, error
 		return "", err
 	}
 	tok, h := access.NewSecret("plg_")
-	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO api_tokens (token_hash, username, label, created_at) VALUES (?, ?, ?, ?)`),
-		h, name, label, s.stamp())
+	err := s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `INSERT INTO api_tokens (token_hash, username, label, created_at) VALUES (?, ?, ?, ?)`,
+			h, name, label, s.stamp()); err != nil {
+			return err
+		}
+		return tx.audit(ctx, "token created", name, "label "+label)
+	})
 	if err != nil {
 		return "", fmt.Errorf("store.NewToken: %w", err)
 	}

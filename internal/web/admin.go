@@ -111,7 +111,7 @@ func (s *Server) partyAdd(w http.ResponseWriter, r *http.Request, p *principal) 
 	values := map[string]string{"code": r.PostFormValue("code"), "name": r.PostFormValue("name")}
 	party, err := ledger.NewParty(values["code"], values["name"])
 	if err == nil {
-		err = s.st.AddParty(r.Context(), party)
+		err = s.st.AddParty(r.Context(), party, p.user.Name)
 	}
 	if err != nil {
 		s.showParties(w, r, p, status(err), splitLines(phraseError(err)), values)

@@ -60,7 +60,7 @@ func (s *Server) page(perm access.Permission, h handler) http.HandlerFunc {
 				return
 			}
 		}
-		h(w, r, p)
+		h(w, r.WithContext(store.WithActor(r.Context(), p.user.Name)), p)
 	}
 }
 
@@ -114,7 +114,7 @@ func (s *Server) api(perm access.Permission, h handler) http.HandlerFunc {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
-		h(w, r, p)
+		h(w, r.WithContext(store.WithActor(r.Context(), p.user.Name)), p)
 	}
 }
 
@@ -223,7 +223,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if old, err := r.Cookie(sessionCookie); err == nil {
 		s.st.EndSession(r.Context(), old.Value)
 	}
-	id, _, err := s.st.NewSession(r.Context(), u.Name, s.cfg.SessionTTL)
+	id, _, err := s.st.NewSession(store.WithActor(r.Context(), u.Name), u.Name, s.cfg.SessionTTL)
 	if err != nil {
 		s.errorPage(w, r, nil, err)
 		return

@@ -26,6 +26,9 @@ var webHints = map[string]func(value string) string{
 		return "add " + code + " on the Parties page first"
 	},
 	ledger.CodeNoSource: func(string) string { return "add a source column to the file, or name the source in the form" },
+	"ledger_tampered": func(string) string {
+		return "an administrator restores the ledger and runs a full verification; to see a report anyway, marked as unverified, add allow-unverified=1 to its address"
+	},
 }
 
 // missingRateHint is the web's advice for a missing exchange rate.

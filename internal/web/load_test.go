@@ -96,7 +96,7 @@ func TestLoad(t *testing.T) {
 		if after-before != n {
 			t.Fatalf("%d entries written, want exactly %d", after-before, n)
 		}
-		if _, err := e.st.Verify(context.Background()); err != nil {
+		if _, err := e.st.Verify(context.Background(), store.VerifyOptions{}); err != nil {
 			t.Fatalf("verify: %v", err)
 		}
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })

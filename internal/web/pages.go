@@ -20,6 +20,9 @@ type pageData struct {
 	CSRF  string
 	Can   map[string]bool // write, read, publish, admin
 	Flash string
+	// Tampered is why the ledger failed verification, for the banner on
+	// every page; "" when it verified.
+	Tampered string
 }
 
 func (d *pageData) base() *pageData { return d }
@@ -43,6 +46,9 @@ func (s *Server) fill(d *pageData, p *principal) {
 // half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data page) {
 	t := s.pages[name]
+	if st, err := s.st.Status(r.Context()); err == nil && !st.OK() {
+		data.base().Tampered = strings.TrimPrefix(st.Failure, ledger.ErrTampered.Error()+": ")
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		s.log.Error("template", "page", name, "err", err)

@@ -46,7 +46,7 @@ func reportRequest(q url.Values) report.Request {
 	}
 	return report.Request{Currency: def("currency", model.Defaults.Currency), Valuation: def("valuation", model.Defaults.Valuation), MaxStale: stale,
 		AsOf: q.Get("as-of"), From: q.Get("from"), To: q.Get("to"), Lang: def("lang", model.Defaults.Lang), By: q.Get("by"), ActiveOn: q.Get("active-on"),
-		Parties: list("party"), Sectors: list("sector"), Locations: list("location")}
+		Parties: list("party"), Sectors: list("sector"), Locations: list("location"), AllowUnverified: q.Get("allow-unverified") != ""}
 }
 
 type reportsData struct {
@@ -192,6 +192,16 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request, p *principal) {
 		return
 	}
 	s.audit(r.Context(), p, "publish", "snapshot", sn.ID, "as_of", sn.AsOf)
+	if s.cfg.SigningKey != nil {
+		// A published dashboard names a state; a signed checkpoint of it
+		// lets anyone confirm later that the ledger still holds it.
+		c, err := s.st.Checkpoint(r.Context(), s.cfg.SigningKey)
+		if err != nil {
+			s.errorPage(w, r, p, err)
+			return
+		}
+		s.audit(r.Context(), p, "checkpoint", "state", c.Line())
+	}
 	http.Redirect(w, r, "/published/"+sn.ID, http.StatusSeeOther)
 }
 

@@ -9,6 +9,7 @@ package web
 
 import (
 	"context"
+	"crypto/ed25519"
 	"embed"
 	"errors"
 	"fmt"
@@ -40,6 +41,12 @@ type Config struct {
 	Secure     bool          // served over TLS: cookies are Secure
 	SessionTTL time.Duration // 0: 12 hours
 	UploadDir  string        // where import previews wait for their commit; "": a temp dir
+	// VerifyEvery is how often the server verifies the whole ledger (and
+	// once at start); 0: every 6 hours; negative: never.
+	VerifyEvery time.Duration
+	// SigningKey, when set, signs a checkpoint of the ledger's state each
+	// time a dashboard is published.
+	SigningKey ed25519.PrivateKey
 }
 
 // Server serves the web app and the API.
@@ -117,6 +124,9 @@ func (s *Server) Handler() http.Handler { return s.routes() }
 // so nothing is left half-written).
 func (s *Server) ListenAndServe(ctx context.Context, addr, certFile, keyFile string) error {
 	srv := &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	vctx, stopVerify := context.WithCancel(ctx)
+	defer stopVerify()
+	go s.verifyLoop(vctx)
 	errc := make(chan error, 1)
 	go func() {
 		if certFile != "" {
@@ -142,10 +152,42 @@ func (s *Server) ListenAndServe(ctx context.Context, addr, certFile, keyFile str
 	return nil
 }
 
+// verifyLoop verifies the whole ledger at start and then every
+// cfg.VerifyEvery, until ctx ends: a report checks only what was recorded
+// since the last verified state, so a change behind pledger's back to an
+// older fact is found here (and banners every page, and refuses reports).
+func (s *Server) verifyLoop(ctx context.Context) {
+	every := s.cfg.VerifyEvery
+	if every < 0 {
+		return
+	}
+	if every == 0 {
+		every = 6 * time.Hour
+	}
+	for {
+		res, err := s.st.Verify(ctx, store.VerifyOptions{})
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			s.log.Error("verify", "err", err)
+		default:
+			s.log.Info("verify", "state", res.State, "revisions", res.Revisions, "rates", res.Rates, "checkpoints", res.Checkpoints)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
+}
+
 // status maps an error to an HTTP status, in one place.
 func status(err error) int {
 	var mbe *http.MaxBytesError
 	switch {
+	case errors.Is(err, ledger.ErrTampered):
+		return http.StatusConflict
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ledger.ErrInvalid):
@@ -164,6 +206,9 @@ func status(err error) int {
 
 // code is the stable API error code of an error.
 func code(err error) string {
+	if errors.Is(err, ledger.ErrTampered) {
+		return "ledger_tampered"
+	}
 	switch status(err) {
 	case http.StatusBadRequest:
 		return "invalid"

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coalition/pledger/internal/store"
 )
@@ -68,7 +69,14 @@ func DSN(t testing.TB, engine store.Dialect) string {
 // Open opens a fresh, empty store on engine, closed when the test ends.
 func Open(t testing.TB, engine store.Dialect) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), DSN(t, engine))
+	return OpenAt(t, engine, time.Now)
+}
+
+// OpenAt is Open with a clock (store.OpenAt): a ledger recorded at fixed
+// times, for golden files.
+func OpenAt(t testing.TB, engine store.Dialect, now func() time.Time) *store.Store {
+	t.Helper()
+	s, err := store.OpenAt(context.Background(), DSN(t, engine), now)
 	if err != nil {
 		t.Fatalf("open %s store: %v", engine, err)
 	}
