@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -11,13 +12,14 @@ import (
 )
 
 // entryFlags binds one string flag per canonical column except ref and
-// kind, so that add and amend take the same flags as the CSV has columns.
-func entryFlags(cmd *cobra.Command, values map[string]*string) {
+// kind, so that add and amend take the same flags as the CSV has columns,
+// and --decimal-comma. It returns how to read what the flags hold.
+func entryFlags(cmd *cobra.Command, values map[string]*string) func() ledger.Notation {
 	help := map[string]string{
 		"party":        "party code: ISO 3166-1 alpha-3 (BEL) or an organisation (EU, NATO, UN, LAS, INTERPOL, COALITION)",
-		"date":         "date as stated: YYYY, YYYY-MM or YYYY-MM-DD; a deployment with --end may give unknown",
+		"date":         "date as stated: YYYY, YYYY-MM or YYYY-MM-DD (with --decimal-comma also dd/mm/yyyy); a deployment with --end may give unknown",
 		"end":          "end date (optional, same forms as --date)",
-		"amount":       "amount, '.' as decimal separator, at most the currency's decimals",
+		"amount":       "amount, at most the currency's decimals: 1250000.50 or 1,250,000.50 (with --decimal-comma: 1.250.000,50); 5.000 reads two ways and is refused",
 		"currency":     "ISO 4217 currency code (EUR, USD, ...)",
 		"qualifier":    "exact (default), at-least, about or up-to: of the amount, or of a deployment's quantity when it has none",
 		"quantity":     "deployments: how many assets",
@@ -39,11 +41,27 @@ func entryFlags(cmd *cobra.Command, values map[string]*string) {
 	// A yes-or-no column: the flag alone means true; the value is checked
 	// by the ledger as a CSV cell would be.
 	cmd.Flags().Lookup("illustrative").NoOptDefVal = "true"
+	comma := cmd.Flags().Bool("decimal-comma", false, "read amounts and dates the Belgian way: 1.250.000,50 and 15/09/2021 (default from "+envLocale+", e.g. nl-BE)")
+	return func() ledger.Notation { return notation(*comma) }
+}
+
+// envLocale names the notation a person types amounts and dates in
+// (nl-BE, fr-BE: 1.250.000,50 and 15/09/2021; otherwise 1,250,000.50).
+const envLocale = "PLEDGER_LOCALE"
+
+// notation is how the command line reads amounts and dates: the Belgian
+// way with --decimal-comma or a Dutch or French PLEDGER_LOCALE.
+func notation(decimalComma bool) ledger.Notation {
+	if decimalComma {
+		return ledger.Belgian
+	}
+	return ledger.NotationOf(os.Getenv(envLocale))
 }
 
 func (a *app) addCmd() *cobra.Command {
 	values := map[string]*string{}
 	var ref string
+	var readAs func() ledger.Notation
 	cmd := &cobra.Command{
 		Use:   "add KIND",
 		Short: "Record a need, pledge, commitment, disbursement or deployment",
@@ -55,11 +73,12 @@ from the party, kind, date and content, so running the same command twice is
 refused instead of entering the figure twice. --illustrative flags an entry that
 is not a published statement: every report that counts it says so.`,
 		Example: `  pledger add need --party COALITION --date 2021 --amount 670000000 --currency USD \
-      --sector stabilisation --location IRQ;SYR --ref coal-need-2021-stab
+      --sector stabilisation --location "IRQ;SYR" --ref coal-need-2021-stab
   pledger add commitment --party BEL --date 2016 --amount 18000000 --currency EUR \
-      --qualifier at-least --sector "reconstruction;demining;camps" --location IRQ;SYR
+      --qualifier at-least --sector "reconstruction;demining;camps" --location "IRQ;SYR"
   pledger add deployment --party BEL --date 2021 --end 2021-10 --quantity 4 --asset F-16 \
-      --location IRQ;SYR
+      --location "IRQ;SYR"
+  pledger add disbursement --party BEL --date 15/09/2021 --amount 2.500.000,00 --currency EUR --decimal-comma
   pledger add pledge --party NLD --date 2021 --amount 5000000 --currency EUR --illustrative`,
 		Args: exactArgs(1, "KIND: need, pledge, commitment, disbursement or deployment"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -72,6 +91,10 @@ is not a published statement: every report that counts it says so.`,
 			f := ledger.Fields{"kind": args[0], "ref": ref}
 			for k, v := range values {
 				f[k] = *v
+			}
+			f, ps := ledger.HumanFields(f, readAs(), 0)
+			if len(ps) > 0 {
+				return &ledger.Problems{List: ps}
 			}
 			known := s.PartyCheck(ctx)
 			e, ps := ledger.ParseEntry(f, 0, known.Known, ledger.RefOptional)
@@ -90,7 +113,7 @@ is not a published statement: every report that counts it says so.`,
 		},
 	}
 	cmd.Flags().StringVar(&ref, "ref", "", "the entry's unique key (default: made from party, kind, date and content)")
-	entryFlags(cmd, values)
+	readAs = entryFlags(cmd, values)
 	return cmd
 }
 

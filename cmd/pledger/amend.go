@@ -9,6 +9,7 @@ import (
 
 func (a *app) amendCmd() *cobra.Command {
 	values := map[string]*string{}
+	var readAs func() ledger.Notation
 	var reason string
 	cmd := &cobra.Command{
 		Use:   "amend REF",
@@ -31,6 +32,10 @@ the history (pledger history REF). To clear a field, give it as "".`,
 			if len(changes) == 0 {
 				return usage("amend: give at least one field to change, e.g. --amount")
 			}
+			changes, ps := ledger.HumanFields(changes, readAs(), 0)
+			if len(ps) > 0 {
+				return &ledger.Problems{List: ps}
+			}
 			s, err := a.open(ctx)
 			if err != nil {
 				return err
@@ -48,6 +53,6 @@ the history (pledger history REF). To clear a field, give it as "".`,
 		},
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why the entry is corrected (required)")
-	entryFlags(cmd, values)
+	readAs = entryFlags(cmd, values)
 	return cmd
 }

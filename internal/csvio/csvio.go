@@ -236,6 +236,18 @@ func (rd *Reader) Next() (int, ledger.Fields, error) {
 			}
 			f["amount"] = v
 		}
+		// The Belgian dialect writes days first: 15/09/2021.
+		for _, k := range []string{"date", "end"} {
+			if v, ok := f[k]; ok && strings.Contains(v, "/") {
+				c, msg := ledger.ReadDate(v, ledger.Belgian)
+				if msg != "" {
+					ps := &ledger.Problems{File: rd.name}
+					ps.Add(line, k, "%s", msg)
+					return line, nil, ps
+				}
+				f[k] = c
+			}
+		}
 	}
 	return line, f, nil
 }

@@ -119,7 +119,9 @@ func CheckAmount(d decimal.Decimal, cur Currency) error {
 	if !d.IsPositive() {
 		return fmt.Errorf("%w %s: must be greater than zero", ErrAmount, d.String())
 	}
-	if !d.Equal(d.Truncate(cur.Units)) {
+	// The decimals as written count, trailing zeros included: "5.000 EUR"
+	// is refused, never rounded (it may be a thousands group misread).
+	if !d.Equal(d.Truncate(cur.Units)) || -d.Exponent() > cur.Units {
 		if cur.Units == 0 {
 			return fmt.Errorf("%w %s: %s has no minor unit, so the amount must be a whole number", ErrAmount, d.String(), cur.Code)
 		}

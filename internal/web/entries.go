@@ -14,6 +14,7 @@ import (
 	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/report"
 	"github.com/coalition/pledger/internal/store"
+	"golang.org/x/text/language"
 )
 
 const pageSize = 50
@@ -251,6 +252,17 @@ func (s *Server) entryNewForm(w http.ResponseWriter, r *http.Request, p *princip
 }
 
 // formFieldsOf reads an entry's fields from a posted form.
+// notationOf is how the person behind r writes amounts and dates: the
+// Belgian way in Dutch and French (1.250.000,50 and 15/09/2021), by their
+// browser's languages.
+func notationOf(r *http.Request) ledger.Notation {
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	_, i, _ := webLanguages.Match(tags...)
+	return ledger.NotationOf([]string{"en", "nl", "fr"}[i])
+}
+
+var webLanguages = language.NewMatcher([]language.Tag{language.English, language.Dutch, language.French})
+
 func formFieldsOf(r *http.Request, keys []string) ledger.Fields {
 	f := ledger.Fields{}
 	for _, k := range keys {
@@ -264,7 +276,10 @@ func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principa
 	f := formFieldsOf(r, append([]string{"kind", "ref"}, postedFields...))
 	maps.Copy(d.Values, f)
 	known := s.st.PartyCheck(r.Context())
-	e, ps := ledger.ParseEntry(f, 0, known.Known, ledger.RefOptional)
+	// Amounts and dates as the person writes them in their language.
+	f, ps := ledger.HumanFields(f, notationOf(r), 0)
+	e, more := ledger.ParseEntry(f, 0, known.Known, ledger.RefOptional)
+	ps = append(ps, more...)
 	if err := known.Err(); err != nil {
 		s.errorPage(w, r, p, err)
 		return
@@ -324,6 +339,18 @@ func (s *Server) entryAmend(w http.ResponseWriter, r *http.Request, p *principal
 	}
 	d.Values["kind"] = string(cur.Entry.Kind)
 	d.Values["reason"] = r.PostFormValue("reason")
+	// What was changed is read as the person writes amounts and dates.
+	changes, ps := ledger.HumanFields(changes, notationOf(r), 0)
+	if len(ps) > 0 {
+		d.problems(ps)
+		s.render(w, r, http.StatusBadRequest, "form", d)
+		return
+	}
+	for k, v := range changes {
+		if v == curF[k] {
+			delete(changes, k)
+		}
+	}
 	if len(changes) == 0 {
 		d.Other = append(d.Other, "nothing changes: edit a field first")
 		s.render(w, r, http.StatusBadRequest, "form", d)

@@ -65,8 +65,9 @@ func newEnv(t *testing.T, engine store.Dialect, cfg Config) *env {
 
 // browser is a cookie-keeping client that does not follow redirects.
 type browser struct {
-	e *env
-	c *http.Client
+	e    *env
+	c    *http.Client
+	lang string // Accept-Language, when set
 }
 
 func (e *env) browser() *browser {
@@ -76,7 +77,11 @@ func (e *env) browser() *browser {
 
 func (b *browser) get(path string) (int, string) {
 	b.e.t.Helper()
-	resp, err := b.c.Get(b.e.srv.URL + path)
+	req, _ := http.NewRequest("GET", b.e.srv.URL+path, nil)
+	if b.lang != "" {
+		req.Header.Set("Accept-Language", b.lang)
+	}
+	resp, err := b.c.Do(req)
 	if err != nil {
 		b.e.t.Fatal(err)
 	}
@@ -87,7 +92,12 @@ func (b *browser) get(path string) (int, string) {
 
 func (b *browser) post(path string, form url.Values) (int, string) {
 	b.e.t.Helper()
-	resp, err := b.c.PostForm(b.e.srv.URL+path, form)
+	req, _ := http.NewRequest("POST", b.e.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if b.lang != "" {
+		req.Header.Set("Accept-Language", b.lang)
+	}
+	resp, err := b.c.Do(req)
 	if err != nil {
 		b.e.t.Fatal(err)
 	}
