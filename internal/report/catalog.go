@@ -217,7 +217,8 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 	}
 	m.Provenance = model.Provenance{Valuation: opt.Valuation.Describe(l), AsOf: st.AsOf, Seq: st.Head.Seq, ChainHash: st.Head.Hash, Entries: c.entries}
 	if c.conv != nil {
-		m.Provenance.RateSources, m.Provenance.RateFirst, m.Provenance.RateLast = c.conv.RatesUsed()
+		_, m.Provenance.RateFirst, m.Provenance.RateLast = c.conv.RatesUsed()
+		m.Provenance.RateSources = c.conv.rateSources(c.rated)
 	}
 	return m, nil
 }

@@ -346,7 +346,7 @@ func (p *propRun) partition(name string, r *rand.Rand, from, to string) {
 			p.t.Fatal(err)
 		}
 		o := p.with(sp[0], sp[1])
-		left, err := leftOutOf(p.ctx, p.s, st, o, st.filter(o), nil)
+		left, _, err := leftOutOf(p.ctx, p.s, st, o, st.filter(o), nil)
 		if err != nil {
 			p.t.Fatal(err)
 		}

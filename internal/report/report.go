@@ -30,23 +30,28 @@ type Options struct {
 	Lang      *model.Lang       // nil: English
 	Stamp     time.Time         // non-zero: print "generated at" (off by default, for reproducibility)
 	Params    map[string]string // report parameters: by, active-on, party
+	// RateSources is the order of preference among rate sources: for a
+	// pair and day quoted by several, the rate of the first is used
+	// (money.NewTable). Nil: by how many rates each has.
+	RateSources []string
 }
 
 // State is the ledger state a report was made from.
 type State struct {
-	Head  store.Head
-	AsOf  time.Time // the moment of the latest revision or rate recorded by then
-	s     *store.Store
-	table *money.Table // loaded by Rates on first use
-	err   error
-	once  sync.Once
-	conv  *Converter // made by converter on first use
+	Head   store.Head
+	AsOf   time.Time // the moment of the latest revision or rate recorded by then
+	s      *store.Store
+	prefer []string     // Options.RateSources
+	table  *money.Table // loaded by Rates on first use
+	err    error
+	once   sync.Once
+	conv   *Converter // made by converter on first use
 }
 
 // Rates returns the rates in force at the state's moment, loading them
 // once, the first time a report needs to convert.
 func (st *State) Rates(ctx context.Context) (*money.Table, error) {
-	st.once.Do(func() { st.table, st.err = st.s.RateTable(ctx, st.AsOf) })
+	st.once.Do(func() { st.table, st.err = st.s.RateTable(ctx, st.AsOf, st.prefer...) })
 	return st.table, st.err
 }
 
@@ -82,7 +87,7 @@ func Open(ctx context.Context, s *store.Store, opt Options) (*State, error) {
 	if lastRate.After(at) {
 		at = lastRate
 	}
-	return &State{Head: head, AsOf: at, s: s}, nil
+	return &State{Head: head, AsOf: at, s: s, prefer: opt.RateSources}, nil
 }
 
 // filter is the store filter for opt at st.

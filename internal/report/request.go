@@ -2,7 +2,9 @@ package report
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +23,10 @@ type Request struct {
 	MaxStale                                                int
 	Parties, Sectors, Locations                             []string
 	Stamp                                                   bool
+	// RateSources names rate sources in order of preference (each found
+	// by money.MatchSource: "ECB" will do); nil: the default order
+	// (money.EnvSources, then by how many rates each source has).
+	RateSources []string
 }
 
 // DefaultRequest is a request that leaves every choice to the defaults
@@ -111,9 +117,56 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 			o.Locations = append(o.Locations, code)
 		}
 	}
+	if o.RateSources, err = rateSources(ctx, s, o.AsOf, f.RateSources); err != nil {
+		return o, err
+	}
 	o.Params = map[string]string{"by": f.By, "active-on": f.ActiveOn}
 	if f.Stamp {
 		o.Stamp = time.Now().UTC().Truncate(time.Second)
 	}
 	return o, nil
+}
+
+// rateSources resolves the order of preference among the sources of the
+// rates in force at asOf (money.OrderSources): the sources named, else
+// those of money.EnvSources, then the others by how many rates they have.
+// A name the request gives that matches no source is an error; one from
+// the environment is skipped (it may name a source a ledger lacks).
+func rateSources(ctx context.Context, s *store.Store, asOf time.Time, named []string) ([]string, error) {
+	asked := len(named) > 0
+	if !asked {
+		named = money.EnvSources()
+	}
+	counts, err := s.RateSources(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	order, unmatched, err := money.OrderSources(named, counts)
+	var amb *money.AmbiguousSourceError
+	if errors.As(err, &amb) {
+		return nil, ledger.Fail(ledger.ErrInvalid, "ambiguous_rate_source", "rate-source", amb.Name,
+			"%q matches several rate sources: %s; name one in full", amb.Name, quoteAll(amb.Matches))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if asked && len(unmatched) > 0 {
+		known := slices.Clone(order)
+		slices.Sort(known)
+		if len(known) == 0 {
+			return nil, ledger.Fail(ledger.ErrInvalid, "no_such_rate_source", "rate-source", unmatched[0],
+				"%q: the ledger has no rates", unmatched[0])
+		}
+		return nil, ledger.Fail(ledger.ErrInvalid, "no_such_rate_source", "rate-source", unmatched[0],
+			"%q: no rate in force comes from this source; the sources are %s", unmatched[0], quoteAll(known))
+	}
+	return order, nil
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }

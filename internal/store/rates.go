@@ -194,9 +194,10 @@ func (s *Store) Rates(ctx context.Context, f RateFilter) ([]RateRow, error) {
 }
 
 // RateTable loads the rates in force as of asOf (zero: latest) into a
-// lookup table, in recording order so that for a day and pair quoted by
-// several sources the one recorded last wins.
-func (s *Store) RateTable(ctx context.Context, asOf time.Time) (*money.Table, error) {
+// lookup table that prefers, for a pair and day quoted by several sources,
+// the source that comes first in prefer, then the others by how many rates
+// they have (money.NewTable). Rates are given in recording order.
+func (s *Store) RateTable(ctx context.Context, asOf time.Time, prefer ...string) (*money.Table, error) {
 	var c conds
 	rateInForce(&c, asOf)
 	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.day, r.base, r.quote, r.rate, r.source FROM rates r`+c.where()+` ORDER BY r.id`), c.args...)
@@ -227,7 +228,29 @@ func (s *Store) RateTable(ctx context.Context, asOf time.Time) (*money.Table, er
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store.RateTable: %w", err)
 	}
-	return money.NewTable(rates), nil
+	return money.NewTable(rates, prefer...), nil
+}
+
+// RateSources counts the rates in force as of asOf (zero: latest) per
+// source.
+func (s *Store) RateSources(ctx context.Context, asOf time.Time) (map[string]int, error) {
+	var c conds
+	rateInForce(&c, asOf)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.source, count(*) FROM rates r`+c.where()+` GROUP BY r.source`), c.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store.RateSources: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var src string
+		var n int
+		if err := rows.Scan(&src, &n); err != nil {
+			return nil, fmt.Errorf("store.RateSources: %w", err)
+		}
+		out[src] = n
+	}
+	return out, rows.Err()
 }
 
 // LastRateAt is when the latest rate recorded at or before asOf (zero:
