@@ -33,6 +33,13 @@ var hints = map[string]func(value string) string{
 		return "run `pledger import --amend` to record this row as a correction, or fix the row"
 	},
 	"rate_recorded": func(string) string { return "use --replace to record the new rate (the old one is kept)" },
+	ledger.CodeRateJump: func(string) string {
+		return "if the rate is right, record it with --force"
+	},
+	ledger.CodeRateOtherSource: func(string) string {
+		return "a report chooses with --rate-source (e.g. --rate-source manual,ECB), or by default with $" + money.EnvRateSources
+	},
+	"no_such_rate_source": func(string) string { return "see the sources with `pledger rates list`" },
 	ledger.CodeUnknownParty: func(code string) string {
 		return "add it first with `pledger party add " + code + " --name \"...\"`"
 	},

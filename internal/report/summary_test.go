@@ -163,7 +163,7 @@ func TestSummaryEndToEnd(t *testing.T) {
 		if res.Added != 11 {
 			t.Fatalf("import entries: %+v, want 11 added", res)
 		}
-		rres, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), false, "test")
+		rres, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), store.RateImportOptions{Author: "test"})
 		if err != nil {
 			t.Fatalf("import rates: %v", err)
 		}
@@ -271,7 +271,7 @@ func TestSummaryMissingRate(t *testing.T) {
 		if _, err := s.Import(ctx, csvio.BytesSource("entries.csv", []byte(summaryEntries), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), false, "test"); err != nil {
+		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), store.RateImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		// 2021-04-15: no rate on that day or in the 4 days before.
@@ -324,7 +324,7 @@ func TestSummaryAmendVoidAsOf(t *testing.T) {
 		if _, err := s.Import(ctx, csvio.BytesSource("entries.csv", []byte(summaryEntries), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), false, "test"); err != nil {
+		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), store.RateImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(2 * time.Millisecond)

@@ -376,6 +376,7 @@ func (s *Server) apiRateCreate(w http.ResponseWriter, r *http.Request, p *princi
 		Rate    string `json:"rate"`
 		Source  string `json:"source"`
 		Replace bool   `json:"replace"`
+		Force   bool   `json:"force"`
 	}
 	if _, ok := s.apiBody(w, r, &in); !ok {
 		return
@@ -388,7 +389,7 @@ func (s *Server) apiRateCreate(w http.ResponseWriter, r *http.Request, p *princi
 		s.apiError(w, r, &ledger.Problems{File: "request", List: ps})
 		return
 	}
-	res, err := s.st.ImportRates(r.Context(), csvio.RatesOf("request", rate), in.Replace, p.user.Name)
+	res, err := s.st.ImportRates(r.Context(), csvio.RatesOf("request", rate), store.RateImportOptions{Replace: in.Replace, Force: in.Force, Author: p.user.Name})
 	if err != nil {
 		s.apiError(w, r, err)
 		return
