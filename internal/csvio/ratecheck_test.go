@@ -18,9 +18,9 @@ import (
 
 // ecbUSD are real ECB EUR/USD rates (eurofxref-hist.csv), March 2021.
 const ecbUSD = "date,base,quote,rate,source\n" +
-	"2021-03-12,EUR,USD,1.1926," + csvio.ECBSource + "\n" +
-	"2021-03-15,EUR,USD,1.1925," + csvio.ECBSource + "\n" +
-	"2021-03-16,EUR,USD,1.1938," + csvio.ECBSource + "\n"
+	"2021-03-12,EUR,USD,1.1933," + csvio.ECBSource + "\n" +
+	"2021-03-15,EUR,USD,1.192," + csvio.ECBSource + "\n" +
+	"2021-03-16,EUR,USD,1.1926," + csvio.ECBSource + "\n"
 
 func oneRate(t *testing.T, day, base, quote, r, source string) csvio.RateSource {
 	t.Helper()
@@ -57,7 +57,7 @@ func TestImportRatesSanityBound(t *testing.T) {
 			t.Fatalf("a typo: %v", err)
 		}
 		want := "rates set: rate: 2021-03-14 EUR/USD 11.93 is more than 1.5 times higher or lower than the nearest EUR/USD rate within 30 days " +
-			"(1.1926 on 2021-03-12 (recorded, " + csvio.ECBSource + "); 1.1925 on 2021-03-15 (recorded, " + csvio.ECBSource + ")): " +
+			"(1.1933 on 2021-03-12 (recorded, " + csvio.ECBSource + "); 1.192 on 2021-03-15 (recorded, " + csvio.ECBSource + ")): " +
 			"check the rate, its day and which currency is the base"
 		if err.Error() != want {
 			t.Errorf("message\n got %s\nwant %s", err, want)
@@ -73,7 +73,8 @@ func TestImportRatesSanityBound(t *testing.T) {
 		if err != nil || res.Added != 1 {
 			t.Fatalf("forced: %+v, %v", res, err)
 		}
-		// A file: the problem names its line and column; every line is
+		// A file (MADE-UP Treasury rates): the problem names its line and
+		// column; every line is
 		// checked against the rates in force and the file's other lines.
 		file := "date,base,quote,rate,source\n" +
 			"2021-03-17,EUR,USD,1.1942,Treasury\n" +
@@ -94,8 +95,8 @@ func TestImportRatesSanityBound(t *testing.T) {
 		// The ECB's own file, at the float of the Turkish lira (real rates:
 		// 624367 on 21 February 2001, 1050000 the next day).
 		trl := "Date,USD,TRL,\n" +
-			"2001-02-26,0.9202,963500,\n2001-02-23,0.9226,1052750,\n2001-02-22,0.9211,1050000,\n" +
-			"2001-02-21,0.9142,624367,\n2001-02-20,0.9153,630067,\n"
+			"2001-02-26,0.9105,963500,\n2001-02-23,0.9064,1052750,\n2001-02-22,0.9056,1050000,\n" +
+			"2001-02-21,0.9146,624367,\n2001-02-20,0.907,630067,\n"
 		if res, err := s.ImportRates(ctx, csvio.RateBytesSource("eurofxref-hist.csv", []byte(trl), ""), store.RateImportOptions{Author: "test"}); err != nil || res.Added != 10 {
 			t.Errorf("the ECB's TRL rates: %+v, %v", res, err)
 		}
@@ -160,7 +161,7 @@ func TestImportRatesOtherSource(t *testing.T) {
 			t.Fatalf("%+v, %v", res, err)
 		}
 		w := res.Warnings[0]
-		want := "2021-03-15 EUR/USD 1.2000 from manual is recorded, and the same pair and day also has EUR/USD 1.1925 from " + csvio.ECBSource +
+		want := "2021-03-15 EUR/USD 1.2000 from manual is recorded, and the same pair and day also has EUR/USD 1.192 from " + csvio.ECBSource +
 			"; by default reports use the rate from " + csvio.ECBSource
 		if w.Code != ledger.CodeRateOtherSource || w.Value != csvio.ECBSource || w.Msg != want {
 			t.Errorf("warning %+v\nwant %q", w, want)
@@ -172,7 +173,7 @@ func TestImportRatesOtherSource(t *testing.T) {
 		t.Setenv(money.EnvRateSources, "manual")
 		res, err = s.ImportRates(ctx, oneRate(t, "2021-03-16", "USD", "EUR", "0.84", "manual"), store.RateImportOptions{Author: "test"})
 		if err != nil || len(res.Warnings) != 1 || res.Warnings[0].Value != "manual" ||
-			!strings.HasSuffix(res.Warnings[0].Msg, "also has EUR/USD 1.1938 from "+csvio.ECBSource+"; by default reports use this rate (manual)") {
+			!strings.HasSuffix(res.Warnings[0].Msg, "also has EUR/USD 1.1926 from "+csvio.ECBSource+"; by default reports use this rate (manual)") {
 			t.Errorf("with %s=manual: %+v, %v", money.EnvRateSources, res, err)
 		}
 	})

@@ -36,10 +36,11 @@ func TestRateJump(t *testing.T) {
 	for i, r := range trl {
 		x.Add(r, i+2) // a file's lines
 	}
-	x.Add(rate("2021-03-12", "EUR", "USD", "1.1926", ecb), 0) // recorded
-	x.Add(rate("2021-03-16", "EUR", "USD", "1.1900", ecb), 0)
+	// real ECB rates (eurofxref-hist.csv), recorded
+	x.Add(rate("2021-03-12", "EUR", "USD", "1.1933", ecb), 0)
+	x.Add(rate("2021-03-16", "EUR", "USD", "1.1926", ecb), 0)
 	x.Add(rate("2021-03-15", "GBP", "USD", "1.39", "manual"), 0)
-	x.Add(rate("2021-03-12", "EUR", "JPY", "126.62", ecb), 0)
+	x.Add(rate("2021-03-12", "EUR", "JPY", "130.14", ecb), 0)
 	// The real jump passes: each of its days agrees with a neighbour.
 	for i, r := range trl {
 		if p := x.Jump(r, i+2, "TRL"); p != nil {
@@ -51,16 +52,16 @@ func TestRateJump(t *testing.T) {
 		r    money.Rate
 		want string // "" accepted; else in the message
 	}{
-		{"within bounds", rate("2021-03-15", "EUR", "USD", "1.75", "manual"), ""},      // 1.75/1.19 < 1.5
-		{"exactly 1.5 times", rate("2021-03-20", "EUR", "USD", "1.785", "manual"), ""}, // 1.785 = 1.5 × 1.19
-		{"just over 1.5 times", rate("2021-03-20", "EUR", "USD", "1.78501", "manual"), "1.78501"},
-		{"just over 1/1.5", rate("2021-03-20", "EUR", "USD", "0.79334", "manual"), ""}, // 1.19 / 1.5 = 0.793333...
-		{"just under 1/1.5", rate("2021-03-20", "EUR", "USD", "0.79333", "manual"), "0.79333"},
-		{"a typo, ten times", rate("2021-03-15", "EUR", "USD", "11.926", "manual"), "1.1926 on 2021-03-12 (recorded, " + ecb + "); 1.1900 on 2021-03-16 (recorded, " + ecb + ")"},
+		{"within bounds", rate("2021-03-15", "EUR", "USD", "1.75", "manual"), ""},       // 1.75/1.1926 < 1.5
+		{"exactly 1.5 times", rate("2021-03-20", "EUR", "USD", "1.7889", "manual"), ""}, // 1.7889 = 1.5 × 1.1926
+		{"just over 1.5 times", rate("2021-03-20", "EUR", "USD", "1.78891", "manual"), "1.78891"},
+		{"just over 1/1.5", rate("2021-03-20", "EUR", "USD", "0.79507", "manual"), ""}, // 1.1926 / 1.5 = 0.795066...
+		{"just under 1/1.5", rate("2021-03-20", "EUR", "USD", "0.79506", "manual"), "0.79506"},
+		{"a typo, ten times", rate("2021-03-15", "EUR", "USD", "11.926", "manual"), "1.1933 on 2021-03-12 (recorded, " + ecb + "); 1.1926 on 2021-03-16 (recorded, " + ecb + ")"},
 		{"a tiny rate", rate("2021-03-15", "EUR", "USD", "0.0000000000000000000000000000000000001", "manual"), "more than 1.5 times higher or lower"},
 		{"the other way round, right", rate("2021-03-15", "USD", "EUR", "0.84", "manual"), ""},
-		{"the other way round, wrong", rate("2021-03-15", "JPY", "EUR", "126", "manual"), "EUR/JPY 126.62 on 2021-03-12"},
-		{"at the end: one side", rate("2021-03-20", "EUR", "USD", "2.0", "manual"), "1.1900 on 2021-03-16"},
+		{"the other way round, wrong", rate("2021-03-15", "JPY", "EUR", "126", "manual"), "EUR/JPY 130.14 on 2021-03-12"},
+		{"at the end: one side", rate("2021-03-20", "EUR", "USD", "2.0", "manual"), "1.1926 on 2021-03-16"},
 		{"beyond 30 days: nothing to compare", rate("2021-04-20", "EUR", "USD", "2.0", "manual"), ""},
 		{"a pair with no rate", rate("2021-03-15", "EUR", "KRW", "1", "manual"), ""},
 		{"one day both ways", rate("2021-03-15", "USD", "GBP", "0.72", "ECB"), ""}, // GBP/USD 1.39 that day
@@ -80,7 +81,7 @@ func TestRateJump(t *testing.T) {
 	// source it replaces.
 	var y ledger.RateIndex
 	y.Add(rate("2021-03-15", "EUR", "USD", "11.926", "manual"), 0) // a recorded typo
-	y.Add(rate("2021-03-16", "EUR", "USD", "1.19", ecb), 0)
+	y.Add(rate("2021-03-16", "EUR", "USD", "1.1926", ecb), 0)
 	fix := rate("2021-03-15", "EUR", "USD", "1.1926", "manual")
 	y.Add(fix, 2)
 	if p := y.Jump(fix, 2, "rate"); p != nil {
@@ -106,7 +107,7 @@ func TestRateJump(t *testing.T) {
 
 func TestOtherSources(t *testing.T) {
 	var x ledger.RateIndex
-	x.Add(rate("2021-03-15", "EUR", "USD", "1.1926", ecb), 0)
+	x.Add(rate("2021-03-15", "EUR", "USD", "1.192", ecb), 0) // real
 	x.Add(rate("2021-03-15", "USD", "EUR", "0.84", "Treasury"), 0)
 	x.Add(rate("2021-03-16", "EUR", "USD", "1.19", "Treasury"), 0)
 	x.Add(rate("2021-03-15", "EUR", "USD", "1.2", "other file row"), 3) // not recorded: no warning
@@ -117,7 +118,7 @@ func TestOtherSources(t *testing.T) {
 		t.Fatalf("OtherSources = %+v", others)
 	}
 	w := ledger.OtherSourceWarning(r, 0, others, ecb)
-	want := "2021-03-15 EUR/USD 1.2300 from manual is recorded, and the same pair and day also has EUR/USD 1.1926 from " + ecb +
+	want := "2021-03-15 EUR/USD 1.2300 from manual is recorded, and the same pair and day also has EUR/USD 1.192 from " + ecb +
 		", USD/EUR 0.84 from Treasury; by default reports use the rate from " + ecb
 	if w.Msg != want || w.Code != ledger.CodeRateOtherSource || w.Value != ecb {
 		t.Errorf("warning %+v\nwant %q", w, want)
@@ -132,7 +133,7 @@ func TestOtherSources(t *testing.T) {
 // one is wrong cannot be told).
 func TestRateJumps(t *testing.T) {
 	var x ledger.RateIndex
-	x.Add(rate("2021-03-16", "EUR", "USD", "1.1938", ecb), 0)
+	x.Add(rate("2021-03-16", "EUR", "USD", "1.1926", ecb), 0) // real
 	in := []ledger.RateLine{
 		{Rate: rate("2021-03-17", "EUR", "USD", "1.1942", "Treasury"), Line: 2, Field: "rate"},
 		{Rate: rate("2021-03-18", "EUR", "USD", "0.01192", "Treasury"), Line: 3, Field: "rate"},
