@@ -37,6 +37,7 @@ func errorJSON(err error) (int, []byte) {
 	b.Error.Code, b.Error.Message = code(err), err.Error()
 	var ps *ledger.Problems
 	var fe *fieldError
+	var lf *ledger.Failure
 	switch {
 	case errors.As(err, &ps):
 		b.Error.Problems = ps.List
@@ -45,6 +46,8 @@ func errorJSON(err error) (int, []byte) {
 		}
 	case errors.As(err, &fe):
 		b.Error.Field = fe.field
+	case errors.As(err, &lf) && st != http.StatusInternalServerError:
+		b.Error.Field = lf.Field
 	case st == http.StatusInternalServerError:
 		b.Error.Message = "internal error; nothing was saved"
 	}
