@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -57,7 +58,7 @@ type Table struct {
 // preference is kept (OrderSources: the sources of prefer that match, then
 // the others by how many rates they have, most first, ties by name); a
 // source's rate serves only the pairs and days its betters do not quote.
-// Names in prefer that match no source are ignored. Of two rates of one
+// Names in prefer that match no source, or several, are skipped. Of two rates of one
 // source for a pair and day (quoted both ways round), the one given last
 // is kept.
 func NewTable(rates []Rate, prefer ...string) *Table {
@@ -66,8 +67,13 @@ func NewTable(rates []Rate, prefer ...string) *Table {
 		t.counts[r.Source]++
 	}
 	order, _, err := OrderSources(prefer, t.counts)
-	if err != nil { // an ambiguous name: ignored, as a name that matches none
-		order, _, _ = OrderSources(nil, t.counts)
+	for err != nil { // an ambiguous name: skipped, as a name that matches none
+		var amb *AmbiguousSourceError
+		if !errors.As(err, &amb) {
+			break
+		}
+		prefer = slices.DeleteFunc(slices.Clone(prefer), func(n string) bool { return strings.TrimSpace(n) == amb.Name })
+		order, _, err = OrderSources(prefer, t.counts)
 	}
 	t.order = order
 	rank := make(map[string]int, len(order))

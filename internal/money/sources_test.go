@@ -79,9 +79,13 @@ func TestNewTablePreference(t *testing.T) {
 	if err != nil || !f.Equal(dec(t, "0.72128")) || len(legs) != 2 || legs[0].Source != "manual" || legs[1].Source != ecbName {
 		t.Errorf("USD->GBP with manual preferred = %s, %+v, %v; want 0.9016 × 0.8 = 0.72128, legs manual and ECB", f, legs, err)
 	}
-	// Unknown names are ignored.
+	// Unknown names, and names that match several sources, are skipped.
 	if got := money.NewTable(rates, "IMF").Sources(); !slices.Equal(got, []string{ecbName, "manual"}) {
 		t.Errorf("order with an unknown name %q", got)
+	}
+	two := append(slices.Clone(rates), money.Rate{Day: d5, Base: "EUR", Quote: "GBP", Rate: dec(t, "0.86"), Source: "Manual"})
+	if got := money.NewTable(two, "MANUAL", "manual").Sources(); !slices.Equal(got, []string{"manual", ecbName, "Manual"}) {
+		t.Errorf("order with an ambiguous name %q", got)
 	}
 	// A mean names every source a day used.
 	_, _, legs, err = def.MeanCross("EUR", "USD", d4, d6)

@@ -31,8 +31,10 @@ type Options struct {
 	Stamp     time.Time         // non-zero: print "generated at" (off by default, for reproducibility)
 	Params    map[string]string // report parameters: by, active-on, party
 	// RateSources is the order of preference among rate sources: for a
-	// pair and day quoted by several, the rate of the first is used
-	// (money.NewTable). Nil: by how many rates each has.
+	// pair and day quoted by several, the rate of the first that has one
+	// is used, and sources not named come after, by how many rates they
+	// have (money.NewTable; names no rate has are skipped). Nil: by count.
+	// Request.Options checks the names a request gives.
 	RateSources []string
 }
 

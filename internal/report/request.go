@@ -127,40 +127,42 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 	return o, nil
 }
 
-// rateSources resolves the order of preference among the sources of the
-// rates in force at asOf (money.OrderSources): the sources named, else
-// those of money.EnvSources, then the others by how many rates they have.
-// A name the request gives that matches no source is an error; one from
-// the environment is skipped (it may name a source a ledger lacks).
+// rateSources is the order of preference among rate sources for a
+// request: the sources it names, each checked against the sources of the
+// rates in force at asOf (money.MatchSource: a name that matches none, or
+// several, is an error) and written in full; else the names of
+// money.EnvSources, as they are (the table skips those no rate has: the
+// environment may name a source a ledger lacks). The table puts the
+// sources not named after, by count.
 func rateSources(ctx context.Context, s *store.Store, asOf time.Time, named []string) ([]string, error) {
-	asked := len(named) > 0
-	if !asked {
-		named = money.EnvSources()
+	if len(named) == 0 {
+		return money.EnvSources(), nil
 	}
-	counts, err := s.RateSources(ctx, asOf)
+	known, err := s.RateSourceNames(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
-	order, unmatched, err := money.OrderSources(named, counts)
-	var amb *money.AmbiguousSourceError
-	if errors.As(err, &amb) {
-		return nil, ledger.Fail(ledger.ErrInvalid, "ambiguous_rate_source", "rate-source", amb.Name,
-			"%q matches several rate sources: %s; name one in full", amb.Name, quoteAll(amb.Matches))
-	}
-	if err != nil {
-		return nil, err
-	}
-	if asked && len(unmatched) > 0 {
-		known := slices.Clone(order)
-		slices.Sort(known)
-		if len(known) == 0 {
-			return nil, ledger.Fail(ledger.ErrInvalid, "no_such_rate_source", "rate-source", unmatched[0],
-				"%q: the ledger has no rates", unmatched[0])
+	var out []string
+	for _, n := range named {
+		src, ok, err := money.MatchSource(n, known)
+		var amb *money.AmbiguousSourceError
+		switch {
+		case errors.As(err, &amb):
+			return nil, ledger.Fail(ledger.ErrInvalid, "ambiguous_rate_source", "rate-source", amb.Name,
+				"%q matches several rate sources: %s; name one in full", amb.Name, quoteAll(amb.Matches))
+		case err != nil:
+			return nil, err
+		case !ok && len(known) == 0:
+			return nil, ledger.Fail(ledger.ErrInvalid, "no_such_rate_source", "rate-source", n, "%q: the ledger has no rates", n)
+		case !ok:
+			return nil, ledger.Fail(ledger.ErrInvalid, "no_such_rate_source", "rate-source", n,
+				"%q: no rate in force comes from this source; the sources are %s", n, quoteAll(known))
 		}
-		return nil, ledger.Fail(ledger.ErrInvalid, "no_such_rate_source", "rate-source", unmatched[0],
-			"%q: no rate in force comes from this source; the sources are %s", unmatched[0], quoteAll(known))
+		if !slices.Contains(out, src) {
+			out = append(out, src)
+		}
 	}
-	return order, nil
+	return out, nil
 }
 
 func quoteAll(names []string) string {

@@ -316,26 +316,21 @@ func (s *Store) RateTable(ctx context.Context, asOf time.Time, prefer ...string)
 	return money.NewTable(rates, prefer...), nil
 }
 
-// RateSources counts the rates in force as of asOf (zero: latest) per
-// source.
-func (s *Store) RateSources(ctx context.Context, asOf time.Time) (map[string]int, error) {
+// RateSourceNames lists the sources of the rates in force as of asOf
+// (zero: latest), sorted. A rate is only ever superseded by one of its
+// own source, so these are the sources of the rates recorded by then: the
+// query needs no look at what was superseded.
+func (s *Store) RateSourceNames(ctx context.Context, asOf time.Time) ([]string, error) {
 	var c conds
-	rateInForce(&c, asOf)
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.source, count(*) FROM rates r`+c.where()+` GROUP BY r.source`), c.args...)
-	if err != nil {
-		return nil, fmt.Errorf("store.RateSources: %w", err)
+	if !asOf.IsZero() {
+		c.add(`recorded_at <= ?`, asOf.UTC().Format(ledger.TimeLayout))
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var src string
-		var n int
-		if err := rows.Scan(&src, &n); err != nil {
-			return nil, fmt.Errorf("store.RateSources: %w", err)
-		}
-		out[src] = n
+	var out []string
+	if err := s.db.SelectContext(ctx, &out, s.rebind(`SELECT DISTINCT source FROM rates`+c.where()), c.args...); err != nil {
+		return nil, fmt.Errorf("store.RateSourceNames: %w", err)
 	}
-	return out, rows.Err()
+	slices.Sort(out)
+	return out, nil
 }
 
 // LastRateAt is when the latest rate recorded at or before asOf (zero:

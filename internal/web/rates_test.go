@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"github.com/coalition/pledger/internal/access"
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/coalition/pledger/internal/store/storetest"
 )
@@ -69,6 +71,22 @@ func TestRatesOtherSourceAndForce(t *testing.T) {
 		st, body, _ = e.api("GET", "/api/v1/reports/summary?currency=EUR&rate_source=IMF", e.tokens[access.Analyst], "")
 		if st != http.StatusBadRequest || !strings.Contains(body, `"field":"rate-source"`) || !strings.Contains(body, "no rate in force comes from this source") {
 			t.Errorf("rate_source=IMF: %d %s", st, body)
+		}
+		// A published dashboard pins the order in force when published,
+		// whatever the environment says later.
+		t.Setenv(money.EnvRateSources, "manual")
+		ab := e.browser()
+		ab.login("analyst")
+		if st, _ := ab.post("/publish", url.Values{"csrf": {ab.csrf("/reports")}, "title": {"pinned"}, "currency": {"EUR"}}); st != http.StatusSeeOther {
+			t.Fatalf("publish: %d", st)
+		}
+		sns, err := e.st.Snapshots(context.Background())
+		if err != nil || len(sns) != 1 {
+			t.Fatalf("snapshots %v, %v", sns, err)
+		}
+		q, _ := url.ParseQuery(sns[0].Options)
+		if got := q.Get("rate_source"); got != "manual,"+csvio.ECBSource {
+			t.Errorf("pinned rate_source %q, want manual first (the environment), then the ECB", got)
 		}
 	})
 }

@@ -189,8 +189,13 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request, p *principal) {
 	// and the order of preference among rate sources (the default may
 	// change with the environment); a name with a comma cannot be listed
 	// and falls back to its place by count.
+	table, err := st.Rates(r.Context())
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
 	var order []string
-	for _, src := range opt.RateSources {
+	for _, src := range table.Sources() {
 		if !strings.Contains(src, ",") {
 			order = append(order, src)
 		}
