@@ -79,7 +79,6 @@ All or nothing: any bad line and nothing is written.`,
 			if err != nil {
 				return err
 			}
-			defer a.warnRates("rates set", res)
 			switch {
 			case res.Skipped > 0:
 				fmt.Fprintln(a.out, "unchanged: that rate is already recorded")
@@ -88,6 +87,7 @@ All or nothing: any bad line and nothing is written.`,
 			default:
 				fmt.Fprintln(a.out, "recorded")
 			}
+			a.warnRates("rates set", res)
 			return nil
 		},
 	}

@@ -3,7 +3,6 @@ package money
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -119,10 +118,6 @@ func NewTable(rates []Rate, prefer ...string) *Table {
 
 // Sources are the sources of the table's rates in its order of preference.
 func (t *Table) Sources() []string { return slices.Clone(t.order) }
-
-// Counts is how many rates each source gave the table (before the
-// preference kept one a pair and day).
-func (t *Table) Counts() map[string]int { return maps.Clone(t.counts) }
 
 func dayNum(t time.Time) int32 { return int32(t.Unix() / 86400) }
 
