@@ -33,6 +33,13 @@ var hints = map[string]func(value string) string{
 		return "run `pledger import --amend` to record this row as a correction, or fix the row"
 	},
 	"rate_recorded": func(string) string { return "use --replace to record the new rate (the old one is kept)" },
+	ledger.CodeRateJump: func(string) string {
+		return "if the rate is right, record it with --force"
+	},
+	ledger.CodeRateOtherSource: func(string) string {
+		return "a report chooses with --rate-source (e.g. --rate-source manual,ECB), or by default with $" + money.EnvRateSources
+	},
+	"no_such_rate_source": func(string) string { return "see the sources with `pledger rates list`" },
 	ledger.CodeUnknownParty: func(code string) string {
 		return "add it first with `pledger party add " + code + " --name \"...\"`"
 	},
@@ -82,7 +89,8 @@ func phrase(err error) string {
 // about one of them names the flag, "--currency XYZ: ...".
 var flags = map[string]bool{"currency": true, "valuation": true, "max-staleness": true, "lang": true, "as-of": true,
 	"from": true, "to": true, "party": true, "sector": true, "location": true, "db": true, "by": true,
-	"active-on": true, "top": true, "format": true, "source": true, "allow-unverified": true, "head": true, "public-key": true, "key": true}
+	"active-on": true, "top": true, "format": true, "source": true, "rate-source": true, "force": true,
+	"allow-unverified": true, "head": true, "public-key": true, "key": true}
 
 // flagged writes a failure as the command line says it: the inputs it is
 // about as flags.

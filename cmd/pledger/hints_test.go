@@ -69,7 +69,7 @@ func TestCLIRatesSet(t *testing.T) {
 			t.Errorf("set again: %q", out)
 		}
 		res := pledger(t, dsn, "rates", "set", "2021-03-15", "EUR", "USD", "1.2", "--source", "ECB, daily")
-		if res.code != 2 || !strings.Contains(res.stderr, "rates set: USD: 2021-03-15 EUR/USD from \"ECB, daily\" is already recorded as 1.1926") {
+		if res.code != 2 || !strings.Contains(res.stderr, "rates set: rate: 2021-03-15 EUR/USD from \"ECB, daily\" is already recorded as 1.1926") {
 			t.Errorf("a different rate without --replace: %s", res)
 		}
 		res = pledger(t, dsn, "rates", "set", "2021-13-15", "EUR", "EUR", "0", "--source", "")

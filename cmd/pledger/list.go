@@ -102,12 +102,14 @@ under "multiple".`,
 type valueFlags struct {
 	currency, valuation string
 	maxStale            int
+	rateSources         []string
 }
 
 func (v *valueFlags) bind(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&v.currency, "currency", "", "add each entry's value in this currency (ISO 4217), as reports count it")
 	cmd.Flags().StringVar(&v.valuation, "valuation", model.Defaults.Valuation, "with --currency: spot, annual or fixed:YYYY-MM-DD")
 	cmd.Flags().IntVar(&v.maxStale, "max-staleness", model.Defaults.MaxStale, "with --currency: days a spot or fixed rate may be older than its day")
+	bindRateSources(cmd, &v.rateSources)
 }
 
 // valuer is nil when no --currency is asked for.
@@ -117,7 +119,7 @@ func (v *valueFlags) valuer(ctx context.Context, s *store.Store, asOf string, f 
 	if v.currency == "" {
 		return nil, nil
 	}
-	opt, err := report.Request{Currency: v.currency, Valuation: v.valuation, MaxStale: v.maxStale, AsOf: asOf}.Options(ctx, s)
+	opt, err := report.Request{Currency: v.currency, Valuation: v.valuation, MaxStale: v.maxStale, AsOf: asOf, RateSources: v.rateSources}.Options(ctx, s)
 	if err != nil {
 		return nil, err
 	}

@@ -19,10 +19,14 @@ func (a *app) ratesCmd() *cobra.Command {
 		Short: "Import, list and set dated exchange rates",
 		Long: `Exchange rates are dated and keep their source. Like entries, they are never
 overwritten: a different rate for the same day, pair and source is refused unless
---replace, which records the new rate beside the old one.`,
+--replace, which records the new rate beside the old one. A rate more than 1.5 times
+higher or lower than its pair's nearest rates within 30 days (before and after it,
+from any source) is refused unless --force. A rate for a pair and day that another
+source also quotes is recorded with a warning: reports use one source's rate per
+pair and day (see --rate-source on reports).`,
 	}
 	var source string
-	var replace bool
+	var replace, force bool
 	imp := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Import rates: the ECB's historical CSV, or date,base,quote,rate[,source]",
@@ -41,19 +45,21 @@ All or nothing: any bad line and nothing is written.`,
 				return err
 			}
 			defer s.Close()
-			res, err := s.ImportRates(cmd.Context(), csvio.RateFileSource(args[0], source), replace, a.author())
+			res, err := s.ImportRates(cmd.Context(), csvio.RateFileSource(args[0], source), store.RateImportOptions{Replace: replace, Force: force, Author: a.author()})
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(a.out, "imported %s: %d rates, %d added, %d replaced, %d unchanged\n", args[0], res.Rows, res.Added, res.Replaced, res.Skipped)
+			a.warnRates(args[0], res)
 			return nil
 		},
 	}
 	imp.Flags().StringVar(&source, "source", "", "source of the rates, when the file does not say (ECB files: the ECB)")
 	imp.Flags().BoolVar(&replace, "replace", false, "record a different rate for a known day, pair and source (the old one is kept)")
+	imp.Flags().BoolVar(&force, "force", false, "record rates more than 1.5 times away from their pair's nearest rates within 30 days")
 
 	var setSource string
-	var setReplace bool
+	var setReplace, setForce bool
 	set := &cobra.Command{
 		Use:     "set DATE BASE QUOTE RATE",
 		Short:   "Record one rate: 1 BASE = RATE QUOTE on DATE",
@@ -69,7 +75,7 @@ All or nothing: any bad line and nothing is written.`,
 			if len(ps) > 0 {
 				return &ledger.Problems{File: "rates set", List: ps}
 			}
-			res, err := s.ImportRates(cmd.Context(), csvio.RatesOf("rates set", rate), setReplace, a.author())
+			res, err := s.ImportRates(cmd.Context(), csvio.RatesOf("rates set", rate), store.RateImportOptions{Replace: setReplace, Force: setForce, Author: a.author()})
 			if err != nil {
 				return err
 			}
@@ -81,11 +87,13 @@ All or nothing: any bad line and nothing is written.`,
 			default:
 				fmt.Fprintln(a.out, "recorded")
 			}
+			a.warnRates("rates set", res)
 			return nil
 		},
 	}
 	set.Flags().StringVar(&setSource, "source", "manual", "where the rate comes from")
 	set.Flags().BoolVar(&setReplace, "replace", false, "replace a different rate for that day, pair and source")
+	set.Flags().BoolVar(&setForce, "force", false, "record a rate more than 1.5 times away from its pair's nearest rates within 30 days")
 
 	var cur, from, to, format, asOfFlag string
 	list := &cobra.Command{
@@ -131,6 +139,22 @@ All or nothing: any bad line and nothing is written.`,
 	list.Flags().StringVar(&asOfFlag, "as-of", "", "the rates as recorded at this moment")
 	cmd.AddCommand(imp, set, list)
 	return cmd
+}
+
+// warnRates prints, on standard error, the warnings of a rate import:
+// rates recorded for a pair and day another source also quotes, with the
+// way to choose between them.
+func (a *app) warnRates(name string, res store.RateImportResult) {
+	for _, w := range res.Warnings {
+		where := name + ": "
+		if w.Line > 0 {
+			where = fmt.Sprintf("%s:%d: ", name, w.Line)
+		}
+		fmt.Fprintf(a.errw, "pledger: warning: %s%s\n", where, withHint(w.Msg, hintFor(w.Code, w.Value)))
+	}
+	if res.MoreWarnings > 0 {
+		fmt.Fprintf(a.errw, "pledger: warning: %s: %d more rates share their pair and day with another source\n", name, res.MoreWarnings)
+	}
 }
 
 func writeRates(w io.Writer, rows []store.RateRow, format string) error {

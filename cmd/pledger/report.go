@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/coalition/pledger/internal/model"
+	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/render"
 	"github.com/coalition/pledger/internal/report"
 	"github.com/spf13/cobra"
@@ -19,7 +20,7 @@ import (
 type reportFlags struct {
 	currency, valuation, asOf, from, to, format, lang, out string
 	by, activeOn                                           string
-	parties, sectors, locations                            []string
+	parties, sectors, locations, rateSources               []string
 	maxStale                                               int
 	stamp                                                  bool
 	allowUnverified                                        bool
@@ -42,13 +43,21 @@ func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
 	cmd.Flags().BoolVar(&f.stamp, "stamp", false, "print when the report was generated (off by default, so that reports are reproducible)")
 	cmd.Flags().StringVar(&f.by, "by", "", "timeline: year, quarter or month")
 	cmd.Flags().StringVar(&f.activeOn, "active-on", "", "deployments: only what was deployed on this day (YYYY-MM-DD)")
+	bindRateSources(cmd, &f.rateSources)
+}
+
+// bindRateSources adds --rate-source, the order of preference among rate
+// sources, to a command that values entries.
+func bindRateSources(cmd *cobra.Command, v *[]string) {
+	cmd.Flags().StringSliceVar(v, "rate-source", nil, "rate sources in order of preference (e.g. ECB,manual): for a pair and day quoted by several, "+
+		"the first one's rate is used (default: $"+money.EnvRateSources+", then the source with the most rates first)")
 }
 
 // request is the flags as a report request.
 func (f *reportFlags) request() report.Request {
 	return report.Request{Currency: f.currency, Valuation: f.valuation, MaxStale: f.maxStale, AsOf: f.asOf, From: f.from, To: f.to,
 		Parties: f.parties, Sectors: f.sectors, Locations: f.locations, Lang: f.lang, By: f.by, ActiveOn: f.activeOn, Stamp: f.stamp,
-		AllowUnverified: f.allowUnverified}
+		AllowUnverified: f.allowUnverified, RateSources: f.rateSources}
 }
 
 // writeOut writes through fn to --out (atomically: a temp file renamed) or
@@ -90,7 +99,13 @@ Valuation conventions (--valuation):
                 --max-staleness days old; an entry dated with month or year
                 precision at the mean of the daily rates over that month or year
   annual        the mean of the daily rates over the entry's calendar year (OECD DAC)
-  fixed:DATE    every entry at the rate of that one day`,
+  fixed:DATE    every entry at the rate of that one day
+
+Rate sources (--rate-source ECB,manual): for a pair and day quoted by several
+sources, the rate of the source named first is used; another source's rate only
+where the sources before it have none. Unnamed sources come after the named ones.
+Default: the sources named in $PLEDGER_RATE_SOURCES, then the source with the most
+rates, then the others by count, ties by name.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {

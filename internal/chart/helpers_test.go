@@ -124,7 +124,7 @@ func handModels(hostile bool) map[string]*model.Model {
 		for _, m := range ms {
 			m.Title += " " + injScript
 			m.Notes = append(m.Notes, injImg)
-			m.Provenance.RateSources = []string{injScript}
+			m.Provenance.RateSources = []model.RateSource{{Source: injScript, Entries: 1}}
 		}
 	}
 	return ms

@@ -177,7 +177,7 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 				continue
 			}
 			r := money.Rate{Day: day, Base: "EUR", Quote: rr.quotes[i], Rate: rate, Source: rr.source}
-			rr.pending = append(rr.pending, RateInput{Line: line, Rate: r})
+			rr.pending = append(rr.pending, RateInput{Line: line, Field: rr.quotes[i], Rate: r})
 		}
 		return
 	}
@@ -196,5 +196,5 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 		rr.probs = append(rr.probs, ps...)
 		return
 	}
-	rr.pending = append(rr.pending, RateInput{Line: line, Rate: r})
+	rr.pending = append(rr.pending, RateInput{Line: line, Field: "rate", Rate: r})
 }

@@ -28,10 +28,13 @@ type Source struct {
 	Rows iter.Seq2[Row, error]
 }
 
-// RateInput is one exchange rate read from a file, with its line.
+// RateInput is one exchange rate read from a file, with its line and the
+// column that holds the rate (the currency's in an ECB file, rate in the
+// long layout and for a rate given as values).
 type RateInput struct {
-	Line int
-	Rate money.Rate
+	Line  int
+	Field string
+	Rate  money.Rate
 }
 
 // RateSource is a named input of exchange rates, streamed like
@@ -47,7 +50,7 @@ type RateSource struct {
 func RatesOf(name string, rates ...money.Rate) RateSource {
 	return RateSource{Name: name, Rates: func(yield func(RateInput, error) bool) {
 		for _, r := range rates {
-			if !yield(RateInput{Rate: r}, nil) {
+			if !yield(RateInput{Field: "rate", Rate: r}, nil) {
 				return
 			}
 		}

@@ -23,7 +23,7 @@ func Load(ctx context.Context, s *store.Store) (store.ImportResult, store.RateIm
 	if err != nil {
 		return res, store.RateImportResult{}, err
 	}
-	rates, err := s.ImportRates(ctx, csvio.RateBytesSource("demo/rates.csv", Rates, ""), false, "pledger demo")
+	rates, err := s.ImportRates(ctx, csvio.RateBytesSource("demo/rates.csv", Rates, ""), store.RateImportOptions{Author: "pledger demo"})
 	return res, rates, err
 }
 

@@ -44,15 +44,25 @@ func Verified(l *Lang, p Provenance) string {
 	return l.T("verified.yes")
 }
 
-// RatesUsed says which rates a report used: their sources and the span of
-// their days, or that none was needed.
+// RatesUsed says which rates a report used: their sources, each with the
+// number of entries valued with a rate from it ("ECB euro foreign exchange
+// reference rates (62 entries), manual (1 entry)"), and the span of their
+// days; or that none was needed.
 func RatesUsed(l *Lang, p Provenance) string {
 	if p.RateFirst.IsZero() {
 		return l.T("footer.norates")
 	}
 	span := p.RateFirst.Format(time.DateOnly) + " – " + p.RateLast.Format(time.DateOnly)
-	if len(p.RateSources) > 0 {
-		return strings.Join(p.RateSources, ", ") + " (" + span + ")"
+	if len(p.RateSources) == 0 {
+		return span
 	}
-	return span
+	sources := make([]string, len(p.RateSources))
+	for i, s := range p.RateSources {
+		word := "entries"
+		if s.Entries == 1 {
+			word = "entry"
+		}
+		sources[i] = l.T("footer.rate-source", s.Source, l.Number(decimal.NewFromInt(int64(s.Entries)), 0), l.T(word))
+	}
+	return l.T("footer.rate-span", strings.Join(sources, ", "), span)
 }

@@ -73,12 +73,21 @@ type Cell struct {
 	Bound     string          // amount or count: "lower", "upper" or "approximate" when some but not all entries are qualified
 }
 
+// RateSource is one source of the rates a report used, and how many of
+// its entries were valued with a rate from it (an entry valued across two
+// sources, EUR->USD from one and EUR->GBP from another, counts under
+// each).
+type RateSource struct {
+	Source  string
+	Entries int
+}
+
 // Provenance is what a reader needs to verify which ledger state produced
 // the figures.
 type Provenance struct {
-	Valuation   string    // the valuation described in Lang (Valuation.Describe)
-	RateSources []string  // the sources of the rates used
-	RateFirst   time.Time // the span of rate days used (zero: none needed)
+	Valuation   string       // the valuation described in Lang (Valuation.Describe)
+	RateSources []RateSource // the sources of the rates used, in the report's order of preference
+	RateFirst   time.Time    // the span of rate days used (zero: none needed)
 	RateLast    time.Time
 	AsOf        time.Time
 	Seq         int64  // the ledger's last revision at AsOf

@@ -495,19 +495,6 @@ func TestMeanCross(t *testing.T) {
 	}
 }
 
-// TestNewTableLastWins: for one pair and day, the last rate given wins.
-func TestNewTableLastWins(t *testing.T) {
-	d := day(t, "2021-01-04")
-	table := money.NewTable([]money.Rate{
-		{Day: d, Base: "EUR", Quote: "USD", Rate: dec(t, "1.2296"), Source: "a"},
-		{Day: d, Base: "EUR", Quote: "USD", Rate: dec(t, "1.2300"), Source: "b"},
-	})
-	f, legs, err := table.Cross("EUR", "USD", d, 0)
-	if err != nil || !f.Equal(dec(t, "1.23")) || len(legs) != 1 || legs[0].Source != "b" {
-		t.Errorf("Cross = %s, %+v, %v; want 1.23 from b", f, legs, err)
-	}
-}
-
 // TestMissingRateError pins the neutral messages and the pair a person
 // would add.
 func TestMissingRateError(t *testing.T) {

@@ -3,7 +3,9 @@ package money
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -25,60 +27,134 @@ type Rate struct {
 
 type pair struct{ base, quote string }
 
+// canonical is the pair with its currencies in byte order, and whether
+// base->quote runs the other way.
+func canonical(base, quote string) (pair, bool) {
+	if quote < base {
+		return pair{quote, base}, true
+	}
+	return pair{base, quote}, false
+}
+
 type dayRate struct {
-	day    int32 // days since 1970-01-01
-	rate   decimal.Decimal
-	source string
+	day      int32 // days since 1970-01-01
+	rate     decimal.Decimal
+	inverted bool // quoted as p.quote->p.base for the pair p of its series
+	source   string
 }
 
 // Table holds dated rates for lookups by day, with a look-back window.
 // Build it once, then look up from any number of goroutines.
 type Table struct {
-	series map[pair][]dayRate // sorted by day
-	bases  map[string][]string
-	used   map[string]bool // sources seen
+	series map[pair][]dayRate  // by canonical pair, sorted by day, one rate a day
+	links  map[string][]string // the currencies each currency has rates with, sorted
+	order  []string            // the sources, in order of preference
+	counts map[string]int      // rates given per source
 }
 
-// NewTable indexes rates. For one pair and day the last rate given wins
-// (callers pass them in recording order).
-func NewTable(rates []Rate) *Table {
-	t := &Table{series: map[pair][]dayRate{}, bases: map[string][]string{}, used: map[string]bool{}}
+// NewTable indexes rates. For one pair (either way round) and day quoted by
+// several sources, the rate of the source that comes first in the order of
+// preference is kept (OrderSources: the sources of prefer that match, then
+// the others by how many rates they have, most first, ties by name); a
+// source's rate serves only the pairs and days its betters do not quote.
+// Names in prefer that match no source, or several, are skipped. Of two rates of one
+// source for a pair and day (quoted both ways round), the one given last
+// is kept.
+func NewTable(rates []Rate, prefer ...string) *Table {
+	t := &Table{series: map[pair][]dayRate{}, links: map[string][]string{}, counts: map[string]int{}}
 	for _, r := range rates {
-		p := pair{r.Base, r.Quote}
-		t.series[p] = append(t.series[p], dayRate{day: dayNum(r.Day), rate: r.Rate, source: r.Source})
+		t.counts[r.Source]++
 	}
-	for p, s := range t.series {
-		sort.SliceStable(s, func(i, j int) bool { return s[i].day < s[j].day })
-		// keep the last given for a day
-		out := s[:0]
+	order, _, err := OrderSources(prefer, t.counts)
+	for err != nil { // an ambiguous name: skipped, as a name that matches none
+		var amb *AmbiguousSourceError
+		if !errors.As(err, &amb) {
+			break
+		}
+		prefer = slices.DeleteFunc(slices.Clone(prefer), func(n string) bool { return strings.TrimSpace(n) == amb.Name })
+		order, _, err = OrderSources(prefer, t.counts)
+	}
+	t.order = order
+	rank := make(map[string]int, len(order))
+	for i, s := range order {
+		rank[s] = i
+	}
+	type ranked struct {
+		dayRate
+		rank, seq int
+	}
+	by := map[pair][]ranked{}
+	for i, r := range rates {
+		p, inv := canonical(r.Base, r.Quote)
+		by[p] = append(by[p], ranked{dayRate{day: dayNum(r.Day), rate: r.Rate, inverted: inv, source: r.Source}, rank[r.Source], i})
+	}
+	for p, s := range by {
+		sort.Slice(s, func(i, j int) bool {
+			a, b := s[i], s[j]
+			if a.day != b.day {
+				return a.day < b.day
+			}
+			if a.rank != b.rank {
+				return a.rank < b.rank // the preferred source first
+			}
+			return a.seq > b.seq // then the one given last
+		})
+		out := make([]dayRate, 0, len(s))
 		for i := range s {
 			if len(out) > 0 && out[len(out)-1].day == s[i].day {
-				out[len(out)-1] = s[i]
 				continue
 			}
-			out = append(out, s[i])
+			out = append(out, s[i].dayRate)
 		}
 		t.series[p] = out
-		t.bases[p.quote] = append(t.bases[p.quote], p.base)
+		t.links[p.base] = append(t.links[p.base], p.quote)
+		t.links[p.quote] = append(t.links[p.quote], p.base)
 	}
-	for q := range t.bases {
-		sort.Strings(t.bases[q])
+	for c := range t.links {
+		sort.Strings(t.links[c])
 	}
 	return t
 }
+
+// Sources are the sources of the table's rates in its order of preference.
+func (t *Table) Sources() []string { return slices.Clone(t.order) }
 
 func dayNum(t time.Time) int32 { return int32(t.Unix() / 86400) }
 
 func dayTime(n int32) time.Time { return time.Unix(int64(n)*86400, 0).UTC() }
 
-// lookup finds base->quote on day or up to stale days before.
-func (t *Table) lookup(base, quote string, day int32, stale int) (dayRate, bool) {
-	s := t.series[pair{base, quote}]
+// found is a rate a lookup found for base->quote: the rate as quoted, the
+// other way round when inv (quote->base).
+type found struct {
+	raw decimal.Decimal
+	inv bool
+	leg Leg
+}
+
+// rate is base->quote.
+func (f found) rate() decimal.Decimal {
+	if f.inv {
+		return Quo(decimal.NewFromInt(1), f.raw)
+	}
+	return f.raw
+}
+
+// lookup finds base->quote on day or up to stale days before, directly or
+// by the inverse of quote->base, whichever the preferred source quotes on
+// the latest such day.
+func (t *Table) lookup(base, quote string, day int32, stale int) (found, bool) {
+	p, inv := canonical(base, quote)
+	s := t.series[p]
 	i := sort.Search(len(s), func(i int) bool { return s[i].day > day }) - 1
 	if i < 0 || day-s[i].day > int32(stale) {
-		return dayRate{}, false
+		return found{}, false
 	}
-	return s[i], true
+	r := s[i]
+	leg := Leg{Day: dayTime(r.day), Base: p.base, Quote: p.quote, Source: r.source}
+	if r.inverted {
+		leg.Base, leg.Quote = p.quote, p.base
+	}
+	return found{raw: r.rate, inv: r.inverted != inv, leg: leg}, true
 }
 
 // Leg is one rate a conversion used.
@@ -91,22 +167,24 @@ type Leg struct {
 
 // Cross returns the factor f such that 1 unit of from is worth f units of
 // to on day: directly (from->to), by the inverse (to->from), or across a
-// common base B as rate(B->to) / rate(B->from). Each rate may be up to stale
-// days older than day. The legs used are returned for provenance.
+// common base B as rate(B->to) / rate(B->from), each of those either way
+// round. Each rate may be up to stale days older than day; for each pair
+// and day, the rate is the preferred source's (NewTable). The legs used are
+// returned for provenance.
 func (t *Table) Cross(from, to string, day time.Time, stale int) (decimal.Decimal, []Leg, error) {
 	if from == to {
 		return decimal.NewFromInt(1), nil, nil
 	}
 	d := dayNum(day)
 	if r, ok := t.lookup(from, to, d, stale); ok {
-		return r.rate, []Leg{{dayTime(r.day), from, to, r.source}}, nil
+		return r.rate(), []Leg{r.leg}, nil
 	}
-	if r, ok := t.lookup(to, from, d, stale); ok {
-		return Quo(decimal.NewFromInt(1), r.rate), []Leg{{dayTime(r.day), to, from, r.source}}, nil
-	}
-	// A common base: one that quotes both currencies (or is one of them,
+	// A common base: a currency with rates to both (or one of them,
 	// handled above). Bases are tried in a fixed order.
-	for _, b := range t.bases[to] {
+	for _, b := range t.links[to] {
+		if b == from {
+			continue
+		}
 		rt, ok := t.lookup(b, to, d, stale)
 		if !ok {
 			continue
@@ -115,7 +193,20 @@ func (t *Table) Cross(from, to string, day time.Time, stale int) (decimal.Decima
 		if !ok {
 			continue
 		}
-		return Quo(rt.rate, rs.rate), []Leg{{dayTime(rs.day), b, from, rs.source}, {dayTime(rt.day), b, to, rt.source}}, nil
+		// rate(B->to) / rate(B->from), with one division whichever way
+		// round each is quoted.
+		num, den := decimal.NewFromInt(1), decimal.NewFromInt(1)
+		if rt.inv {
+			den = rt.raw
+		} else {
+			num = rt.raw
+		}
+		if rs.inv {
+			num = num.Mul(rs.raw)
+		} else {
+			den = den.Mul(rs.raw)
+		}
+		return Quo(num, den), []Leg{rs.leg, rt.leg}, nil
 	}
 	return decimal.Decimal{}, nil, t.missing(from, to, day, stale)
 }
@@ -166,13 +257,16 @@ func (e *MissingRateError) Quoted() (base, quote string) {
 
 // MeanCross is the arithmetic mean of the daily cross rates from->to over
 // the days first..last (inclusive) that have rates for the conversion, and
-// the number of days averaged. No day: a *MissingRateError (ErrNoRate).
+// the number of days averaged. The legs are the first day's and the last
+// day's (the span used) and, between them, one leg of each other source a
+// day in between used. No day: a *MissingRateError (ErrNoRate).
 func (t *Table) MeanCross(from, to string, first, last time.Time) (decimal.Decimal, int, []Leg, error) {
 	if from == to {
 		return decimal.NewFromInt(1), 0, nil, nil
 	}
 	var vals []decimal.Decimal
 	var legs, lastLegs []Leg
+	named := map[string]bool{} // the sources legs already name
 	for d := dayNum(first); d <= dayNum(last); d++ {
 		f, l, err := t.Cross(from, to, dayTime(d), 0)
 		if err != nil {
@@ -181,13 +275,35 @@ func (t *Table) MeanCross(from, to string, first, last time.Time) (decimal.Decim
 		vals = append(vals, f)
 		if len(vals) == 1 {
 			legs = append(legs, l...) // the first day's rates
-		} else {
-			lastLegs = l
+			for _, x := range l {
+				named[x.Source] = true
+			}
+			continue
 		}
+		if lastLegs != nil {
+			// a day between: one leg for each source not yet named
+			for _, x := range lastLegs {
+				if !named[x.Source] {
+					named[x.Source] = true
+					legs = append(legs, x)
+				}
+			}
+		}
+		lastLegs = l
 	}
 	legs = append(legs, lastLegs...) // and the last day's: the span used
 	if len(vals) == 0 {
 		return decimal.Decimal{}, 0, nil, &MissingRateError{From: from, To: to, First: first, Last: last}
 	}
 	return Mean(vals), len(vals), legs, nil
+}
+
+// RateText writes a rate with the digits it was given: a decimal read from
+// "1.2300" keeps its four decimals, and RateText writes them back (String
+// would write 1.23). Equal rates compare equal whatever their digits.
+func RateText(d decimal.Decimal) string {
+	if e := d.Exponent(); e < 0 {
+		return d.StringFixed(-e)
+	}
+	return d.String()
 }

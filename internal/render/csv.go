@@ -62,11 +62,16 @@ func writeCSV(w io.Writer, m *model.Model, _ *model.Lang) error {
 	p := m.Provenance
 	write("provenance", "valuation", noFormula(p.Valuation))
 	write("provenance", "currency", m.Currency)
-	sources := make([]string, len(p.RateSources))
-	for i, s := range p.RateSources {
-		sources[i] = noFormula(s)
+	// each source, then how many entries were valued with a rate from it:
+	// provenance,rate_sources,NAME,N,NAME,N (empty when no rate was needed)
+	sources := []string{"provenance", "rate_sources"}
+	for _, s := range p.RateSources {
+		sources = append(sources, noFormula(s.Source), strconv.Itoa(s.Entries))
 	}
-	write("provenance", "rate_sources", strings.Join(sources, ";"))
+	if len(p.RateSources) == 0 {
+		sources = append(sources, "")
+	}
+	write(sources...)
 	from, to := "", ""
 	if !p.RateFirst.IsZero() {
 		from, to = p.RateFirst.Format(time.DateOnly), p.RateLast.Format(time.DateOnly)

@@ -45,17 +45,24 @@ type jsonSection struct {
 }
 
 type jsonProvenance struct {
-	Valuation   string   `json:"valuation"`
-	RateSources []string `json:"rate_sources"`
-	RateFrom    string   `json:"rate_from,omitempty"`
-	RateTo      string   `json:"rate_to,omitempty"`
-	AsOf        string   `json:"as_of"`
-	Revision    int64    `json:"revision"`
-	ChainHash   string   `json:"chain_hash"`
-	State       string   `json:"state"`
-	Verified    bool     `json:"verified"`
-	Unverified  string   `json:"unverified,omitempty"`
-	Entries     int      `json:"entries"`
+	Valuation   string           `json:"valuation"`
+	RateSources []jsonRateSource `json:"rate_sources"`
+	RateFrom    string           `json:"rate_from,omitempty"`
+	RateTo      string           `json:"rate_to,omitempty"`
+	AsOf        string           `json:"as_of"`
+	Revision    int64            `json:"revision"`
+	ChainHash   string           `json:"chain_hash"`
+	State       string           `json:"state"`
+	Verified    bool             `json:"verified"`
+	Unverified  string           `json:"unverified,omitempty"`
+	Entries     int              `json:"entries"`
+}
+
+// jsonRateSource is a source of the rates used and how many entries were
+// valued with a rate from it.
+type jsonRateSource struct {
+	Source  string `json:"source"`
+	Entries int    `json:"entries"`
 }
 
 // jsonRow keeps the columns' order.
@@ -137,10 +144,10 @@ func writeJSON(w io.Writer, m *model.Model, l *model.Lang) error {
 		j.Totals = append(j.Totals, jsonRow{kindCols, model.Row{"kind": {Text: t.Kind}, "amount": t.Amount, "entries": {Int: t.Amount.Int}}, cur})
 	}
 	p := m.Provenance
-	j.Provenance = jsonProvenance{Valuation: p.Valuation, RateSources: p.RateSources, AsOf: p.AsOf.UTC().Format(ledger.TimeLayout),
+	j.Provenance = jsonProvenance{Valuation: p.Valuation, RateSources: []jsonRateSource{}, AsOf: p.AsOf.UTC().Format(ledger.TimeLayout),
 		Revision: p.Seq, ChainHash: p.ChainHash, State: p.State, Verified: p.Unverified == "", Unverified: p.Unverified, Entries: p.Entries}
-	if j.Provenance.RateSources == nil {
-		j.Provenance.RateSources = []string{}
+	for _, s := range p.RateSources {
+		j.Provenance.RateSources = append(j.Provenance.RateSources, jsonRateSource{s.Source, s.Entries})
 	}
 	if !p.RateFirst.IsZero() {
 		j.Provenance.RateFrom, j.Provenance.RateTo = p.RateFirst.Format("2006-01-02"), p.RateLast.Format("2006-01-02")

@@ -111,7 +111,7 @@ func sample(t *testing.T, lang string) (*model.Model, *model.Lang) {
 		},
 		Provenance: model.Provenance{
 			Valuation:   w("spot: each entry at the rate of its date", "spot: elke post tegen de koers van zijn datum", "au comptant : chaque écriture au taux de sa date"),
-			RateSources: []string{"ECB", "Federal Reserve H.10"},
+			RateSources: []model.RateSource{{Source: "ECB", Entries: 12348}, {Source: "Federal Reserve H.10", Entries: 1}},
 			RateFirst:   time.Date(2021, 1, 4, 0, 0, 0, 0, time.UTC),
 			RateLast:    time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC),
 			AsOf:        at,
@@ -258,7 +258,7 @@ func TestCSVIsNeutral(t *testing.T) {
 			t.Errorf("csv %s: row %q: want the kind code and blank empties", lang, got)
 		}
 		for _, w := range []string{"1234567.89", "12345", ",-250.50\n", "19235068.39", "'=HYPERLINK", "provenance,currency,EUR",
-			"provenance,rate_sources,ECB;Federal Reserve H.10", "provenance,revision,42", "provenance,chain_hash," + hash,
+			"provenance,rate_sources,ECB,12348,Federal Reserve H.10,1", "provenance,revision,42", "provenance,chain_hash," + hash,
 			"provenance,as_of," + asOf, "provenance,entries,12349\n", "\n\nsector,need,gap\n"} {
 			if !strings.Contains(out, w) {
 				t.Errorf("csv %s: no %q in\n%s", lang, w, out)
@@ -291,7 +291,7 @@ func TestHTMLEscapesLedgerText(t *testing.T) {
 		m, l := sample(t, lang)
 		m.Title = scriptAttack
 		m.Notes = append(m.Notes, imgAttack)
-		m.Provenance.RateSources = append(m.Provenance.RateSources, `"><script>alert(1)</script>`)
+		m.Provenance.RateSources = append(m.Provenance.RateSources, model.RateSource{Source: `"><script>alert(1)</script>`, Entries: 1})
 		out := render(t, m, "html", l)
 		for _, bad := range []string{"<img", "</script><script>", "<script", "onerror=alert(1)>"} {
 			if strings.Contains(out, bad) {

@@ -69,6 +69,7 @@ type aggregation struct {
 	conv    *Converter
 	kinds   map[string]*acc // every entry placed in a group, by kind: the report's scope totals
 	split   *splitter       // what the sector and location filters left out for being shared
+	rated   rated           // the entries placed in a group, per conversion
 }
 
 // keyFunc places a portion of an entry (its whole value when it is not
@@ -87,7 +88,7 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		return nil, err
 	}
 	type part struct {
-		factors    map[convKey]*money.Factor
+		factors    map[convKey]*tally // the entries counted per conversion
 		groups     map[groupKey]*acc
 		kinds      map[string]*acc
 		dates      map[string]ledger.Date
@@ -100,7 +101,7 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
-		ps[i] = &part{factors: map[convKey]*money.Factor{}, groups: map[groupKey]*acc{},
+		ps[i] = &part{factors: map[convKey]*tally{}, groups: map[groupKey]*acc{},
 			dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, kinds: map[string]*acc{},
 			split: newSplitter(f)}
 	}
@@ -124,17 +125,18 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		}
 		factor, ok := p.factors[convKey{a.Currency, d}]
 		if !ok {
-			var err error
-			if factor, err = conv.ExactFactor(a.Currency, d); err != nil {
+			cv, err := conv.conversion(a.Currency, d)
+			if err != nil {
 				ref := string(a.Ref)
 				if ref == "" {
 					ref = s.FirstRef(ctx, f, a.Currency, a.Date)
 				}
 				return fmt.Errorf("%w (entry %s)", err, ref)
 			}
+			factor = &tally{conv: cv}
 			p.factors[convKey{a.Currency, d}] = factor
 		}
-		v, err := entryValue(factor, a.Minor, cur.Units, opt.Currency, string(a.Ref))
+		v, err := entryValue(factor.conv.exact, a.Minor, cur.Units, opt.Currency, string(a.Ref))
 		if err != nil {
 			return err
 		}
@@ -175,6 +177,7 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		kt.entries++
 		kt.sum.Add(inScope)
 		p.entries++
+		factor.n++
 		if a.Qualifier != string(ledger.Exact) {
 			kt.qualify(a.Qualifier, 1, string(a.Ref))
 		}
@@ -186,7 +189,13 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 	if err != nil {
 		return nil, err
 	}
-	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv, kinds: ps[0].kinds, illus: ps[0].illus, split: ps[0].split}
+	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv, kinds: ps[0].kinds, illus: ps[0].illus, split: ps[0].split,
+		rated: rated{}}
+	for _, p := range ps {
+		for _, t := range p.factors {
+			out.rated.add(t)
+		}
+	}
 	for _, p := range ps[1:] {
 		out.entries += p.entries
 		out.illus += p.illus

@@ -226,7 +226,8 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 		m.Notes = append([]string{l.T("note.unverified", why)}, m.Notes...)
 	}
 	if c.conv != nil {
-		m.Provenance.RateSources, m.Provenance.RateFirst, m.Provenance.RateLast = c.conv.RatesUsed()
+		_, m.Provenance.RateFirst, m.Provenance.RateLast = c.conv.RatesUsed()
+		m.Provenance.RateSources = c.conv.rateSources(c.rated)
 	}
 	return m, nil
 }

@@ -32,6 +32,17 @@ type link struct {
 	cur                                          money.Currency // the amount as stated: minor units of cur
 	minor                                        int64
 	factor                                       *money.Factor // its conversion into the report currency
+	// tally counts the entries valued with its conversion: a computation
+	// that counts the link adds one (count), and rated collects them.
+	tally *tally
+}
+
+// count counts a link in scope among the entries whose values the report
+// shows, under its conversion (for the provenance's rate sources).
+func (l *link) count() {
+	if l.tally != nil {
+		l.tally.n++
+	}
 }
 
 // chains are the contributions of a ledger state, by ref.
@@ -40,6 +51,16 @@ type chains struct {
 	order  []string       // refs in scope, sorted
 	target money.Currency // the report currency
 	split  *splitter      // what the sector and location filters left out for being shared
+	// tallies are the conversions of the links in scope, one per part and
+	// conversion key; link.count adds to them.
+	tallies []*tally
+}
+
+// rated is how many links were counted (link.count), per conversion.
+func (ch *chains) rated() rated {
+	r := rated{}
+	r.add(ch.tallies...)
+	return r
 }
 
 // stage order: what may fulfil what.
@@ -57,13 +78,14 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 		dates      map[string]ledger.Date
 		currencies map[string]money.Currency
 		values     map[string]scoped
+		factors    map[convKey]*tally
 		split      *splitter
 		portions   []portion
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
 		ps[i] = &part{links: map[string]*link{}, dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]scoped{},
-			split: newSplitter(f)}
+			factors: map[convKey]*tally{}, split: newSplitter(f)}
 	}
 	dateOf := func(p *part, text string) (ledger.Date, error) {
 		d, ok := p.dates[text]
@@ -89,11 +111,16 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 		if err != nil {
 			return fmt.Errorf("entry %s: %w", a.Ref, err)
 		}
-		factor, err := conv.ExactFactor(a.Currency, d)
-		if err != nil {
-			return fmt.Errorf("%w (entry %s)", err, a.Ref)
+		t, ok := p.factors[convKey{a.Currency, d}]
+		if !ok {
+			cv, err := conv.conversion(a.Currency, d)
+			if err != nil {
+				return fmt.Errorf("%w (entry %s)", err, a.Ref)
+			}
+			t = &tally{conv: cv}
+			p.factors[convKey{a.Currency, d}] = t
 		}
-		v, err := entryValue(factor, a.Minor, c.Units, cur, string(a.Ref))
+		v, err := entryValue(t.conv.exact, a.Minor, c.Units, cur, string(a.Ref))
 		if err != nil {
 			return err
 		}
@@ -108,7 +135,7 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 			sv += pt.value
 			sm += pt.minor
 		}
-		p.values[string(a.Ref)] = scoped{sv, sm, c, factor}
+		p.values[string(a.Ref)] = scoped{sv, sm, c, t}
 		return nil
 	}
 	// Without a filter the report's scope is every contribution: one scan
@@ -144,9 +171,12 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 	for _, p := range ps {
 		for ref, v := range p.values {
 			if l := ch.links[ref]; l != nil {
-				l.value, l.minor, l.cur, l.factor, l.inScope = v.value, v.minor, v.cur, v.factor, true
+				l.value, l.minor, l.cur, l.factor, l.tally, l.inScope = v.value, v.minor, v.cur, v.tally.conv.exact, v.tally, true
 				ch.order = append(ch.order, ref)
 			}
+		}
+		for _, t := range p.factors {
+			ch.tallies = append(ch.tallies, t)
 		}
 	}
 	slices.Sort(ch.order)
@@ -155,10 +185,10 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 
 // scoped is a contribution's amount as stated and its value.
 type scoped struct {
-	value  int64
-	minor  int64
-	cur    money.Currency
-	factor *money.Factor
+	value int64
+	minor int64
+	cur   money.Currency
+	tally *tally // its conversion
 }
 
 // need is the need a contribution goes toward: its own toward, or that of

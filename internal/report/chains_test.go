@@ -115,7 +115,7 @@ d2,disbursement,NLD,2021-06-01,40.00,EUR,,p2
 	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
 		ctx := context.Background()
 		s := storetest.Open(t, engine)
-		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(rates), ""), false, "test"); err != nil {
+		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(rates), ""), store.RateImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Import(ctx, csvio.BytesSource("e.csv", []byte(entries), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {

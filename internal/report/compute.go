@@ -25,6 +25,10 @@ type computed struct {
 	// shared is what the sector and location filters left out of the
 	// figures for being shared (split.go); Run notes it.
 	shared *splitter
+	// rated counts, per conversion, the entries whose values the report
+	// shows (its figures and its notes'): the provenance names the rate
+	// sources with these counts.
+	rated rated
 }
 
 // maxQualifierNotes caps the notes about qualified figures: a large report
@@ -32,9 +36,10 @@ type computed struct {
 const maxQualifierNotes = 20
 
 func newComputed(ag *aggregation) *computed {
-	c := &computed{sections: map[string]*model.Section{}}
+	c := &computed{sections: map[string]*model.Section{}, rated: rated{}}
 	if ag != nil {
 		c.entries, c.conv, c.illus, c.shared = ag.entries, ag.conv, ag.illus, ag.split
+		c.rated.merge(ag.rated)
 		if ag.kinds != nil {
 			c.totals = ag.kindTotals(ag.conv.target)
 		}

@@ -48,6 +48,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 			continue
 		}
 		counted++
+		link.count()
 		if link.illustrative {
 			illus++
 		}
@@ -71,6 +72,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 	c.shared.merge(ch.split)
 	c.entries += counted
 	c.illus += illus
+	c.rated.merge(ch.rated())
 	sec := c.section("coverage")
 	cols := map[string][]model.Cell{}
 	var over []string

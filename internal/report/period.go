@@ -131,10 +131,10 @@ type leftOut struct {
 // not nil) whose span overlaps f's period without lying inside it, valued
 // like every counted entry, with the report's one converter. It is one
 // more aggregation, with the straddling condition; without a period, none.
-func leftOutOf(ctx context.Context, s *store.Store, st *State, opt Options, f store.Filter, key keyFunc) (map[string]*leftOut, error) {
+func leftOutOf(ctx context.Context, s *store.Store, st *State, opt Options, f store.Filter, key keyFunc) (map[string]*leftOut, rated, error) {
 	out := map[string]*leftOut{}
 	if f.From == "" && f.To == "" {
-		return out, nil
+		return out, nil, nil
 	}
 	f.Straddling, f.Wide = true, true
 	// Grouped by entry, so the value is the sum of one figure per entry,
@@ -148,7 +148,7 @@ func leftOutOf(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		return groupKey{a.Kind, string(a.Ref)}, true
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cells := map[string][]model.Cell{}
 	for _, k := range ag.sortedKeys() {
@@ -163,16 +163,17 @@ func leftOutOf(ctx context.Context, s *store.Store, st *State, opt Options, f st
 	for k, lo := range out {
 		lo.value = model.SumCells(cells[k])
 	}
-	return out, nil
+	return out, ag.rated, nil
 }
 
 // periodNote says, per kind, what the period of f leaves out (leftOutOf):
 // how many entries, their value and their first refs.
 func periodNote(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang, c *computed, f store.Filter, key keyFunc) error {
-	out, err := leftOutOf(ctx, s, st, opt, f, key)
+	out, r, err := leftOutOf(ctx, s, st, opt, f, key)
 	if err != nil {
 		return err
 	}
+	c.rated.merge(r) // their values are shown: the rates they used are named
 	for _, kind := range ledger.Kinds {
 		lo := out[string(kind)]
 		if lo == nil {

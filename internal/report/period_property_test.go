@@ -162,7 +162,7 @@ func TestPeriodRuleProperty(t *testing.T) {
 			if _, err := s.Import(ctx, csvio.BytesSource("entries.csv", []byte(csv), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
 				t.Fatalf("import: %v", err)
 			}
-			if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(propRates), ""), false, "test"); err != nil {
+			if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(propRates), ""), store.RateImportOptions{Author: "test"}); err != nil {
 				t.Fatalf("import rates: %v", err)
 			}
 			for _, target := range []string{"EUR", "USD"} {
@@ -346,7 +346,7 @@ func (p *propRun) partition(name string, r *rand.Rand, from, to string) {
 			p.t.Fatal(err)
 		}
 		o := p.with(sp[0], sp[1])
-		left, err := leftOutOf(p.ctx, p.s, st, o, st.filter(o), nil)
+		left, _, err := leftOutOf(p.ctx, p.s, st, o, st.filter(o), nil)
 		if err != nil {
 			p.t.Fatal(err)
 		}

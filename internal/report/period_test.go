@@ -39,7 +39,7 @@ func periodLedger(t *testing.T, engine store.Dialect) *store.Store {
 	if _, err := s.Import(ctx, csvio.BytesSource("entries.csv", []byte(periodEntries), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
 		t.Fatalf("import entries: %v", err)
 	}
-	if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(periodRates), ""), false, "test"); err != nil {
+	if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(periodRates), ""), store.RateImportOptions{Author: "test"}); err != nil {
 		t.Fatalf("import rates: %v", err)
 	}
 	return s

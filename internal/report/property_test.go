@@ -135,7 +135,7 @@ func TestFiguresAddUp(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
 		ctx := context.Background()
 		s := storetest.Open(t, engine)
-		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", rates, ""), false, "test"); err != nil {
+		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", rates, ""), store.RateImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Import(ctx, csvio.BytesSource("gen.csv", entries, csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {

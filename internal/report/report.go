@@ -34,6 +34,12 @@ type Options struct {
 	// AllowUnverified makes a report from a ledger that failed
 	// verification, marked as such, instead of refusing (ErrTampered).
 	AllowUnverified bool
+	// RateSources is the order of preference among rate sources: for a
+	// pair and day quoted by several, the rate of the first that has one
+	// is used, and sources not named come after, by how many rates they
+	// have (money.NewTable; names no rate has are skipped). Nil: by count.
+	// Request.Options checks the names a request gives.
+	RateSources []string
 }
 
 // State is the ledger state a report was made from.
@@ -42,6 +48,7 @@ type State struct {
 	Status store.Status // whether the ledger verified
 	AsOf   time.Time    // the moment of the latest revision or rate recorded by then
 	s      *store.Store
+	prefer []string     // Options.RateSources
 	table  *money.Table // loaded by Rates on first use
 	err    error
 	once   sync.Once
@@ -51,7 +58,7 @@ type State struct {
 // Rates returns the rates in force at the state's moment, loading them
 // once, the first time a report needs to convert.
 func (st *State) Rates(ctx context.Context) (*money.Table, error) {
-	st.once.Do(func() { st.table, st.err = st.s.RateTable(ctx, st.AsOf) })
+	st.once.Do(func() { st.table, st.err = st.s.RateTable(ctx, st.AsOf, st.prefer...) })
 	return st.table, st.err
 }
 
@@ -100,7 +107,7 @@ func Open(ctx context.Context, s *store.Store, opt Options) (*State, error) {
 			"the ledger failed verification, so no report is made from it: %s. Restore it from a backup and verify it again; {allow-unverified} makes a report anyway, marked as made from an unverified ledger",
 			strings.TrimPrefix(status.Failure, ledger.ErrTampered.Error()+": "))
 	}
-	return &State{Head: head, Status: status, AsOf: at, s: s}, nil
+	return &State{Head: head, Status: status, AsOf: at, s: s, prefer: opt.RateSources}, nil
 }
 
 // filter is the store filter for opt at st.

@@ -2,7 +2,9 @@ package report
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +26,10 @@ type Request struct {
 	// AllowUnverified makes a report from a ledger that failed
 	// verification, marked as such, instead of refusing.
 	AllowUnverified bool
+	// RateSources names rate sources in order of preference (each found
+	// by money.MatchSource: "ECB" will do); nil: the default order
+	// (money.EnvSources, then by how many rates each source has).
+	RateSources []string
 }
 
 // DefaultRequest is a request that leaves every choice to the defaults
@@ -114,10 +120,59 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 			o.Locations = append(o.Locations, code)
 		}
 	}
+	if o.RateSources, err = rateSources(ctx, s, o.AsOf, f.RateSources); err != nil {
+		return o, err
+	}
 	o.Params = map[string]string{"by": f.By, "active-on": f.ActiveOn}
 	o.AllowUnverified = f.AllowUnverified
 	if f.Stamp {
 		o.Stamp = time.Now().UTC().Truncate(time.Second)
 	}
 	return o, nil
+}
+
+// rateSources is the order of preference among rate sources for a
+// request: the sources it names, each checked against the sources of the
+// rates in force at asOf (money.MatchSource: a name that matches none, or
+// several, is an error) and written in full; else the names of
+// money.EnvSources, as they are (the table skips those no rate has: the
+// environment may name a source a ledger lacks). The table puts the
+// sources not named after, by count.
+func rateSources(ctx context.Context, s *store.Store, asOf time.Time, named []string) ([]string, error) {
+	if len(named) == 0 {
+		return money.EnvSources(), nil
+	}
+	known, err := s.RateSourceNames(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range named {
+		src, ok, err := money.MatchSource(n, known)
+		var amb *money.AmbiguousSourceError
+		switch {
+		case errors.As(err, &amb):
+			return nil, ledger.Fail(ledger.ErrInvalid, "ambiguous_rate_source", "rate-source", amb.Name,
+				"%q matches several rate sources: %s; name one in full", amb.Name, quoteAll(amb.Matches))
+		case err != nil:
+			return nil, err
+		case !ok && len(known) == 0:
+			return nil, ledger.Fail(ledger.ErrInvalid, "no_such_rate_source", "rate-source", n, "%q: the ledger has no rates", n)
+		case !ok:
+			return nil, ledger.Fail(ledger.ErrInvalid, "no_such_rate_source", "rate-source", n,
+				"%q: no rate in force comes from this source; the sources are %s", n, quoteAll(known))
+		}
+		if !slices.Contains(out, src) {
+			out = append(out, src)
+		}
+	}
+	return out, nil
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }

@@ -163,7 +163,7 @@ func TestSummaryEndToEnd(t *testing.T) {
 		if res.Added != 11 {
 			t.Fatalf("import entries: %+v, want 11 added", res)
 		}
-		rres, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), false, "test")
+		rres, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), store.RateImportOptions{Author: "test"})
 		if err != nil {
 			t.Fatalf("import rates: %v", err)
 		}
@@ -239,7 +239,8 @@ func TestSummaryEndToEnd(t *testing.T) {
 				}
 				// The rates used and the ledger state are in the provenance.
 				p := sum.Model.Provenance
-				if strings.Join(p.RateSources, ",") != csvio.ECBSource || p.RateFirst.Format("2006-01-02") != "2021-03-01" ||
+				if len(p.RateSources) != 1 || p.RateSources[0].Source != csvio.ECBSource || p.RateSources[0].Entries == 0 ||
+					p.RateSources[0].Entries > p.Entries || p.RateFirst.Format("2006-01-02") != "2021-03-01" ||
 					p.RateLast.Format("2006-01-02") != "2021-03-05" {
 					t.Errorf("rates used: %v %s..%s", p.RateSources, p.RateFirst, p.RateLast)
 				}
@@ -270,7 +271,7 @@ func TestSummaryMissingRate(t *testing.T) {
 		if _, err := s.Import(ctx, csvio.BytesSource("entries.csv", []byte(summaryEntries), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), false, "test"); err != nil {
+		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), store.RateImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		// 2021-04-15: no rate on that day or in the 4 days before.
@@ -323,7 +324,7 @@ func TestSummaryAmendVoidAsOf(t *testing.T) {
 		if _, err := s.Import(ctx, csvio.BytesSource("entries.csv", []byte(summaryEntries), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), false, "test"); err != nil {
+		if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(summaryRates), ""), store.RateImportOptions{Author: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(2 * time.Millisecond)

@@ -24,10 +24,11 @@ type Valuer struct {
 }
 
 // NewValuer values into opt.Currency under opt.Valuation, with the rates
-// recorded at or before opt.AsOf (zero: the latest), counting what a
+// recorded at or before opt.AsOf (zero: the latest) in the order of
+// preference opt.RateSources, counting what a
 // report filtered by opt.Sectors and opt.Locations counts.
 func NewValuer(ctx context.Context, s *store.Store, opt Options) (*Valuer, error) {
-	table, err := s.RateTable(ctx, opt.AsOf)
+	table, err := s.RateTable(ctx, opt.AsOf, opt.RateSources...)
 	if err != nil {
 		return nil, err
 	}

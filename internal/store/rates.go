@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/coalition/pledger/internal/csvio"
@@ -28,13 +29,37 @@ type RateRow struct {
 // RateImportResult says what a rate import did.
 type RateImportResult struct {
 	Rows, Added, Replaced, Skipped int
+	// Warnings are about rates recorded for a pair and day that another
+	// source also quotes (ledger.CodeRateOtherSource): the first
+	// MaxRateWarnings of them, and how many more there are.
+	Warnings     []ledger.Problem `json:",omitempty"`
+	MoreWarnings int              `json:",omitempty"`
+}
+
+// MaxRateWarnings caps the warnings of one rate import.
+const MaxRateWarnings = 20
+
+// RateImportOptions say how to record rates.
+type RateImportOptions struct {
+	// Replace records a different rate for a known day, pair and source
+	// as superseding the old one (which stays).
+	Replace bool
+	// Force records rates the sanity bound refuses (ledger.RateIndex.Jump).
+	Force  bool
+	Author string
 }
 
 // ImportRates records rates in one transaction, all or nothing. The same
-// rate again is skipped; a different rate for the same day, pair and
-// source is a problem unless replace, which records the new rate as
-// superseding the old (the old one stays).
-func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace bool, author string) (RateImportResult, error) {
+// rate again (equal in value, whatever its digits) is skipped; a different
+// rate for the same day, pair and source is a problem unless opt.Replace,
+// which records the new rate as superseding the old (the old one stays).
+// A rate far from its pair's nearest rates (the rates in force, from any
+// source, and the file's other rows) is a problem unless opt.Force. A rate
+// is stored with the digits it was given (money.RateText). Rates recorded
+// for a pair and day that another source also quotes are recorded, with a
+// warning that names the other rates and the source reports prefer by
+// default.
+func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, opt RateImportOptions) (RateImportResult, error) {
 	var res RateImportResult
 	probs := &problemList{file: src.Name}
 	err := s.InTx(ctx, func(tx *Tx) error {
@@ -60,17 +85,20 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 		}
 		// Within one file, the same key twice must agree.
 		seen := map[[4]string]struct {
-			rate string
+			rate decimal.Decimal
 			line int
 		}{}
 		// The rates in force, by key: a rate table is small enough to hold
 		// (the whole ECB history is about 200,000 rates), and it spares a
-		// query per line.
+		// query per line. They are also indexed by pair and day for the
+		// sanity bound and the warnings, and counted per source.
 		type cur struct {
 			id   int64
 			rate decimal.Decimal
 		}
 		current := map[[4]string]cur{}
+		var index ledger.RateIndex
+		counts := map[string]int{}
 		err = tx.each(ctx, `SELECT r.id, r.day, r.base, r.quote, r.rate, r.source FROM rates r
 			WHERE NOT EXISTS (SELECT 1 FROM rates n WHERE n.supersedes = r.id)`, nil, func(sc scanner) error {
 			var c cur
@@ -80,18 +108,30 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 				return err
 			}
 			v, err := decimal.NewFromString(rate)
+			if err != nil {
+				return err
+			}
+			day, err := ledger.ParseDay(k[0])
+			if err != nil {
+				return err
+			}
 			c.rate = v
 			current[k] = c
-			return err
+			index.Add(money.Rate{Day: day, Base: k[1], Quote: k[2], Rate: v, Source: k[3]}, 0)
+			counts[k[3]]++
+			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("store.ImportRates: %w", err)
 		}
-		bulk, err := tx.newBulk(ctx, "rates", []string{"day", "base", "quote", "rate", "source", "supersedes", "author", "recorded_at"})
-		if err != nil {
-			return err
+		// Read the whole input first: a row is checked against the rows
+		// after it too.
+		type row struct {
+			in         csvio.RateInput
+			text       string // the rate with the digits it was given
+			supersedes any
 		}
-		defer bulk.close()
+		var rows []row
 		for in, err := range src.Rates {
 			var ps *ledger.Problems
 			if errors.As(err, &ps) {
@@ -104,51 +144,90 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 			res.Rows++
 			r := in.Rate
 			day := r.Day.Format(time.DateOnly)
-			rate := r.Rate.String()
+			rate := money.RateText(r.Rate)
 			key := [4]string{day, r.Base, r.Quote, r.Source}
 			if prev, ok := seen[key]; ok {
-				if prev.rate != rate {
-					probs.add(ledger.Problem{Line: in.Line, Field: r.Quote, Msg: fmt.Sprintf("%s %s/%s is %s here but %s on line %d", day, r.Base, r.Quote, rate, prev.rate, prev.line)})
+				if !prev.rate.Equal(r.Rate) {
+					probs.add(ledger.Problem{Line: in.Line, Field: in.Field, Msg: fmt.Sprintf("%s %s/%s is %s here but %s on line %d", day, r.Base, r.Quote, rate, money.RateText(prev.rate), prev.line)})
 				}
 				continue
 			}
 			seen[key] = struct {
-				rate string
+				rate decimal.Decimal
 				line int
-			}{rate, in.Line}
+			}{r.Rate, in.Line}
 			var supersedes any
 			if c, ok := current[key]; ok {
 				if c.rate.Equal(r.Rate) {
 					res.Skipped++
 					continue
 				}
-				if !replace {
-					probs.add(ledger.Problem{Line: in.Line, Field: r.Quote, Code: "rate_recorded", Value: rate,
-						Msg: fmt.Sprintf("%s %s/%s from %q is already recorded as %s, not %s", day, r.Base, r.Quote, r.Source, c.rate, rate)})
+				if !opt.Replace {
+					probs.add(ledger.Problem{Line: in.Line, Field: in.Field, Code: "rate_recorded", Value: rate,
+						Msg: fmt.Sprintf("%s %s/%s from %q is already recorded as %s, not %s", day, r.Base, r.Quote, r.Source, money.RateText(c.rate), rate)})
 					continue
 				}
 				supersedes = c.id
 				res.Replaced++
 			} else {
 				res.Added++
+				counts[r.Source]++
 			}
-			if len(probs.list) > 0 {
-				continue // nothing will be written; keep checking
+			rows = append(rows, row{in, rate, supersedes})
+		}
+		for _, w := range rows {
+			index.Add(w.in.Rate, w.in.Line)
+		}
+		if !opt.Force {
+			lines := make([]ledger.RateLine, len(rows))
+			for i, w := range rows {
+				lines[i] = ledger.RateLine{Rate: w.in.Rate, Line: w.in.Line, Field: w.in.Field}
 			}
-			if err := bulk.add(day, r.Base, r.Quote, rate, r.Source, supersedes, author, at); err != nil {
-				return fmt.Errorf("store.ImportRates: line %d: %w", in.Line, err)
+			probs.add(index.Jumps(lines)...)
+		}
+		if res.Rows == 0 && len(probs.list) == 0 {
+			probs.add(ledger.Problem{Msg: "no rates in the file"})
+		}
+		if len(probs.list) > 0 {
+			return probs.err()
+		}
+		var order []string // the default order of preference, once needed
+		for _, w := range rows {
+			others := index.OtherSources(w.in.Rate)
+			if len(others) == 0 {
+				continue
+			}
+			if len(res.Warnings) == MaxRateWarnings {
+				res.MoreWarnings++
+				continue
+			}
+			if order == nil {
+				order, _, _ = money.OrderSources(money.EnvSources(), counts)
+			}
+			preferred := w.in.Rate.Source
+			for _, src := range order {
+				if src == preferred || slices.ContainsFunc(others, func(o money.Rate) bool { return o.Source == src }) {
+					preferred = src
+					break
+				}
+			}
+			res.Warnings = append(res.Warnings, ledger.OtherSourceWarning(w.in.Rate, w.in.Line, others, preferred))
+		}
+		bulk, err := tx.newBulk(ctx, "rates", []string{"day", "base", "quote", "rate", "source", "supersedes", "author", "recorded_at"})
+		if err != nil {
+			return err
+		}
+		defer bulk.close()
+		for _, w := range rows {
+			r := w.in.Rate
+			if err := bulk.add(r.Day.Format(time.DateOnly), r.Base, r.Quote, w.text, r.Source, w.supersedes, opt.Author, at); err != nil {
+				return fmt.Errorf("store.ImportRates: line %d: %w", w.in.Line, err)
 			}
 		}
 		if err := bulk.close(); err != nil {
 			return fmt.Errorf("store.ImportRates: %w", err)
 		}
-		if res.Rows == 0 && len(probs.list) == 0 {
-			probs.add(ledger.Problem{Msg: "no rates in the file"})
-		}
-		if err := probs.err(); err != nil {
-			return err
-		}
-		if res.Added+res.Replaced == 0 {
+		if len(rows) == 0 {
 			return nil
 		}
 		var lo, hi sql.NullInt64
@@ -159,12 +238,15 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, replace b
 		if err != nil {
 			return fmt.Errorf("store.ImportRates: %w", err)
 		}
-		if n != res.Added+res.Replaced {
-			return fmt.Errorf("store.ImportRates: wrote %d rates but reads back %d", res.Added+res.Replaced, n)
+		if n != len(rows) {
+			return fmt.Errorf("store.ImportRates: wrote %d rates but reads back %d", len(rows), n)
 		}
 		return tx.appendLink(ctx, &h, &ledger.Link{What: ledger.LinkRates, First: lo.Int64, Last: hi.Int64, Digest: digest,
-			Author: author, RecordedAt: when})
+			Author: opt.Author, RecordedAt: when})
 	})
+	if err != nil {
+		res.Warnings, res.MoreWarnings = nil, 0
+	}
 	return res, err
 }
 
@@ -223,9 +305,10 @@ func (s *Store) Rates(ctx context.Context, f RateFilter) ([]RateRow, error) {
 }
 
 // RateTable loads the rates in force as of asOf (zero: latest) into a
-// lookup table, in recording order so that for a day and pair quoted by
-// several sources the one recorded last wins.
-func (s *Store) RateTable(ctx context.Context, asOf time.Time) (*money.Table, error) {
+// lookup table that prefers, for a pair and day quoted by several sources,
+// the source that comes first in prefer, then the others by how many rates
+// they have (money.NewTable). Rates are given in recording order.
+func (s *Store) RateTable(ctx context.Context, asOf time.Time, prefer ...string) (*money.Table, error) {
 	var c conds
 	rateInForce(&c, asOf)
 	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.day, r.base, r.quote, r.rate, r.source FROM rates r`+c.where()+` ORDER BY r.id`), c.args...)
@@ -256,7 +339,24 @@ func (s *Store) RateTable(ctx context.Context, asOf time.Time) (*money.Table, er
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store.RateTable: %w", err)
 	}
-	return money.NewTable(rates), nil
+	return money.NewTable(rates, prefer...), nil
+}
+
+// RateSourceNames lists the sources of the rates in force as of asOf
+// (zero: latest), sorted. A rate is only ever superseded by one of its
+// own source, so these are the sources of the rates recorded by then: the
+// query needs no look at what was superseded.
+func (s *Store) RateSourceNames(ctx context.Context, asOf time.Time) ([]string, error) {
+	var c conds
+	if !asOf.IsZero() {
+		c.add(`recorded_at <= ?`, asOf.UTC().Format(ledger.TimeLayout))
+	}
+	var out []string
+	if err := s.db.SelectContext(ctx, &out, s.rebind(`SELECT DISTINCT source FROM rates`+c.where()), c.args...); err != nil {
+		return nil, fmt.Errorf("store.RateSourceNames: %w", err)
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // LastRateAt is when the latest rate recorded at or before asOf (zero:

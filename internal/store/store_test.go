@@ -344,7 +344,7 @@ func TestConcurrentRateImports(t *testing.T) {
 		errs := make([]error, len(files))
 		for i, f := range files {
 			wg.Go(func() {
-				_, errs[i] = s.ImportRates(ctx, csvio.RateBytesSource(fmt.Sprintf("rates%d.csv", i), []byte(f), ""), false, "test")
+				_, errs[i] = s.ImportRates(ctx, csvio.RateBytesSource(fmt.Sprintf("rates%d.csv", i), []byte(f), ""), store.RateImportOptions{Author: "test"})
 			})
 		}
 		wg.Wait()

@@ -34,7 +34,7 @@ func tamperLedger(t *testing.T, engine store.Dialect) *store.Store {
 	if _, err := importString(t, s, "a.csv", tamperEntries, store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(tamperRates), ""), false, "test"); err != nil {
+	if _, err := s.ImportRates(ctx, csvio.RateBytesSource("rates.csv", []byte(tamperRates), ""), store.RateImportOptions{Author: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.AddParty(ctx, ledger.Party{Code: "XCG", Name: "Test Group", Type: "organisation"}, "test"); err != nil {

@@ -37,6 +37,7 @@ func errorJSON(err error) (int, []byte) {
 	b.Error.Code, b.Error.Message = code(err), err.Error()
 	var ps *ledger.Problems
 	var fe *fieldError
+	var lf *ledger.Failure
 	switch {
 	case errors.As(err, &ps):
 		b.Error.Problems = ps.List
@@ -45,6 +46,8 @@ func errorJSON(err error) (int, []byte) {
 		}
 	case errors.As(err, &fe):
 		b.Error.Field = fe.field
+	case errors.As(err, &lf) && st != http.StatusInternalServerError:
+		b.Error.Field = lf.Field
 	case st == http.StatusInternalServerError:
 		b.Error.Message = "internal error; nothing was saved"
 	}
@@ -376,6 +379,7 @@ func (s *Server) apiRateCreate(w http.ResponseWriter, r *http.Request, p *princi
 		Rate    string `json:"rate"`
 		Source  string `json:"source"`
 		Replace bool   `json:"replace"`
+		Force   bool   `json:"force"`
 	}
 	if _, ok := s.apiBody(w, r, &in); !ok {
 		return
@@ -388,7 +392,7 @@ func (s *Server) apiRateCreate(w http.ResponseWriter, r *http.Request, p *princi
 		s.apiError(w, r, &ledger.Problems{File: "request", List: ps})
 		return
 	}
-	res, err := s.st.ImportRates(r.Context(), csvio.RatesOf("request", rate), in.Replace, p.user.Name)
+	res, err := s.st.ImportRates(r.Context(), csvio.RatesOf("request", rate), store.RateImportOptions{Replace: in.Replace, Force: in.Force, Author: p.user.Name})
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -97,7 +97,7 @@ func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principa
 	var val *report.Valuer
 	if cur := strings.TrimSpace(q.Get("currency")); cur != "" {
 		req := reportRequest(q)
-		opt, err := report.Request{Currency: req.Currency, Valuation: req.Valuation, MaxStale: req.MaxStale}.Options(r.Context(), s.st)
+		opt, err := report.Request{Currency: req.Currency, Valuation: req.Valuation, MaxStale: req.MaxStale, RateSources: req.RateSources}.Options(r.Context(), s.st)
 		// The value counts what a report with the list's sector and
 		// location filters counts.
 		opt.Sectors, opt.Locations = f.Sectors, f.Locations

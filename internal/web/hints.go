@@ -22,6 +22,12 @@ var webHints = map[string]func(value string) string{
 	"ref_exists":    func(ref string) string { return "correct it from its page, /entries/" + url.PathEscape(ref) },
 	"ref_differs":   func(string) string { return "tick “amend” to record this row as a correction, or fix the row" },
 	"rate_recorded": func(string) string { return "tick “replace” to record the new rate (the old one is kept)" },
+	ledger.CodeRateJump: func(string) string {
+		return "if the rate is right, tick “force” to record it anyway (API: \"force\": true)"
+	},
+	ledger.CodeRateOtherSource: func(string) string {
+		return "a report chooses between sources with “Rate sources” on the Reports page (rate_source=manual,ECB)"
+	},
 	ledger.CodeUnknownParty: func(code string) string {
 		return "add " + code + " on the Parties page first"
 	},

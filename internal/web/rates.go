@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -18,6 +19,7 @@ type ratesData struct {
 	Values   map[string]string
 	Problems []string
 	Result   *store.RateImportResult
+	Warnings []string // the result's warnings, phrased for the page
 }
 
 func (s *Server) ratesList(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -59,13 +61,13 @@ func (s *Server) rateAdd(w http.ResponseWriter, r *http.Request, p *principal) {
 	rate, ps := ledger.ParseRate(f, 0)
 	err := (&ledger.Problems{File: "form", List: ps}).Err()
 	if err == nil {
-		res, err = s.st.ImportRates(r.Context(), csvio.RatesOf("form", rate), r.PostFormValue("replace") == "on", p.user.Name)
+		res, err = s.st.ImportRates(r.Context(), csvio.RatesOf("form", rate), importOptions(r, p))
 	}
 	if s.rateProblems(w, r, p, d, err) {
 		return
 	}
 	s.audit(r.Context(), p, "rate", "date", d.Values["date"], "pair", d.Values["base"]+"/"+d.Values["quote"], "added", res.Added, "replaced", res.Replaced)
-	d.Result = &res
+	d.setResult(&res)
 	d.Values = map[string]string{}
 	s.showRates(w, r, p, http.StatusOK, d)
 }
@@ -85,12 +87,12 @@ func (s *Server) rateImport(w http.ResponseWriter, r *http.Request, p *principal
 		s.errorPage(w, r, p, err)
 		return
 	}
-	res, err := s.st.ImportRates(r.Context(), csvio.RateBytesSource(hdr.Filename, data, strings.TrimSpace(r.PostFormValue("source"))), r.PostFormValue("replace") == "on", p.user.Name)
+	res, err := s.st.ImportRates(r.Context(), csvio.RateBytesSource(hdr.Filename, data, strings.TrimSpace(r.PostFormValue("source"))), importOptions(r, p))
 	if s.rateProblems(w, r, p, d, err) {
 		return
 	}
 	s.audit(r.Context(), p, "rates import", "file", hdr.Filename, "added", res.Added, "replaced", res.Replaced)
-	d.Result = &res
+	d.setResult(&res)
 	s.showRates(w, r, p, http.StatusOK, d)
 }
 
@@ -109,3 +111,19 @@ func (s *Server) rateProblems(w http.ResponseWriter, r *http.Request, p *princip
 }
 
 func splitLines(s string) []string { return strings.Split(s, "\n") }
+
+// importOptions are the form's choices: replace, force.
+func importOptions(r *http.Request, p *principal) store.RateImportOptions {
+	return store.RateImportOptions{Replace: r.PostFormValue("replace") == "on", Force: r.PostFormValue("force") == "on", Author: p.user.Name}
+}
+
+// setResult shows what an import did, with its warnings.
+func (d *ratesData) setResult(res *store.RateImportResult) {
+	d.Result = res
+	for _, w := range res.Warnings {
+		d.Warnings = append(d.Warnings, phraseProblem(w))
+	}
+	if res.MoreWarnings > 0 {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%d more rates share their pair and day with another source", res.MoreWarnings))
+	}
+}

@@ -46,7 +46,8 @@ func reportRequest(q url.Values) report.Request {
 	}
 	return report.Request{Currency: def("currency", model.Defaults.Currency), Valuation: def("valuation", model.Defaults.Valuation), MaxStale: stale,
 		AsOf: q.Get("as-of"), From: q.Get("from"), To: q.Get("to"), Lang: def("lang", model.Defaults.Lang), By: q.Get("by"), ActiveOn: q.Get("active-on"),
-		Parties: list("party"), Sectors: list("sector"), Locations: list("location"), AllowUnverified: q.Get("allow-unverified") != ""}
+		Parties: list("party"), Sectors: list("sector"), Locations: list("location"), RateSources: append(list("rate_source"), list("rate-source")...),
+		AllowUnverified: q.Get("allow-unverified") != ""}
 }
 
 type reportsData struct {
@@ -161,7 +162,7 @@ func (s *Server) writeDashboard(w http.ResponseWriter, r *http.Request, p *princ
 // current moment, for viewers.
 func (s *Server) publish(w http.ResponseWriter, r *http.Request, p *principal) {
 	q := url.Values{}
-	for _, k := range []string{"currency", "valuation", "max-staleness", "from", "to", "party", "sector", "location", "lang", "by", "top", "cumulative", "lines"} {
+	for _, k := range []string{"currency", "valuation", "max-staleness", "from", "to", "party", "sector", "location", "lang", "by", "top", "cumulative", "lines", "rate_source"} {
 		if v := r.PostFormValue(k); v != "" {
 			q.Set(k, v)
 		}
@@ -186,6 +187,23 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request, p *principal) {
 		return
 	}
 	q.Set("as-of", st.AsOf.Format(time.RFC3339Nano))
+	// and the order of preference among rate sources (the default may
+	// change with the environment); a name with a comma cannot be listed
+	// and falls back to its place by count.
+	table, err := st.Rates(r.Context())
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	var order []string
+	for _, src := range table.Sources() {
+		if !strings.Contains(src, ",") {
+			order = append(order, src)
+		}
+	}
+	if len(order) > 0 {
+		q.Set("rate_source", strings.Join(order, ","))
+	}
 	sn, err := s.st.Publish(r.Context(), store.Snapshot{Title: title, AsOf: st.AsOf.Format(ledger.TimeLayout), Options: q.Encode(), PublishedBy: p.user.Name})
 	if err != nil {
 		s.errorPage(w, r, p, err)
