@@ -23,7 +23,7 @@ type reportFlags struct {
 	parties, sectors, locations, rateSources               []string
 	maxStale                                               int
 	stamp                                                  bool
-	allowUnverified                                        bool
+	allowUnverified, codes                                 bool
 }
 
 func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
@@ -39,6 +39,7 @@ func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
 	cmd.Flags().StringVar(&f.lang, "lang", model.Defaults.Lang, "language of labels and numbers: en, nl or fr")
 	cmd.Flags().StringVar(&f.format, "format", "table", strings.Join(formats, ", "))
 	cmd.Flags().StringVar(&f.out, "out", "", "write to this file (default: standard output)")
+	cmd.Flags().BoolVar(&f.codes, "codes", false, "show parties and places by their codes (BEL, IRQ) instead of their names")
 	cmd.Flags().BoolVar(&f.allowUnverified, "allow-unverified", false, "make the report even from a ledger that failed verification, marked as such")
 	cmd.Flags().BoolVar(&f.stamp, "stamp", false, "print when the report was generated (off by default, so that reports are reproducible)")
 	cmd.Flags().StringVar(&f.by, "by", "", "timeline: year, quarter or month")
@@ -57,7 +58,7 @@ func bindRateSources(cmd *cobra.Command, v *[]string) {
 func (f *reportFlags) request() report.Request {
 	return report.Request{Currency: f.currency, Valuation: f.valuation, MaxStale: f.maxStale, AsOf: f.asOf, From: f.from, To: f.to,
 		Parties: f.parties, Sectors: f.sectors, Locations: f.locations, Lang: f.lang, By: f.by, ActiveOn: f.activeOn, Stamp: f.stamp,
-		AllowUnverified: f.allowUnverified, RateSources: f.rateSources}
+		AllowUnverified: f.allowUnverified, RateSources: f.rateSources, Codes: f.codes}
 }
 
 // writeOut writes through fn to --out (atomically: a temp file renamed) or

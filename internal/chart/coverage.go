@@ -24,8 +24,8 @@ func drawCoverage(c *canvas) error {
 	for _, r := range c.sec.Rows {
 		label := r["need"].Text
 		head := []string{label}
-		if who := joinNonEmpty(", ", r["party"].Text, r["date"].Text, c.l.List("sector", r["sector"].Text)); who != "" {
-			label += "\n" + joinNonEmpty(" · ", r["party"].Text, r["date"].Text)
+		if who := joinNonEmpty(", ", c.party(r["party"].Text), r["date"].Text, c.l.List("sector", r["sector"].Text)); who != "" {
+			label += "\n" + joinNonEmpty(" · ", c.party(r["party"].Text), r["date"].Text)
 			head[0] += " (" + who + ")"
 		}
 		categories = append(categories, label)

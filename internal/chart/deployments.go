@@ -77,7 +77,7 @@ func drawDeployments(c *canvas) error {
 			last = to
 		}
 
-		label := joinNonEmpty(" · ", r["party"].Text, r["asset"].Text)
+		label := joinNonEmpty(" · ", c.party(r["party"].Text), r["asset"].Text)
 		if n := seen[label]; n > 0 {
 			seen[label] = n + 1
 			label = fmt.Sprintf("%s (%d)", label, n+1)

@@ -122,15 +122,22 @@ func ranked(parties []string, by map[string]decimal.Decimal, n int) (top, rest [
 
 // othersLabel names the group of the parties beyond the top n, and
 // othersTip lists them (the first dozen) for its tooltip.
+// party is how a party reads in a chart: its name in the reader's
+// language (model.Lang.PartyLabel).
+func (c *canvas) party(code string) string { return c.l.PartyLabel(code, c.m.PartyNames[code]) }
+
 func (c *canvas) othersLabel(rest []string) string {
 	return tr(c.l, "others", c.l.Number(decimal.NewFromInt(int64(len(rest))), 0))
 }
 
 func (c *canvas) othersTip(rest []string) string {
-	list := rest
+	list := make([]string, 0, min(len(rest), 12))
+	for _, p := range rest[:min(len(rest), 12)] {
+		list = append(list, c.party(p))
+	}
 	more := ""
-	if len(list) > 12 {
-		list, more = list[:12], ", …"
+	if len(rest) > 12 {
+		more = ", …"
 	}
 	return tr(c.l, "others.list", c.l.Number(decimal.NewFromInt(int64(len(rest))), 0), strings.Join(list, ", ")+more)
 }

@@ -82,7 +82,7 @@ func drawFlows(c *canvas) error {
 	// Nodes in a fixed order, which the layout keeps: parties as ranked,
 	// then the others, then sectors and locations.
 	for _, p := range top {
-		node(0, "party:"+p, p, p)
+		node(0, "party:"+p, c.party(p), c.party(p))
 	}
 	if len(rest) > 0 {
 		node(0, "party:*others*", c.othersLabel(rest), c.othersLabel(rest), c.othersTip(rest))

@@ -50,9 +50,9 @@ func drawSummary(c *canvas) error {
 	var categories []string
 	rows := make([]map[string]model.Cell, 0, len(top)+1)
 	for _, p := range top {
-		categories = append(categories, p)
+		categories = append(categories, c.party(p))
 		rows = append(rows, cells[p])
-		c.format.Heads = append(c.format.Heads, []string{p})
+		c.format.Heads = append(c.format.Heads, []string{c.party(p)})
 	}
 	if len(rest) > 0 {
 		others := map[string]model.Cell{}

@@ -44,11 +44,25 @@ func init() {
 			keys[k] = true
 		}
 	}
+	data, err = reports.FS.ReadFile("parties.json")
+	if err != nil {
+		panic(err)
+	}
+	if err := json.Unmarshal(data, &orgNames); err != nil {
+		panic(fmt.Sprintf("reports/parties.json: %v", err))
+	}
 }
+
+// orgNames are the built-in organisations' names in every language
+// (reports/parties.json); states' names come from CLDR.
+var orgNames map[string]map[string]string
 
 // Lang formats words and numbers for one reader.
 type Lang struct {
-	Code     string // en, nl, fr
+	Code string // en, nl, fr
+	// Codes shows parties and places by their codes (USA, IRQ) instead of
+	// their names in the reader's language.
+	Codes    bool
 	tag      language.Tag
 	p        *message.Printer
 	group    string
@@ -111,6 +125,50 @@ func (l *Lang) PartyName(p ledger.Party) string {
 		}
 	}
 	return name + " (" + p.Code + ")"
+}
+
+// PartyLabel is how a party reads in a table or a chart: a state by its
+// name in the reader's language (CLDR, from golang.org/x/text: België,
+// Belgique, Belgium), a built-in organisation by its name in that language,
+// another party by the name it was recorded with (stored, "" if unknown);
+// its code when Codes is set or no name is known.
+func (l *Lang) PartyLabel(code, stored string) string {
+	if l.Codes || code == "" {
+		return code
+	}
+	if n := orgNames[code][l.Code]; n != "" {
+		return n
+	}
+	if n := l.regionName(code); n != "" {
+		return n
+	}
+	if stored != "" {
+		return stored
+	}
+	return code
+}
+
+// PlaceName is a place (an ISO 3166-1 code) by its name in the reader's
+// language (Irak, Syrie); its code when Codes is set or it has no name.
+func (l *Lang) PlaceName(code string) string {
+	if l.Codes {
+		return code
+	}
+	if n := l.regionName(code); n != "" {
+		return n
+	}
+	return code
+}
+
+func (l *Lang) regionName(code string) string {
+	if len(code) != 3 || strings.ToUpper(code) != code {
+		return ""
+	}
+	r, err := language.ParseRegion(code)
+	if err != nil || !r.IsCountry() {
+		return ""
+	}
+	return display.Regions(l.tag).Name(r)
 }
 
 // Has tells whether the catalog has key.
@@ -208,6 +266,9 @@ func (l *Lang) List(col, text string) string {
 	values, shares := ledger.ReadSplit(text)
 	for i, v := range values {
 		values[i] = strings.TrimSpace(v)
+		if col == "location" {
+			values[i] = l.PlaceName(values[i])
+		}
 		if shares != nil {
 			pct := l.Number(shares[i], max(0, -shares[i].Exponent()))
 			if l.Code == "fr" {

@@ -33,7 +33,11 @@ type Model struct {
 	Illustrative int
 	Mark         string
 	Provenance   Provenance
-	GeneratedAt  time.Time // zero unless a stamp is asked for
+	// PartyNames are the recorded names of the parties the report's party
+	// columns name, by code, for parties with no name of their own in the
+	// reader's language (see Lang.PartyLabel).
+	PartyNames  map[string]string
+	GeneratedAt time.Time // zero unless a stamp is asked for
 }
 
 // KindTotal is the total of one kind of entry in a report's scope: the

@@ -139,7 +139,12 @@ func (v *layout) text(c model.Column, r model.Row) string {
 		return v.l.Percent(cell.Value)
 	case "date":
 		return v.l.Date(cell.Text)
-	default: // text, party
+	case "party":
+		if cell.Text == v.l.T("total") {
+			return cell.Text
+		}
+		return v.l.PartyLabel(cell.Text, v.m.PartyNames[cell.Text])
+	default: // text
 		return cell.Text
 	}
 }

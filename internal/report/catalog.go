@@ -58,7 +58,7 @@ func mustLoadCatalog(fsys fs.FS) map[string]*Def {
 }
 
 // LoadCatalog reads the report definitions in fsys (every *.json but
-// i18n.json and assets.json, which internal/model reads) and checks them.
+// i18n.json, assets.json and parties.json, which internal/model reads) and checks them.
 func LoadCatalog(fsys fs.FS) (map[string]*Def, error) {
 	names, err := fs.Glob(fsys, "*.json")
 	if err != nil {
@@ -66,7 +66,7 @@ func LoadCatalog(fsys fs.FS) (map[string]*Def, error) {
 	}
 	out := map[string]*Def{}
 	for _, n := range names {
-		if n == "i18n.json" || n == "assets.json" {
+		if n == "i18n.json" || n == "assets.json" || n == "parties.json" {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, n)
@@ -203,6 +203,9 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 	if money {
 		m.Notes = append(m.Notes, l.T("note.rounding", opt.Currency.Code))
 	}
+	if err := nameParties(ctx, s, m); err != nil {
+		return nil, err
+	}
 	m.Totals = c.totals
 	if n := c.illus; n > 0 {
 		m.Illustrative, m.Mark = n, l.T("mark.illustrative")
@@ -230,6 +233,42 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 		m.Provenance.RateSources = c.conv.rateSources(c.rated)
 	}
 	return m, nil
+}
+
+// nameParties records, for the parties m's party columns name, the names
+// they were recorded with: renderers show a party by its name in the
+// reader's language (model.Lang.PartyLabel), which for a party pledger does
+// not know by itself is that one.
+func nameParties(ctx context.Context, s *store.Store, m *model.Model) error {
+	used := map[string]bool{}
+	for _, sec := range m.Sections {
+		for _, c := range sec.Columns {
+			if c.Type != "party" {
+				continue
+			}
+			for _, rows := range [][]model.Row{sec.Rows, sec.Totals} {
+				for _, r := range rows {
+					if code := r[c.Key].Text; code != "" {
+						used[code] = true
+					}
+				}
+			}
+		}
+	}
+	if len(used) == 0 {
+		return nil
+	}
+	ps, err := s.Parties(ctx)
+	if err != nil {
+		return err
+	}
+	m.PartyNames = map[string]string{}
+	for _, p := range ps {
+		if used[p.Code] {
+			m.PartyNames[p.Code] = p.Name
+		}
+	}
+	return nil
 }
 
 // reportDay is the day a report is "as of", for open-ended periods.

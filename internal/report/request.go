@@ -26,6 +26,8 @@ type Request struct {
 	// AllowUnverified makes a report from a ledger that failed
 	// verification, marked as such, instead of refusing.
 	AllowUnverified bool
+	// Codes shows parties and places by their codes, not their names.
+	Codes bool
 	// RateSources names rate sources in order of preference (each found
 	// by money.MatchSource: "ECB" will do); nil: the default order
 	// (money.EnvSources, then by how many rates each source has).
@@ -55,6 +57,7 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 	if o.Lang, err = model.ParseLang(f.Lang); err != nil {
 		return o, err
 	}
+	o.Lang.Codes = f.Codes
 	if f.AsOf != "" {
 		if o.AsOf, err = ledger.ParseAsOf(f.AsOf); err != nil {
 			return o, err
