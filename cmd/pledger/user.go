@@ -49,7 +49,7 @@ func (a *app) userCmd() *cobra.Command {
 		Long: `Add an account. The password is prompted for on a terminal; otherwise its
 first line is read from standard input (a script may pipe it in).`,
 		Example: `  pledger user add alice --role admin`,
-		Args: exactArgs(1, "the user NAME"),
+		Args:    exactArgs(1, "the user NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := access.CheckName(args[0]); err != nil {
 				return err
