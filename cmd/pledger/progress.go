@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coalition/pledger/internal/csvio"
+	"github.com/coalition/pledger/internal/store"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -23,11 +26,13 @@ var isTerminal = func(w io.Writer) bool {
 // error is not a terminal (all its methods are then no-ops). Done clears
 // its line, so that what is printed next starts on a clean line.
 type bar struct {
-	mu   sync.Mutex
-	pb   *progressbar.ProgressBar
-	max  int64
-	pos  int64
-	done bool
+	mu    sync.Mutex
+	pb    *progressbar.ProgressBar
+	max   int64
+	pos   int64
+	done  bool
+	stage string       // what the command does now (readBar)
+	rows  atomic.Int64 // rows read so far (readBar)
 }
 
 // newBar starts a bar of max units (bytes when bytes is set; -1: unknown,
@@ -46,7 +51,7 @@ func (a *app) newBar(max int64, desc string, bytes bool) *bar {
 		progressbar.OptionSetRenderBlankState(true),
 	}
 	if bytes {
-		opts = append(opts, progressbar.OptionShowBytes(true), progressbar.OptionShowTotalBytes(true))
+		opts = append(opts, progressbar.OptionShowBytes(true), progressbar.OptionShowTotalBytes(true), progressbar.OptionShowCount())
 	} else if max > 0 {
 		opts = append(opts, progressbar.OptionShowCount())
 	}
@@ -103,6 +108,33 @@ func (b *bar) Done() {
 	b.pb.Finish()
 }
 
+// readBar shows, while a command reads the ledger (a report, a chart, the
+// demo), what it does, how many rows it has read and for how long: a
+// spinner, since what a report reads is known only once read. The store
+// counts the rows through the returned context.
+func (a *app) readBar(ctx context.Context, stage string) (context.Context, *bar) {
+	b := a.newBar(-1, stage, false)
+	if b.done {
+		return ctx, b
+	}
+	b.stage = stage
+	return store.WithReadProgress(ctx, func(rows int) {
+		n := b.rows.Add(int64(rows))
+		b.mu.Lock()
+		stage := b.stage
+		b.mu.Unlock()
+		b.Describe(fmt.Sprintf("%s: %d rows read", stage, n))
+	}), b
+}
+
+// Stage says what the command does now.
+func (b *bar) Stage(stage string) {
+	b.mu.Lock()
+	b.stage = stage
+	b.mu.Unlock()
+	b.Describe(fmt.Sprintf("%s: %d rows read", stage, b.rows.Load()))
+}
+
 // fileProgress follows an import source over a file: the bytes of the
 // file read in its first pass (an import reads the file once; a second
 // pass, to put line numbers on link problems, does not move the bar) and
@@ -117,9 +149,10 @@ type fileProgress struct {
 }
 
 func (a *app) fileProgress(what, path, unit string, size int64) *fileProgress {
-	// One unit more than the file: the bar ends with Done, when what
-	// follows the read (checks, the commit) is over too.
-	return &fileProgress{b: a.newBar(size+1, what+" "+path, true), what: what, path: path, unit: unit}
+	// The bar shows the file's size and stops a byte short of it (Set):
+	// it ends with Done, when what follows the read (checks, the commit)
+	// is over too.
+	return &fileProgress{b: a.newBar(size, what+" "+path, true), what: what, path: path, unit: unit}
 }
 
 // bytes is the progress function of a file source.

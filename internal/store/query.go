@@ -221,7 +221,10 @@ func (s *Store) Entries(ctx context.Context, f Filter, fn func(ledger.Revision) 
 	}
 	defer rows.Close()
 	matched := 0
+	read := newReadCounter(ctx)
+	defer read.done()
 	for rows.Next() {
+		read.row()
 		var row revRow
 		if err := rows.StructScan(&row); err != nil {
 			return fmt.Errorf("store.Entries: %w", err)
