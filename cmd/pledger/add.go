@@ -72,13 +72,10 @@ Money kinds need --amount and --currency; a deployment needs --quantity and
 from the party, kind, date and content, so running the same command twice is
 refused instead of entering the figure twice. --illustrative flags an entry that
 is not a published statement: every report that counts it says so.`,
-		Example: `  pledger add need --party COALITION --date 2021 --amount 670000000 --currency USD \
-      --sector stabilisation --location "IRQ;SYR" --ref coal-need-2021-stab
-  pledger add commitment --party BEL --date 2016 --amount 18000000 --currency EUR \
-      --qualifier at-least --sector "reconstruction;demining;camps" --location "IRQ;SYR"
-  pledger add deployment --party BEL --date 2021 --end 2021-10 --quantity 4 --asset F-16 \
-      --location "IRQ;SYR"
-  pledger add disbursement --party BEL --date 15/09/2021 --amount 2.500.000,00 --currency EUR --decimal-comma
+		Example: `  pledger add need --party COALITION --date 2021 --amount 670000000 --currency USD --sector stabilisation --location "IRQ;SYR" --ref coal-need-2021-stab
+  pledger add commitment --party BEL --date 2016 --amount 18000000 --currency EUR --qualifier at-least --sector "reconstruction;demining;camps" --location "IRQ;SYR"
+  pledger add deployment --party BEL --date 2021 --end 2021-10 --quantity 4 --asset F-16 --location "IRQ;SYR"
+  pledger add disbursement --party BEL --date 15/09/2021 --amount "2.500.000,00" --currency EUR --decimal-comma
   pledger add pledge --party NLD --date 2021 --amount 5000000 --currency EUR --illustrative`,
 		Args: exactArgs(1, "KIND: need, pledge, commitment, disbursement or deployment"),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -16,9 +16,10 @@ func (a *app) amendCmd() *cobra.Command {
 		Short: "Correct an entry: a new revision, the old one is kept",
 		Long: `Record a correction of REF as a new revision. Only the fields given change;
 the result is checked as a whole, like a new entry. The earlier revision stays in
-the history (pledger history REF). To clear a field, give it as "".`,
+the history (pledger history REF). To clear a field, give it empty, written
+--end= (with the "=", so that every shell passes the empty value).`,
 		Example: `  pledger amend bel-com-2016-stab --amount 18500000 --reason "figure from the 2021 budget review"
-  pledger amend usa-pledge-2021 --end "" --reason "no end date was announced"
+  pledger amend usa-pledge-2021 --end= --reason "no end date was announced"
   pledger amend nld-pledge-2021 --illustrative=false --reason "confirmed by the ministry's statement"`,
 		Args: exactArgs(1, "the REF of the entry to correct"),
 		RunE: func(cmd *cobra.Command, args []string) error {

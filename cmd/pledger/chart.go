@@ -51,14 +51,18 @@ chart as its own file.`,
 			if err != nil {
 				return err
 			}
+			ctx, bar := a.readBar(ctx, "chart "+name)
+			defer bar.Done()
 			if name != "dashboard" {
 				items, err := chartrun.Items(ctx, s, opt, []string{name})
+				bar.Done()
 				if err != nil {
 					return err
 				}
 				return a.writeOut(rf.out, func(w io.Writer) error { return chart.WritePage(w, items[0], opt.Lang, co) })
 			}
 			index, err := writeDashboard(ctx, s, opt, co, rf.out, "Coalition dashboard")
+			bar.Done()
 			if err != nil {
 				return err
 			}

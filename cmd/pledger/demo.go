@@ -34,10 +34,13 @@ exactly as made, plus illustrative entries of other members (each marked
 				return err
 			}
 			defer s.Close()
+			ctx, bar := a.readBar(ctx, "demo: loading the rates and entries")
+			defer bar.Done()
 			res, rates, err := demo.Load(ctx, s)
 			if err != nil {
 				return err
 			}
+			bar.Stage("demo: writing every report")
 			files, err := demo.WriteReports(ctx, s, filepath.Join(dir, "reports"))
 			if err != nil {
 				return err
@@ -46,10 +49,12 @@ exactly as made, plus illustrative entries of other members (each marked
 			if err != nil {
 				return err
 			}
+			bar.Stage("demo: drawing the dashboard")
 			index, err := writeDashboard(ctx, s, opt, chart.Options{}, filepath.Join(dir, "dashboard"), "Global Coalition to Defeat Daesh: demo dashboard")
 			if err != nil {
 				return err
 			}
+			bar.Done()
 			fmt.Fprintf(a.out, "demo ledger: %s\n", db)
 			fmt.Fprintf(a.out, "rates: %d ECB reference rates, %d added, %d already there\n", rates.Rows, rates.Added, rates.Skipped)
 			fmt.Fprintf(a.out, "entries: %d in the data set, %d added, %d already there\n", res.Rows, res.Added, res.Skipped)

@@ -20,7 +20,7 @@ the import header, one row per entry, ordered by ref. Importing the file into an
 empty ledger and exporting again gives the same bytes. --currency adds a last
 column with each entry's value in that currency, as reports count it (a file
 for a spreadsheet, not for import).`,
-		Example: "  pledger export > ledger.csv\n  pledger export --out ledger.csv --as-of 2026-03-31",
+		Example: "  pledger export --out ledger.csv\n  pledger export --out ledger.csv --as-of 2026-03-31",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

@@ -30,7 +30,7 @@ var hints = map[string]func(value string) string{
 	"no_such_ref":    func(string) string { return "see `pledger list`" },
 	"ref_exists":     func(ref string) string { return "use `pledger amend " + ref + "` to correct it" },
 	"ref_differs": func(string) string {
-		return "run `pledger import --amend` to record this row as a correction, or fix the row"
+		return "run `pledger import FILE --amend --reason \"...\"` to record this row as a correction, or fix the row"
 	},
 	"rate_recorded": func(string) string { return "use --replace to record the new rate (the old one is kept)" },
 	ledger.CodeRateJump: func(string) string {

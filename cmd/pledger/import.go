@@ -3,13 +3,13 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 func (a *app) importCmd() *cobra.Command {
@@ -31,7 +31,15 @@ byte-order mark, CRLF) are read as they are.
 The import is one transaction: if any row is bad, nothing is written and every
 problem is listed as FILE:LINE: COLUMN: problem. Importing the same file again
 adds nothing: a row identical to its ref's entry is skipped; a row that differs
-is an error unless --amend, which records it as a correction.`,
+is an error unless --amend, which records it as a correction.
+
+A row for a ref already in the ledger changes only the columns the file has:
+a column the file lacks leaves its field as it is, and an empty cell in a
+column it has clears that field. So a corrections file may hold just
+ref,kind,party,date and the columns to correct. --amend needs --reason, which
+is recorded on every correction. --dry-run lists what each row would do: new,
+unchanged, each field a correction changes (amount 1000.00 -> 2500.00), or why
+it is refused.`,
 		Example: `  pledger import pledges-2021.csv
   pledger import export-from-excel.csv --decimal-comma
   pledger import corrections.csv --amend --reason "Q3 reconciliation"
@@ -40,6 +48,9 @@ is an error unless --amend, which records it as a correction.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			path := args[0]
+			if amend && strings.TrimSpace(reason) == "" {
+				return usage("--amend needs --reason \"...\": say why these rows correct the ledger (recorded on every correction)")
+			}
 			st, err := os.Stat(path)
 			if err != nil {
 				return fmt.Errorf("%w: %v", ledger.ErrInvalid, err)
@@ -53,17 +64,16 @@ is an error unless --amend, which records it as a correction.`,
 				return err
 			}
 			defer s.Close()
-			var progress func(int)
-			if f, ok := a.errw.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-				bar := progressbar.DefaultBytes(2*st.Size(), "importing "+path)
-				defer bar.Finish()
-				progress = func(n int) { bar.Add(n) }
-			}
-			if reason == "" {
-				reason = "import " + path
-			}
-			res, err := s.Import(ctx, csvio.FileSource(path, opt, progress), store.ImportOptions{
+			prog := a.fileProgress("importing", path, "rows", st.Size())
+			defer prog.b.Done()
+			res, err := s.Import(ctx, prog.entries(csvio.FileSource(path, opt, prog.bytes)), store.ImportOptions{
 				Amend: amend, Author: a.author(), Reason: reason, DryRun: dry})
+			prog.b.Done()
+			if dry {
+				if werr := a.writeOutcomes(res); werr != nil {
+					return werr
+				}
+			}
 			if err != nil {
 				return err
 			}
@@ -79,10 +89,45 @@ is an error unless --amend, which records it as a correction.`,
 		},
 	}
 	cmd.Flags().BoolVar(&amend, "amend", false, "record a differing row for a known ref as a correction")
-	cmd.Flags().StringVar(&reason, "reason", "", "reason recorded on corrections (default: import FILE)")
+	cmd.Flags().StringVar(&reason, "reason", "", "why the rows correct the ledger: required with --amend, recorded on every correction")
 	cmd.Flags().BoolVar(&decimalComma, "decimal-comma", false, "',' is the decimal separator (default: detected, on for ';'-separated files)")
-	cmd.Flags().BoolVar(&dry, "dry-run", false, "check the whole file, write nothing")
+	cmd.Flags().BoolVar(&dry, "dry-run", false, "check the whole file and list what each row would do, field by field; write nothing")
 	return cmd
+}
+
+// writeOutcomes lists what each row of an import does (or would do):
+// new, unchanged, the fields a correction changes, or why it is refused.
+func (a *app) writeOutcomes(res store.ImportResult) error {
+	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+	for _, o := range res.Outcomes {
+		var what string
+		switch o.Action {
+		case store.RowAdd:
+			what = "new"
+		case store.RowUnchanged:
+			what = "unchanged"
+		case store.RowAmend:
+			what = "amend: " + ledger.Changes(o.Changes)
+		case store.RowRefused:
+			ps := make([]string, len(o.Problems))
+			for i, p := range o.Problems {
+				ps[i] = withHint(p.Msg, hintFor(p.Code, p.Value))
+				if p.Field != "" {
+					ps[i] = p.Field + ": " + ps[i]
+				}
+			}
+			what = "refused: " + strings.Join(ps, "; ")
+		}
+		ref := o.Ref
+		if ref == "" {
+			ref = "-"
+		}
+		fmt.Fprintf(tw, "line %d\t%s\t%s\n", o.Line, ref, what)
+	}
+	if res.Unlisted > 0 {
+		fmt.Fprintf(tw, "...\t\t%d more rows not listed (counted below)\n", res.Unlisted)
+	}
+	return tw.Flush()
 }
 
 func csvHeader() string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -21,7 +22,7 @@ import (
 
 func (a *app) listCmd() *cobra.Command {
 	var kinds, parties, sectors, locations []string
-	var asOfFlag, format string
+	var asOfFlag, format, out string
 	var vf valueFlags
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -35,10 +36,10 @@ of the entry a report with the same filters counts: its share, or nothing for an
 entry shared between several sectors (or places) without shares, which counts
 under "multiple".`,
 		Example: `  pledger list
-  pledger list --kind pledge --party BEL,NLD
-  pledger list --as-of 2026-03-31 --format csv > march.csv
+  pledger list --kind pledge --party "BEL,NLD"
+  pledger list --as-of 2026-03-31 --format csv --out march.csv
   pledger list --format json
-  pledger list --kind pledge --currency USD --format csv > pledges-usd.csv
+  pledger list --kind pledge --currency USD --format csv --out pledges-usd.csv
   pledger list --sector demining --currency EUR`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -85,7 +86,13 @@ under "multiple".`,
 			if err != nil {
 				return err
 			}
-			return a.writeEntries(ctx, s, f, format, val)
+			return a.writeOut(out, func(w io.Writer) error {
+				// writeEntries writes to a.out: point it at the file.
+				stdout := a.out
+				a.out = w
+				defer func() { a.out = stdout }()
+				return a.writeEntries(ctx, s, f, format, val)
+			})
 		},
 	}
 	vf.bind(cmd)
@@ -95,6 +102,7 @@ under "multiple".`,
 	cmd.Flags().StringSliceVar(&locations, "location", nil, "only entries that name one of these places (multiple: those shared between several)")
 	cmd.Flags().StringVar(&asOfFlag, "as-of", "", "the ledger as recorded at this moment (RFC 3339, or a date: end of that day, UTC)")
 	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	cmd.Flags().StringVar(&out, "out", "", "write to this file (default: standard output)")
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -40,12 +41,19 @@ All or nothing: any bad line and nothing is written.`,
   pledger rates import corrected.csv --replace`,
 		Args: exactArgs(1, "the rate FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := os.Stat(args[0])
+			if err != nil {
+				return fmt.Errorf("%w: %v", ledger.ErrInvalid, err)
+			}
 			s, err := a.open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			res, err := s.ImportRates(cmd.Context(), csvio.RateFileSource(args[0], source), store.RateImportOptions{Replace: replace, Force: force, Author: a.author()})
+			prog := a.fileProgress("importing", args[0], "rates", st.Size())
+			defer prog.b.Done()
+			res, err := s.ImportRates(cmd.Context(), prog.rates(csvio.RateFileSource(args[0], source, prog.bytes)), store.RateImportOptions{Replace: replace, Force: force, Author: a.author()})
+			prog.b.Done()
 			if err != nil {
 				return err
 			}

@@ -169,7 +169,10 @@ func (a *app) reportSubcommand(d *report.Def) *cobra.Command {
 			for i, arg := range d.Args {
 				opt.Params[arg] = args[i]
 			}
+			ctx, bar := a.readBar(ctx, "report "+d.Name)
+			defer bar.Done()
 			m, err := report.Run(ctx, s, d.Name, opt)
+			bar.Done()
 			if err != nil {
 				return err
 			}

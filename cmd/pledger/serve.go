@@ -25,7 +25,7 @@ published dashboards) and the JSON API under /api/v1 (OpenAPI at
 SIGINT or SIGTERM shut it down gracefully: requests in flight finish. Logins, failed
 logins and every write are logged as JSON on stderr.`,
 		Example: `  pledger serve --db sqlite:pledger-demo/pledger.db
-  pledger serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --db "$PLEDGER_DB"`,
+  pledger serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --db "postgres://pledger@db.example/pledger?sslmode=disable"`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

@@ -46,9 +46,10 @@ func (a *app) userCmd() *cobra.Command {
 	add := &cobra.Command{
 		Use:   "add NAME --role admin|officer|analyst|viewer",
 		Short: "Add an account (password prompted, or one line on standard input)",
-		Example: `  pledger user add alice --role admin
-  echo 'a long passphrase' | pledger user add bob --role officer`,
-		Args: exactArgs(1, "the user NAME"),
+		Long: `Add an account. The password is prompted for on a terminal; otherwise its
+first line is read from standard input (a script may pipe it in).`,
+		Example: `  pledger user add alice --role admin`,
+		Args:    exactArgs(1, "the user NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := access.CheckName(args[0]); err != nil {
 				return err

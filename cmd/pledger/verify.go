@@ -118,8 +118,7 @@ after a checkpoint is caught. A ledger that fails verification is not signed.
 --new-key creates the key file first (readable by its owner only; an existing file
 is never overwritten) and prints its public key, to give to whoever verifies.`,
 		Example: `  pledger checkpoint --key /etc/pledger/signing.pem --new-key
-  pledger checkpoint --key /etc/pledger/signing.pem
-  PLEDGER_SIGNING_KEY=/etc/pledger/signing.pem pledger checkpoint`,
+  pledger checkpoint --key /etc/pledger/signing.pem`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

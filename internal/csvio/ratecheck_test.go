@@ -194,7 +194,7 @@ func TestImportECBHistory(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
 		s := storetest.Open(t, engine)
 		start := time.Now()
-		res, err := s.ImportRates(ctx, csvio.RateFileSource(path, ""), store.RateImportOptions{Author: "test"})
+		res, err := s.ImportRates(ctx, csvio.RateFileSource(path, "", nil), store.RateImportOptions{Author: "test"})
 		if err != nil {
 			t.Fatal(err)
 		}

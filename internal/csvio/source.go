@@ -12,7 +12,10 @@ import (
 	"github.com/coalition/pledger/internal/money"
 )
 
-// Row is one input row of entries: its line and its fields.
+// Row is one input row of entries: its line and its fields. Fields holds
+// the columns the file has and only those: a column the file lacks is
+// absent, not "", so that a correction of a known ref changes only what
+// the file states (an empty cell in a present column clears its field).
 type Row struct {
 	Line   int
 	Fields ledger.Fields
@@ -123,8 +126,9 @@ func openFile(path string) (*os.File, error) {
 }
 
 // FileSource is an import source reading the CSV file at path; progress,
-// if not nil, is told of every chunk of bytes read (twice over the file:
-// Import reads it to check and again to write).
+// if not nil, is told of every chunk of bytes read (on every pass over the
+// file: Import reads it a second time only to put line numbers on link
+// problems).
 func FileSource(path string, opt Options, progress func(n int)) Source {
 	return Source{Name: path, Rows: func(yield func(Row, error) bool) {
 		f, err := openFile(path)
@@ -160,8 +164,9 @@ func BytesSource(name string, data []byte, opt Options) Source {
 }
 
 // RateFileSource is a rate source reading the file at path; source names
-// the rates' source when the file does not.
-func RateFileSource(path, source string) RateSource {
+// the rates' source when the file does not. progress, if not nil, is told
+// of every chunk of bytes read.
+func RateFileSource(path, source string, progress func(n int)) RateSource {
 	return RateSource{Name: path, Rates: func(yield func(RateInput, error) bool) {
 		f, err := openFile(path)
 		if err != nil {
@@ -169,7 +174,7 @@ func RateFileSource(path, source string) RateSource {
 			return
 		}
 		defer f.Close()
-		rr, err := NewRateReader(f, path, source)
+		rr, err := NewRateReader(&countingReader{r: f, progress: progress}, path, source)
 		if err != nil {
 			yield(RateInput{}, err)
 			return

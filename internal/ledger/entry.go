@@ -231,7 +231,7 @@ func Amended(cur Entry, changes Fields, known PartyLookup) (Entry, []Problem) {
 	e, more := ParseEntry(f, 0, known, RefRequired)
 	ps.List = append(ps.List, more...)
 	if len(ps.List) == 0 && ContentHash(e) == ContentHash(cur) {
-		ps.Add(0, "", "nothing changes: the amendment equals the current entry")
+		ps.List = append(ps.List, Problem{Code: CodeUnchanged, Msg: "nothing changes: the amendment equals the current entry"})
 	}
 	return e, ps.List
 }

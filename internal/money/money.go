@@ -17,6 +17,7 @@ package money
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -155,3 +156,21 @@ func FromMinor(m int64, cur Currency) decimal.Decimal {
 
 // Fixed writes d with exactly cur's number of decimals ("12461314647.00").
 func Fixed(d decimal.Decimal, cur Currency) string { return d.StringFixed(cur.Units) }
+
+// Codes lists the ISO 4217 codes of the currencies in use as legal tender
+// somewhere today (golang.org/x/text/currency), sorted: what a person is
+// offered when completing a currency. ParseCurrency accepts others too
+// (a currency no longer in use, for an old entry).
+func Codes() []string {
+	seen := map[string]bool{}
+	var out []string
+	for it := currency.Query(); it.Next(); {
+		c := it.Unit().String()
+		if !seen[c] && !notMoney[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

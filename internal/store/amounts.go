@@ -107,7 +107,10 @@ func (s *Store) scanAmounts(ctx context.Context, q string, args []any, supersede
 	var seq, illustrative int64
 	var kind, party, date, end, cur, qual sql.RawBytes
 	intern := newInterner()
+	read := newReadCounter(ctx)
+	defer read.done()
 	for rows.Next() {
+		read.row()
 		dest := []any{&seq, &a.Ref, &kind, &party, &date, &end, &cur, &a.Minor, &qual, &illustrative}
 		if wide {
 			dest = append(dest, &a.Sector, &a.Location, &a.Toward, &a.Fulfils)

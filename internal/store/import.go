@@ -17,11 +17,40 @@ import (
 
 // ImportOptions control an import.
 type ImportOptions struct {
-	Amend  bool   // a differing row for a known ref becomes an amendment
+	// Amend makes a differing row for a known ref an amendment of the
+	// columns the file has (ledger.Amended): a missing column leaves its
+	// field as it is, an empty cell in a present column clears it.
+	Amend  bool
 	Author string // who records the revisions
-	Reason string // the reason recorded on amendments
+	Reason string // the reason recorded on amendments: required with Amend
 	DryRun bool   // check everything, write nothing
 }
+
+// RowAction says what an import does with one row.
+type RowAction string
+
+const (
+	RowAdd       RowAction = "add"       // a new ref: the row is the entry
+	RowAmend     RowAction = "amend"     // a known ref: the row's columns correct it
+	RowUnchanged RowAction = "unchanged" // a known ref that the row leaves as it is
+	RowRefused   RowAction = "refused"   // a row with problems: nothing is written
+)
+
+// RowOutcome is what an import does (or, dry, would do) with one row.
+type RowOutcome struct {
+	Line   int
+	Ref    string
+	Action RowAction
+	// Changes are the fields an amendment changes, old and new; for a row
+	// refused because it differs from its ref's entry without Amend, what
+	// differs.
+	Changes  []ledger.Change
+	Problems []ledger.Problem // why the row is refused
+}
+
+// MaxListed is how many rows of each action an ImportResult lists; the
+// rest are counted in Unlisted.
+const MaxListed = 500
 
 // ImportResult says what an import did (or, dry, would do).
 type ImportResult struct {
@@ -34,6 +63,59 @@ type ImportResult struct {
 	// ledger.ChainWarnings): recorded as stated, but worth a second look.
 	// Each names its row's ref in Value; at most MaxProblems.
 	Warnings []ledger.Problem
+	// Outcomes lists the rows by line, field by field: at most MaxListed
+	// of each action (and every row with a listed problem), even when the
+	// import is refused. Unlisted counts the rows left out.
+	Outcomes []RowOutcome
+	Unlisted int
+}
+
+// outcomes collects the listed rows.
+type outcomes struct {
+	list  []RowOutcome
+	count map[RowAction]int
+	extra int
+}
+
+func (o *outcomes) add(x RowOutcome) {
+	if o.count == nil {
+		o.count = map[RowAction]int{}
+	}
+	if o.count[x.Action] >= MaxListed {
+		o.extra++
+		return
+	}
+	o.count[x.Action]++
+	o.list = append(o.list, x)
+}
+
+// refuse turns the listed rows with problems into refused ones (a row
+// listed as added or amended may be refused at the end, by a link
+// check), lists the others, and sorts by line.
+func (o *outcomes) refuse(p *problemList) {
+	byLine := map[int]int{}
+	for i, x := range o.list {
+		byLine[x.Line] = i
+	}
+	for _, pr := range p.list {
+		if pr.Line == 0 {
+			continue
+		}
+		i, ok := byLine[pr.Line]
+		if !ok {
+			o.list = append(o.list, RowOutcome{Line: pr.Line, Ref: p.refs[pr.Line], Action: RowRefused, Changes: p.diffs[pr.Line]})
+			i = len(o.list) - 1
+			byLine[pr.Line] = i
+		} else if o.list[i].Action != RowRefused {
+			o.count[o.list[i].Action]--
+			o.list[i].Action = RowRefused
+			if o.list[i].Changes == nil {
+				o.list[i].Changes = p.diffs[pr.Line]
+			}
+		}
+		o.list[i].Problems = append(o.list[i].Problems, pr)
+	}
+	sort.SliceStable(o.list, func(i, j int) bool { return o.list[i].Line < o.list[j].Line })
 }
 
 // MaxProblems is how many problems an import reports before it stops
@@ -41,10 +123,34 @@ type ImportResult struct {
 const MaxProblems = 1000
 
 // problemList collects at most MaxProblems problems, and counts the rest.
+// refs and diffs keep, for the lines of the problems listed, the row's
+// ref and what it would change, for the outcomes.
 type problemList struct {
 	file  string
 	list  []ledger.Problem
 	extra int
+	refs  map[int]string
+	diffs map[int][]ledger.Change
+}
+
+// addRow adds the problems of the row on line, with its ref and what it
+// would change (nil: nothing known).
+func (p *problemList) addRow(line int, ref string, diff []ledger.Change, ps ...ledger.Problem) {
+	if len(p.list) < MaxProblems && line > 0 {
+		if p.refs == nil {
+			p.refs, p.diffs = map[int]string{}, map[int][]ledger.Change{}
+		}
+		p.refs[line] = ref
+		if diff != nil {
+			p.diffs[line] = diff
+		}
+	}
+	for i := range ps {
+		if ps[i].Line == 0 {
+			ps[i].Line = line
+		}
+	}
+	p.add(ps...)
 }
 
 func (p *problemList) add(ps ...ledger.Problem) {
@@ -73,22 +179,33 @@ func (p *problemList) err() error {
 // query and appended with one bulk insert.
 const importChunk = 5000
 
-// parsed is one valid input row.
+// parsed is one input row: valid as a whole entry (bad is empty), or,
+// in a file without every column, perhaps a correction of a known ref
+// whose columns are checked against its entry (bad is what is wrong with
+// the row as a whole entry, reported if its ref is new).
 type parsed struct {
 	line    int
+	ref     string
 	e       ledger.Entry
 	content string
+	fields  ledger.Fields // the columns the file has, and only those
+	bad     []ledger.Problem
 }
 
 // chunk is what the reading goroutine hands to the writer.
 type chunk struct {
 	rows  []parsed
-	probs []ledger.Problem
-	n     int // input rows read, valid or not
+	bad   []parsed         // rows refused as they are read
+	probs []ledger.Problem // problems of the input that are not a row's
+	n     int              // input rows read, valid or not
 	err   error
 }
 
 // Import records every row of src in one transaction, or nothing at all.
+// A row for a new ref is the entry; a row for a known ref changes only the
+// columns the file has (see ImportOptions.Amend), and one that changes
+// nothing is skipped. The result lists what each row does (or would do),
+// also when the import is refused.
 //
 // One goroutine reads and validates the rows (ledger.ParseEntry) while the
 // other classifies them against the ledger, a chunk per query (new, an
@@ -100,13 +217,19 @@ type chunk struct {
 // flat whatever the size of the file: no per-row state outlives its chunk.
 func (s *Store) Import(ctx context.Context, src csvio.Source, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
+	if opt.Amend {
+		if ps := ledger.CheckReason(opt.Reason); len(ps) > 0 {
+			return res, &ledger.Problems{List: ps}
+		}
+	}
 	probs := &problemList{file: src.Name}
+	list := &outcomes{}
 	err := s.InTx(ctx, func(tx *Tx) error {
 		known, err := tx.PartySet(ctx)
 		if err != nil {
 			return err
 		}
-		start, err := tx.importRows(ctx, src, known, opt, probs, &res)
+		start, err := tx.importRows(ctx, src, known, opt, probs, list, &res)
 		if err != nil {
 			return err
 		}
@@ -130,6 +253,8 @@ func (s *Store) Import(ctx context.Context, src csvio.Source, opt ImportOptions)
 	if errors.Is(err, errDryRun) {
 		err = nil
 	}
+	list.refuse(probs)
+	res.Outcomes, res.Unlisted = list.list, list.extra
 	if err != nil {
 		return res, err
 	}
@@ -156,12 +281,16 @@ func readChunks(ctx context.Context, src csvio.Source, known ledger.PartyLookup,
 		}
 		c.n++
 		e, bad := ledger.ParseEntry(row.Fields, row.Line, known, ledger.RefRequired)
-		if len(bad) > 0 {
-			c.probs = append(c.probs, bad...)
-		} else {
-			c.rows = append(c.rows, parsed{row.Line, e, ledger.ContentHash(e)})
+		switch {
+		case len(bad) == 0:
+			c.rows = append(c.rows, parsed{line: row.Line, ref: e.Ref, e: e, content: ledger.ContentHash(e), fields: row.Fields})
+		case len(row.Fields) < len(ledger.Columns) && e.Ref != "" && !refBad(bad):
+			// Missing columns: the row may correct a known ref.
+			c.rows = append(c.rows, parsed{line: row.Line, ref: e.Ref, fields: row.Fields, bad: bad})
+		default:
+			c.bad = append(c.bad, parsed{line: row.Line, ref: strings.TrimSpace(row.Fields["ref"]), bad: bad})
 		}
-		if len(c.rows) == importChunk || len(c.probs) > MaxProblems {
+		if len(c.rows) == importChunk || len(c.probs)+len(c.bad) > MaxProblems {
 			select {
 			case out <- c:
 			case <-ctx.Done():
@@ -176,6 +305,16 @@ func readChunks(ctx context.Context, src csvio.Source, known ledger.PartyLookup,
 	}
 }
 
+// refBad reports whether problems include one with the ref.
+func refBad(ps []ledger.Problem) bool {
+	for _, p := range ps {
+		if p.Field == "ref" {
+			return true
+		}
+	}
+	return false
+}
+
 // latest is what the ledger holds for a ref.
 type latest struct {
 	Ref     string `db:"ref"`
@@ -188,7 +327,7 @@ type latest struct {
 
 // importRows appends the valid rows and returns the seq the ledger had
 // before the import.
-func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.PartyLookup, opt ImportOptions, probs *problemList, res *ImportResult) (int64, error) {
+func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.PartyLookup, opt ImportOptions, probs *problemList, list *outcomes, res *ImportResult) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	chunks := make(chan chunk, 2)
@@ -206,6 +345,9 @@ func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.Par
 			analyzeAt *= 4
 		}
 		probs.add(c.probs...)
+		for _, b := range c.bad {
+			probs.addRow(b.line, b.ref, nil, b.bad...)
+		}
 		res.Rows += c.n
 		if c.err != nil {
 			return 0, c.err
@@ -217,12 +359,12 @@ func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.Par
 		refs := make([]any, 0, len(c.rows))
 		firstLine := make(map[string]int, len(c.rows))
 		for _, p := range c.rows {
-			if l, dup := firstLine[p.e.Ref]; dup {
-				probs.add(ledger.Problem{Line: p.line, Field: "ref", Msg: fmt.Sprintf("duplicate ref %q: already on line %d of this file", p.e.Ref, l)})
+			if l, dup := firstLine[p.ref]; dup {
+				probs.addRow(p.line, p.ref, nil, ledger.Problem{Field: "ref", Msg: fmt.Sprintf("duplicate ref %q: already on line %d of this file", p.ref, l)})
 				continue
 			}
-			firstLine[p.e.Ref] = p.line
-			refs = append(refs, p.e.Ref)
+			firstLine[p.ref] = p.line
+			refs = append(refs, p.ref)
 		}
 		prior := make(map[string]latest, 64)
 		var found []latest
@@ -234,6 +376,12 @@ func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.Par
 		for _, l := range found {
 			prior[l.Ref] = l
 		}
+		// The current entries of the refs whose rows differ: one query
+		// more, for the rows that correct (or would correct) an entry.
+		cur, err := tx.currentOf(ctx, c.rows, prior, firstLine, start)
+		if err != nil {
+			return 0, err
+		}
 		a, err := tx.newAppenderAt(ctx, at)
 		if err != nil {
 			return 0, err
@@ -243,33 +391,55 @@ func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.Par
 		}
 		at = a.at
 		for _, p := range c.rows {
-			if firstLine[p.e.Ref] != p.line {
+			if firstLine[p.ref] != p.line {
 				continue // a duplicate, reported above
 			}
-			r := ledger.Revision{Ref: p.e.Ref, Rev: 1, Action: ledger.Add, Entry: p.e, Author: opt.Author, Content: p.content}
-			if k, ok := prior[p.e.Ref]; ok {
-				switch {
-				case k.Seq > start:
-					probs.add(ledger.Problem{Line: p.line, Field: "ref", Msg: fmt.Sprintf("duplicate ref %q: already earlier in this file", p.e.Ref)})
-					continue
-				case k.Action == string(ledger.Void):
-					probs.add(ledger.Problem{Line: p.line, Field: "ref", Msg: fmt.Sprintf("%q was withdrawn (voided, revision %d): use a new ref", p.e.Ref, k.Rev)})
-					continue
-				case k.Content == p.content:
+			r := ledger.Revision{Ref: p.ref, Rev: 1, Action: ledger.Add, Entry: p.e, Author: opt.Author, Content: p.content}
+			k, ok := prior[p.ref]
+			switch {
+			case !ok && len(p.bad) > 0:
+				probs.addRow(p.line, p.ref, nil, p.bad...)
+				continue
+			case !ok:
+				res.Added++
+				list.add(RowOutcome{Line: p.line, Ref: p.ref, Action: RowAdd})
+			case k.Seq > start:
+				probs.addRow(p.line, p.ref, nil, ledger.Problem{Field: "ref", Msg: fmt.Sprintf("duplicate ref %q: already earlier in this file", p.ref)})
+				continue
+			case k.Action == string(ledger.Void):
+				probs.addRow(p.line, p.ref, nil, ledger.Problem{Field: "ref", Msg: fmt.Sprintf("%q was withdrawn (voided, revision %d): use a new ref", p.ref, k.Rev)})
+				continue
+			case len(p.bad) == 0 && k.Content == p.content:
+				res.Skipped++
+				list.add(RowOutcome{Line: p.line, Ref: p.ref, Action: RowUnchanged})
+				continue
+			case len(p.bad) == 0 && k.Kind != string(p.e.Kind):
+				probs.addRow(p.line, p.ref, nil, ledger.Problem{Field: "kind", Msg: fmt.Sprintf("%q is a %s in the ledger; a kind cannot change", p.ref, k.Kind)})
+				continue
+			default:
+				// Only the columns the file has change: a missing column
+				// leaves its field as it is.
+				was := cur[p.ref]
+				e, bad := ledger.Amended(was, p.fields, known)
+				if len(bad) == 1 && bad[0].Code == ledger.CodeUnchanged {
 					res.Skipped++
-					continue
-				case k.Kind != string(p.e.Kind):
-					probs.add(ledger.Problem{Line: p.line, Field: "kind", Msg: fmt.Sprintf("%q is a %s in the ledger; a kind cannot change", p.e.Ref, k.Kind)})
-					continue
-				case !opt.Amend:
-					probs.add(ledger.Problem{Line: p.line, Field: "ref", Code: "ref_differs", Value: p.e.Ref,
-						Msg: fmt.Sprintf("%q is already in the ledger with different content", p.e.Ref)})
+					list.add(RowOutcome{Line: p.line, Ref: p.ref, Action: RowUnchanged})
 					continue
 				}
+				if len(bad) > 0 {
+					probs.addRow(p.line, p.ref, nil, bad...)
+					continue
+				}
+				diff := ledger.Diff(was, e)
+				if !opt.Amend {
+					probs.addRow(p.line, p.ref, diff, ledger.Problem{Field: "ref", Code: "ref_differs", Value: p.ref,
+						Msg: fmt.Sprintf("%q is already in the ledger with different content (%s)", p.ref, ledger.Clip(ledger.Changes(diff)))})
+					continue
+				}
+				r.Entry, r.Content = e, ledger.ContentHash(e)
 				r.Rev, r.Action, r.Supersedes, r.Reason = k.Rev+1, ledger.Amend, k.Seq, opt.Reason
 				res.Amended++
-			} else {
-				res.Added++
+				list.add(RowOutcome{Line: p.line, Ref: p.ref, Action: RowAmend, Changes: diff})
 			}
 			if err := a.add(&r); err != nil {
 				a.close(ctx)
@@ -285,6 +455,40 @@ func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.Par
 		return 0, err
 	}
 	return start, nil
+}
+
+// currentOf reads the current entries of the refs whose rows may correct
+// them: known refs (recorded before the import began at start; -1: not
+// yet) that are not withdrawn and whose row differs from the entry or
+// cannot be read as a whole entry.
+func (tx *Tx) currentOf(ctx context.Context, rows []parsed, prior map[string]latest, firstLine map[string]int, start int64) (map[string]ledger.Entry, error) {
+	var refs []any
+	for _, p := range rows {
+		k, ok := prior[p.ref]
+		if !ok || firstLine[p.ref] != p.line || (start >= 0 && k.Seq > start) || k.Action == string(ledger.Void) {
+			continue
+		}
+		if len(p.bad) > 0 || k.Content != p.content {
+			refs = append(refs, p.ref)
+		}
+	}
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	var found []revRow
+	q := `SELECT ` + prefixed("r.", revCols) + ` FROM revisions r WHERE r.ref IN (?` + strings.Repeat(", ?", len(refs)-1) + `) AND ` + latestCond
+	if err := tx.SelectContext(ctx, &found, tx.Rebind(q), refs...); err != nil {
+		return nil, fmt.Errorf("store.Import: current entries: %w", err)
+	}
+	out := make(map[string]ledger.Entry, len(found))
+	for _, row := range found {
+		r, err := row.revision()
+		if err != nil {
+			return nil, fmt.Errorf("store.Import: %w", err)
+		}
+		out[r.Ref] = r.Entry
+	}
+	return out, nil
 }
 
 // checkImportLinks checks toward and fulfils of every revision the import

@@ -52,7 +52,18 @@ const likeEscape = `\`
 // contains is a LIKE pattern matching text that contains s literally: its
 // % and _ match themselves.
 func containsPattern(s string) string {
-	return "%" + strings.NewReplacer(likeEscape, likeEscape+likeEscape, "%", likeEscape+"%", "_", likeEscape+"_").Replace(s) + "%"
+	return "%" + likeLiteral(s) + "%"
+}
+
+// prefixPattern is a LIKE pattern matching text that starts with s
+// literally.
+func prefixPattern(s string) string {
+	return likeLiteral(s) + "%"
+}
+
+// likeLiteral escapes s so that LIKE matches it literally.
+func likeLiteral(s string) string {
+	return strings.NewReplacer(likeEscape, likeEscape+likeEscape, "%", likeEscape+"%", "_", likeEscape+"_").Replace(s)
 }
 
 // latestCond holds for a revision r that no revision supersedes: the
@@ -76,6 +87,7 @@ type Filter struct {
 	Kinds       []ledger.Kind
 	Parties     []string
 	Ref         string
+	RefPrefix   string   // only refs that start with this, taken literally (shell completion)
 	Fulfils     string   // only entries that fulfil this ref
 	WithVoided  bool     // include refs whose latest revision is a void
 	From, To    string   // a period, YYYY-MM-DD, inclusive: entries whose span lies inside it (see addPeriod)
@@ -98,6 +110,9 @@ func (f *Filter) addTo(c *conds) {
 	in(c, "r.party", f.Parties)
 	if f.Ref != "" {
 		c.add(`r.ref = ?`, f.Ref)
+	}
+	if f.RefPrefix != "" {
+		c.add(`r.ref LIKE ? ESCAPE '`+likeEscape+`'`, prefixPattern(f.RefPrefix))
 	}
 	if f.Fulfils != "" {
 		c.add(`r.fulfils = ?`, f.Fulfils)
@@ -206,7 +221,10 @@ func (s *Store) Entries(ctx context.Context, f Filter, fn func(ledger.Revision) 
 	}
 	defer rows.Close()
 	matched := 0
+	read := newReadCounter(ctx)
+	defer read.done()
 	for rows.Next() {
+		read.row()
 		var row revRow
 		if err := rows.StructScan(&row); err != nil {
 			return fmt.Errorf("store.Entries: %w", err)

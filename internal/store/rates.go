@@ -319,7 +319,10 @@ func (s *Store) RateTable(ctx context.Context, asOf time.Time, prefer ...string)
 	var rates []money.Rate
 	intern := newInterner()
 	var day, base, quote, rate, source sql.RawBytes
+	read := newReadCounter(ctx)
+	defer read.done()
 	for rows.Next() {
+		read.row()
 		if err := rows.Scan(&day, &base, &quote, &rate, &source); err != nil {
 			return nil, fmt.Errorf("store.RateTable: %w", err)
 		}

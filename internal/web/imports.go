@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/coalition/pledger/internal/access"
@@ -18,6 +19,7 @@ import (
 type upload struct {
 	user, path, name string
 	amend            bool
+	reason           string // recorded on every correction; required with amend
 	decimalComma     *bool
 	at               time.Time
 }
@@ -30,6 +32,37 @@ type importData struct {
 	Problems []string
 	Done     bool
 	Amend    bool
+	Reason   string
+	// Rows say what each row of the file does, or would do: the preview
+	// lists them before the commit.
+	Rows     []importRow
+	Unlisted int
+}
+
+// importRow is one row of an import as the preview lists it.
+type importRow struct {
+	Line     int
+	Ref      string
+	What     string // new, unchanged, amend, refused
+	Changes  []ledger.Change
+	Problems []string
+}
+
+// listRows turns the outcomes of an import into the preview's rows.
+func (d *importData) listRows(res store.ImportResult) {
+	names := map[store.RowAction]string{store.RowAdd: "new", store.RowAmend: "amend", store.RowUnchanged: "unchanged", store.RowRefused: "refused"}
+	for _, o := range res.Outcomes {
+		r := importRow{Line: o.Line, Ref: o.Ref, What: names[o.Action], Changes: o.Changes}
+		for _, p := range o.Problems {
+			msg := phraseProblem(p)
+			if p.Field != "" {
+				msg = p.Field + ": " + msg
+			}
+			r.Problems = append(r.Problems, msg)
+		}
+		d.Rows = append(d.Rows, r)
+	}
+	d.Unlisted = res.Unlisted
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -60,7 +93,13 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 	id, _ := access.NewSecret("")
 	id = id[:20]
 	u := upload{user: p.user.Name, path: filepath.Join(s.cfg.UploadDir, id+".csv"), name: filepath.Base(hdr.Filename),
-		amend: r.PostFormValue("amend") == "on", at: time.Now()}
+		amend: r.PostFormValue("amend") == "on", reason: strings.TrimSpace(r.PostFormValue("reason")), at: time.Now()}
+	d.Amend, d.Reason = u.amend, u.reason
+	if u.amend && u.reason == "" {
+		d.Problems = []string{"reason: required with “amend”: say why these rows correct the ledger (it is recorded on every correction)"}
+		s.render(w, r, http.StatusBadRequest, "import", d)
+		return
+	}
 	if r.PostFormValue("decimal_comma") == "on" {
 		t := true
 		u.decimalComma = &t
@@ -79,8 +118,9 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 		s.errorPage(w, r, p, err)
 		return
 	}
-	res, err := s.st.Import(r.Context(), u.source(), store.ImportOptions{Amend: u.amend, Author: p.user.Name, Reason: "import " + u.name, DryRun: true})
-	d.Name, d.Amend = u.name, u.amend
+	res, err := s.st.Import(r.Context(), u.source(), store.ImportOptions{Amend: u.amend, Author: p.user.Name, Reason: u.reason, DryRun: true})
+	d.Name = u.name
+	d.listRows(res)
 	var ps *ledger.Problems
 	switch {
 	case errors.As(err, &ps):
@@ -123,7 +163,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, p *princip
 	defer os.Remove(u.path)
 	d := &importData{pageData: pageData{Title: "Imported"}, Name: u.name}
 	s.fill(&d.pageData, p)
-	res, err := s.st.Import(r.Context(), u.source(), store.ImportOptions{Amend: u.amend, Author: p.user.Name, Reason: "import " + u.name})
+	res, err := s.st.Import(r.Context(), u.source(), store.ImportOptions{Amend: u.amend, Author: p.user.Name, Reason: u.reason})
 	var ps *ledger.Problems
 	if errors.As(err, &ps) {
 		d.Problems = splitLines(phraseError(ps))

@@ -111,7 +111,7 @@ func BenchStore(b testing.TB, engine store.Dialect, n int, entries, rates string
 	} else if _, err := s.Import(ctx, csvio.FileSource(entries, csvio.Options{}, nil), store.ImportOptions{Author: "bench"}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.ImportRates(ctx, csvio.RateFileSource(rates, ""), store.RateImportOptions{Author: "bench"}); err != nil {
+	if _, err := s.ImportRates(ctx, csvio.RateFileSource(rates, "", nil), store.RateImportOptions{Author: "bench"}); err != nil {
 		b.Fatal(err)
 	}
 	return s
