@@ -182,6 +182,14 @@ func (l *Lang) Kind(k string) string {
 	return k
 }
 
+// Kinds is a kind in the plural: "the total of pledges".
+func (l *Lang) Kinds(k string) string {
+	if keys["kinds."+k] {
+		return l.T("kinds." + k)
+	}
+	return l.Kind(k)
+}
+
 // Number writes d with places decimals, grouped in thousands, from the
 // decimal's own digits (never through a float).
 func (l *Lang) Number(d decimal.Decimal, places int32) string {

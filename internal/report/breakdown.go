@@ -168,7 +168,7 @@ func fillPivot(c *computed, sec *model.Section, ag *aggregation, group []string,
 			continue
 		}
 		t[k] = amountCell(ag.kinds[k], opt.Currency)
-		c.totalNote(l, l.Kind(k), t[k])
+		c.totalNote(l, l.Kinds(k), t[k])
 	}
 	for i := 1; i < len(group); i++ {
 		t[group[i]] = model.Cell{}

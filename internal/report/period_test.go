@@ -94,7 +94,7 @@ func TestQuarterlySummariesLeaveYearOut(t *testing.T) {
 			t.Errorf("2021 totals: %+v", year.Totals)
 		}
 		notes := strings.Join(year.Notes, "\n")
-		if !strings.Contains(notes, "Niet meegeteld, want deels buiten de periode gedateerd: 1 post van soort verbintenis, meer dan 21.695.400,00 USD (bel-com-since-2016).") ||
+		if !strings.Contains(notes, "Niet meegeteld, want deels buiten de periode gedateerd: 1 post van soort vastlegging, meer dan 21.695.400,00 USD (bel-com-since-2016).") ||
 			strings.Contains(notes, "coal-need-2021") {
 			t.Errorf("2021 notes (nl):\n%s", notes)
 		}

@@ -131,7 +131,7 @@ func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options,
 	for _, k := range kinds {
 		t := model.SumCells(byKind[k])
 		main.Totals = append(main.Totals, model.Row{"kind": {Text: k}, "amount": t, "entries": {Int: t.Int}})
-		c.totalNote(l, l.Kind(k), t)
+		c.totalNote(l, l.Kinds(k), t)
 	}
 	balance := c.section("balance")
 	var tp, td, to []model.Cell

@@ -228,7 +228,7 @@ func TestSummaryEndToEnd(t *testing.T) {
 				notes := strings.Join(sum.Notes, "\n")
 				for _, want := range []string{
 					"BEL commitment: 1 entry stated as “more than” (bel-com-a): the figure is a lower bound.",
-					"The total of commitment is a lower bound",
+					"The total of commitments is a lower bound",
 					"JPN pledge: 1 entry stated as “about” (jpn-pledge-a): the figure is approximate.",
 					"Deployments without an amount are not counted",
 					"rounded once, half to even",
