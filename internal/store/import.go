@@ -41,8 +41,10 @@ type ImportResult struct {
 const MaxProblems = 1000
 
 // problemList collects at most MaxProblems problems, and counts the rest.
+// cell, if set, names the place of each problem (csvio.Source.Cell).
 type problemList struct {
 	file  string
+	cell  func(line int, field string) string
 	list  []ledger.Problem
 	extra int
 }
@@ -62,6 +64,13 @@ func (p *problemList) err() error {
 		return nil
 	}
 	sort.SliceStable(p.list, func(i, j int) bool { return p.list[i].Line < p.list[j].Line })
+	if p.cell != nil {
+		for i, x := range p.list {
+			if x.Cell == "" && x.Line > 0 {
+				p.list[i].Cell = p.cell(x.Line, x.Field)
+			}
+		}
+	}
 	ps := &ledger.Problems{File: p.file, List: p.list}
 	if p.extra > 0 {
 		ps.List = append(ps.List, ledger.Problem{Msg: fmt.Sprintf("... and %d more problems", p.extra)})
@@ -100,7 +109,7 @@ type chunk struct {
 // flat whatever the size of the file: no per-row state outlives its chunk.
 func (s *Store) Import(ctx context.Context, src csvio.Source, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
-	probs := &problemList{file: src.Name}
+	probs := &problemList{file: src.Name, cell: src.Cell}
 	err := s.InTx(ctx, func(tx *Tx) error {
 		known, err := tx.PartySet(ctx)
 		if err != nil {
