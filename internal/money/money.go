@@ -17,6 +17,7 @@ package money
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -155,3 +156,24 @@ func FromMinor(m int64, cur Currency) decimal.Decimal {
 
 // Fixed writes d with exactly cur's number of decimals ("12461314647.00").
 func Fixed(d decimal.Decimal, cur Currency) string { return d.StringFixed(cur.Units) }
+
+// Currencies lists the ISO 4217 currencies in use today as legal tender
+// somewhere (golang.org/x/text/currency), that ParseCurrency accepts,
+// sorted by code: what a form or a spreadsheet offers to choose from.
+// ParseCurrency accepts more (historical codes); this is the usual list.
+func Currencies() []Currency {
+	seen := map[string]bool{}
+	var out []Currency
+	for it := currency.Query(); it.Next(); {
+		code := it.Unit().String()
+		if seen[code] {
+			continue
+		}
+		seen[code] = true
+		if c, err := ParseCurrency(code); err == nil {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b Currency) int { return strings.Compare(a.Code, b.Code) })
+	return out
+}
