@@ -5,7 +5,7 @@
 // ledger.ParseEntry, one transaction, idempotent), and the template takes
 // the parties it offers as a list.
 //
-// What is read, and how (the README's "XLSX workbooks" says the same):
+// What is read, and how (the README's "Excel workbooks" says the same):
 //
 //   - The first sheet (or one named), row 1 the header with the canonical
 //     columns (csvio.CheckHeader), one entry per row below; empty rows are
