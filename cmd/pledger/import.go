@@ -9,17 +9,19 @@ import (
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
+	"github.com/coalition/pledger/internal/xlsxio"
 	"github.com/spf13/cobra"
 )
 
 func (a *app) importCmd() *cobra.Command {
 	var amend, dry bool
 	var decimalComma bool
-	var reason string
+	var reason, sheet string
 	cmd := &cobra.Command{
 		Use:   "import FILE",
-		Short: "Import entries from a CSV file, all or nothing",
-		Long: `Import entries from a CSV file in the canonical format (see pledger export):
+		Short: "Import entries from a CSV file or an Excel workbook, all or nothing",
+		Long: `Import entries from a CSV file in the canonical format (see pledger export),
+or from an Excel workbook (.xlsx) with the same columns:
 
   ` + csvHeader() + `
 
@@ -28,10 +30,17 @@ an error. Multi-valued sector and location are separated by ';'. Files saved by
 spreadsheet programs in Belgium (';' as delimiter, ',' as decimal separator, a
 byte-order mark, CRLF) are read as they are.
 
+A workbook (told by its content, or an .xlsx name) is read from its first sheet,
+or --sheet NAME, with the header in row 1: each cell by what the file stores
+(a number exactly, a date cell as its day), text amounts and dates as people
+type them (1.250.000,50 or 1,250,000.50; 15/09/2021). A formula is refused:
+paste its value. pledger template --format xlsx writes an empty workbook to fill.
+
 The import is one transaction: if any row is bad, nothing is written and every
-problem is listed as FILE:LINE: COLUMN: problem. Importing the same file again
-adds nothing: a row identical to its ref's entry is skipped; a row that differs
-is an error unless --amend, which records it as a correction.
+problem is listed as FILE:LINE: COLUMN: problem (FILE:SHEET!CELL: COLUMN: problem
+for a workbook). Importing the same file again adds nothing: a row identical to
+its ref's entry is skipped; a row that differs is an error unless --amend, which
+records it as a correction.
 
 A row for a ref already in the ledger changes only the columns the file has:
 a column the file lacks leaves its field as it is, and an empty cell in a
@@ -42,9 +51,10 @@ unchanged, each field a correction changes (amount 1000.00 -> 2500.00), or why
 it is refused.`,
 		Example: `  pledger import pledges-2021.csv
   pledger import export-from-excel.csv --decimal-comma
+  pledger import belgie.xlsx --sheet Blad1
   pledger import corrections.csv --amend --reason "Q3 reconciliation"
   pledger import big.csv --dry-run`,
-		Args: exactArgs(1, "the CSV FILE to import"),
+		Args: exactArgs(1, "the CSV or XLSX FILE to import"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			path := args[0]
@@ -55,9 +65,18 @@ it is refused.`,
 			if err != nil {
 				return fmt.Errorf("%w: %v", ledger.ErrInvalid, err)
 			}
+			workbook, err := xlsxio.Detect(path, path)
+			if err != nil {
+				return err
+			}
+			if sheet != "" && !workbook {
+				return usage("--sheet is for an Excel workbook (.xlsx); %s is read as CSV", path)
+			}
 			var opt csvio.Options
+			var xopt xlsxio.Options
 			if cmd.Flags().Changed("decimal-comma") {
 				opt.DecimalComma = &decimalComma
+				xopt.DecimalComma = &decimalComma
 			}
 			s, err := a.open(ctx)
 			if err != nil {
@@ -66,7 +85,14 @@ it is refused.`,
 			defer s.Close()
 			prog := a.fileProgress("importing", path, "rows", st.Size())
 			defer prog.b.Done()
-			res, err := s.Import(ctx, prog.entries(csvio.FileSource(path, opt, prog.bytes)), store.ImportOptions{
+			var src csvio.Source
+			if workbook {
+				xopt.Sheet = sheet
+				src = xlsxio.FileSource(path, xopt)
+			} else {
+				src = prog.entries(csvio.FileSource(path, opt, prog.bytes))
+			}
+			res, err := s.Import(ctx, src, store.ImportOptions{
 				Amend: amend, Author: a.author(), Reason: reason, DryRun: dry})
 			prog.b.Done()
 			if dry {
@@ -90,7 +116,8 @@ it is refused.`,
 	}
 	cmd.Flags().BoolVar(&amend, "amend", false, "record a differing row for a known ref as a correction")
 	cmd.Flags().StringVar(&reason, "reason", "", "why the rows correct the ledger: required with --amend, recorded on every correction")
-	cmd.Flags().BoolVar(&decimalComma, "decimal-comma", false, "',' is the decimal separator (default: detected, on for ';'-separated files)")
+	cmd.Flags().BoolVar(&decimalComma, "decimal-comma", false, "',' is the decimal separator (default: detected, on for ';'-separated files and workbooks whose text amounts use it)")
+	cmd.Flags().StringVar(&sheet, "sheet", "", "the sheet of a workbook to read (default: the first)")
 	cmd.Flags().BoolVar(&dry, "dry-run", false, "check the whole file and list what each row would do, field by field; write nothing")
 	return cmd
 }

@@ -83,6 +83,24 @@ func NewReader(r io.Reader, name string, opt Options) (*Reader, error) {
 		return nil, rd.parseError(err)
 	}
 	rd.line = 1
+	rd.header = CheckHeader(hdr, opt, func(_ int, p ledger.Problem) {
+		p.Line = 1
+		ps.List = append(ps.List, p)
+	})
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	cr.FieldsPerRecord = len(hdr)
+	return rd, nil
+}
+
+// CheckHeader reads a header row, for every input with one (a CSV file, a
+// workbook's sheet): the column names, trimmed and lower case, in order.
+// Each must be one of opt.Allowed (nil: ledger.Columns) and appear once,
+// and every column of opt.Required (nil: ref, kind, party, date) must be
+// there. Each problem is told to problem with the index of its cell in
+// cells, or -1 for a missing column; its Line is left to the caller.
+func CheckHeader(cells []string, opt Options, problem func(i int, p ledger.Problem)) []string {
 	allowed, required := opt.Allowed, opt.Required
 	if allowed == nil {
 		allowed = ledger.Columns
@@ -91,29 +109,26 @@ func NewReader(r io.Reader, name string, opt Options) (*Reader, error) {
 		required = []string{"ref", "kind", "party", "date"}
 	}
 	seen := map[string]bool{}
-	for i, h := range hdr {
+	var header []string
+	for i, h := range cells {
 		h = strings.ToLower(strings.TrimSpace(h))
 		switch {
 		case h == "":
-			ps.Add(1, fmt.Sprintf("column %d", i+1), "empty column name")
+			problem(i, ledger.Problem{Field: fmt.Sprintf("column %d", i+1), Msg: "empty column name"})
 		case !slices.Contains(allowed, h):
-			ps.Add(1, ledger.Clip(h), "unknown column: the columns are %s", strings.Join(allowed, ","))
+			problem(i, ledger.Problem{Field: ledger.Clip(h), Msg: "unknown column: the columns are " + strings.Join(allowed, ",")})
 		case seen[h]:
-			ps.Add(1, h, "column appears twice")
+			problem(i, ledger.Problem{Field: h, Msg: "column appears twice"})
 		}
 		seen[h] = true
-		rd.header = append(rd.header, h)
+		header = append(header, h)
 	}
 	for _, c := range required {
 		if !seen[c] {
-			ps.Add(1, c, "missing required column %s", c)
+			problem(-1, ledger.Problem{Field: c, Msg: "missing required column " + c})
 		}
 	}
-	if err := ps.Err(); err != nil {
-		return nil, err
-	}
-	cr.FieldsPerRecord = len(hdr)
-	return rd, nil
+	return header
 }
 
 // parseError turns an encoding/csv error into a problem with line and column.

@@ -26,9 +26,16 @@ type Row struct {
 // (an import reads it a second time to put lines on link problems). An
 // error of type *ledger.Problems is about one row (its Fields are nil) and
 // the rows go on; any other error is the last thing the stream yields.
+//
+// Cell, if set, names the place of a problem on row line in column field
+// the way the input's own readers know it (a workbook's Blad1!F7; a row
+// when field is not one of its columns); a problem with a cell is written
+// with it instead of its line (ledger.Problem.Cell). It is called only
+// after a range over Rows has read the header.
 type Source struct {
 	Name string
 	Rows iter.Seq2[Row, error]
+	Cell func(line int, field string) string
 }
 
 // RateInput is one exchange rate read from a file, with its line and the

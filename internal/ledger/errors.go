@@ -25,7 +25,10 @@ var (
 )
 
 // Problem is one thing wrong with one field of one input line.
-// Line is 0 when the input has no lines (a form, a command line).
+// Line is 0 when the input has no lines (a form, a command line). Cell,
+// when set, names the place as the input's own readers know it, and is
+// written instead of the line: a workbook's SHEET!CELL (Blad1!F7) for its
+// row Line and the column of Field.
 //
 // Problems are data: Msg says what is wrong in words that fit any door
 // (a command line, a form, an API answer), never naming a command or a
@@ -34,6 +37,7 @@ var (
 // command that fixes it; the web: a link).
 type Problem struct {
 	Line  int    `json:"line,omitempty"`
+	Cell  string `json:"cell,omitempty"`
 	Field string `json:"field"`
 	Code  string `json:"code,omitempty"`
 	Value string `json:"value,omitempty"`
@@ -42,7 +46,10 @@ type Problem struct {
 
 func (p Problem) String() string {
 	var b strings.Builder
-	if p.Line > 0 {
+	switch {
+	case p.Cell != "":
+		b.WriteString(p.Cell + ": ")
+	case p.Line > 0:
 		fmt.Fprintf(&b, "%d: ", p.Line)
 	}
 	if p.Field != "" {
@@ -80,7 +87,8 @@ func (ps *Problems) Err() error {
 	return ps
 }
 
-// Error writes one problem per line: FILE:LINE: field: problem.
+// Error writes one problem per line: FILE:LINE: field: problem, or
+// FILE:SHEET!CELL: field: problem for a problem with a Cell.
 func (ps *Problems) Error() string {
 	var b strings.Builder
 	for i, p := range ps.List {
@@ -89,7 +97,7 @@ func (ps *Problems) Error() string {
 		}
 		if ps.File != "" {
 			b.WriteString(ps.File + ":")
-			if p.Line == 0 {
+			if p.Line == 0 && p.Cell == "" {
 				b.WriteString(" ")
 			}
 		}

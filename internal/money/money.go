@@ -157,20 +157,34 @@ func FromMinor(m int64, cur Currency) decimal.Decimal {
 // Fixed writes d with exactly cur's number of decimals ("12461314647.00").
 func Fixed(d decimal.Decimal, cur Currency) string { return d.StringFixed(cur.Units) }
 
-// Codes lists the ISO 4217 codes of the currencies in use as legal tender
-// somewhere today (golang.org/x/text/currency), sorted: what a person is
-// offered when completing a currency. ParseCurrency accepts others too
-// (a currency no longer in use, for an old entry).
+// Codes lists the codes of Currencies: what a person is offered when
+// completing a currency.
 func Codes() []string {
+	cs := Currencies()
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Code
+	}
+	return out
+}
+
+// Currencies lists the ISO 4217 currencies in use today as legal tender
+// somewhere (golang.org/x/text/currency), that ParseCurrency accepts,
+// sorted by code: what a form or a spreadsheet offers to choose from.
+// ParseCurrency accepts more (historical codes); this is the usual list.
+func Currencies() []Currency {
 	seen := map[string]bool{}
-	var out []string
+	var out []Currency
 	for it := currency.Query(); it.Next(); {
-		c := it.Unit().String()
-		if !seen[c] && !notMoney[c] {
-			seen[c] = true
+		code := it.Unit().String()
+		if seen[code] {
+			continue
+		}
+		seen[code] = true
+		if c, err := ParseCurrency(code); err == nil {
 			out = append(out, c)
 		}
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, func(a, b Currency) int { return strings.Compare(a.Code, b.Code) })
 	return out
 }

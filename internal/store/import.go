@@ -123,10 +123,12 @@ func (o *outcomes) refuse(p *problemList) {
 const MaxProblems = 1000
 
 // problemList collects at most MaxProblems problems, and counts the rest.
+// cell, if set, names the place of each problem (csvio.Source.Cell);
 // refs and diffs keep, for the lines of the problems listed, the row's
 // ref and what it would change, for the outcomes.
 type problemList struct {
 	file  string
+	cell  func(line int, field string) string
 	list  []ledger.Problem
 	extra int
 	refs  map[int]string
@@ -168,6 +170,13 @@ func (p *problemList) err() error {
 		return nil
 	}
 	sort.SliceStable(p.list, func(i, j int) bool { return p.list[i].Line < p.list[j].Line })
+	if p.cell != nil {
+		for i, x := range p.list {
+			if x.Cell == "" && x.Line > 0 {
+				p.list[i].Cell = p.cell(x.Line, x.Field)
+			}
+		}
+	}
 	ps := &ledger.Problems{File: p.file, List: p.list}
 	if p.extra > 0 {
 		ps.List = append(ps.List, ledger.Problem{Msg: fmt.Sprintf("... and %d more problems", p.extra)})
@@ -222,7 +231,7 @@ func (s *Store) Import(ctx context.Context, src csvio.Source, opt ImportOptions)
 			return res, &ledger.Problems{List: ps}
 		}
 	}
-	probs := &problemList{file: src.Name}
+	probs := &problemList{file: src.Name, cell: src.Cell}
 	list := &outcomes{}
 	err := s.InTx(ctx, func(tx *Tx) error {
 		known, err := tx.PartySet(ctx)

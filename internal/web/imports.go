@@ -13,14 +13,17 @@ import (
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
+	"github.com/coalition/pledger/internal/xlsxio"
 )
 
-// upload is a CSV file waiting, after its preview, for its commit.
+// upload is a CSV file or an XLSX workbook waiting, after its preview, for
+// its commit.
 type upload struct {
 	user, path, name string
 	amend            bool
 	reason           string // recorded on every correction; required with amend
 	decimalComma     *bool
+	workbook         bool
 	at               time.Time
 }
 
@@ -72,8 +75,12 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request, p *principal
 }
 
 func (u upload) source() csvio.Source {
-	opt := csvio.Options{DecimalComma: u.decimalComma}
-	src := csvio.FileSource(u.path, opt, nil)
+	var src csvio.Source
+	if u.workbook {
+		src = xlsxio.FileSource(u.path, xlsxio.Options{DecimalComma: u.decimalComma})
+	} else {
+		src = csvio.FileSource(u.path, csvio.Options{DecimalComma: u.decimalComma}, nil)
+	}
 	src.Name = u.name
 	return src
 }
@@ -85,14 +92,14 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 	s.fill(&d.pageData, p)
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		d.Problems = []string{"choose a CSV file to upload"}
+		d.Problems = []string{"choose a CSV file or an Excel workbook (.xlsx) to upload"}
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	}
 	defer file.Close()
 	id, _ := access.NewSecret("")
 	id = id[:20]
-	u := upload{user: p.user.Name, path: filepath.Join(s.cfg.UploadDir, id+".csv"), name: filepath.Base(hdr.Filename),
+	u := upload{user: p.user.Name, path: filepath.Join(s.cfg.UploadDir, id+".upload"), name: filepath.Base(hdr.Filename),
 		amend: r.PostFormValue("amend") == "on", reason: strings.TrimSpace(r.PostFormValue("reason")), at: time.Now()}
 	d.Amend, d.Reason = u.amend, u.reason
 	if u.amend && u.reason == "" {
@@ -115,6 +122,19 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 	}
 	if err != nil {
 		os.Remove(u.path)
+		s.errorPage(w, r, p, err)
+		return
+	}
+	u.workbook, err = xlsxio.Detect(u.path, u.name)
+	if err != nil {
+		os.Remove(u.path)
+		var ps *ledger.Problems
+		if errors.As(err, &ps) {
+			d.Name = u.name
+			d.Problems = splitLines(phraseError(ps))
+			s.render(w, r, http.StatusBadRequest, "import", d)
+			return
+		}
 		s.errorPage(w, r, p, err)
 		return
 	}
