@@ -90,7 +90,7 @@ func phrase(err error) string {
 var flags = map[string]bool{"currency": true, "valuation": true, "max-staleness": true, "lang": true, "as-of": true,
 	"from": true, "to": true, "party": true, "sector": true, "location": true, "db": true, "by": true,
 	"active-on": true, "top": true, "format": true, "source": true, "rate-source": true, "force": true,
-	"allow-unverified": true, "head": true, "public-key": true, "key": true}
+	"allow-unverified": true, "head": true, "public-key": true, "key": true, "unit": true, "codes": true}
 
 // flagged writes a failure as the command line says it: the inputs it is
 // about as flags.

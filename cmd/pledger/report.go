@@ -19,6 +19,7 @@ import (
 // reportFlags are the options every report (and chart) takes.
 type reportFlags struct {
 	currency, valuation, asOf, from, to, format, lang, out string
+	unit                                                   string
 	by, activeOn                                           string
 	parties, sectors, locations, rateSources               []string
 	maxStale                                               int
@@ -39,6 +40,7 @@ func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
 	cmd.Flags().StringVar(&f.lang, "lang", model.Defaults.Lang, "language of labels and numbers: en, nl or fr")
 	cmd.Flags().StringVar(&f.format, "format", "table", strings.Join(formats, ", "))
 	cmd.Flags().StringVar(&f.out, "out", "", "write to this file (default: standard output)")
+	cmd.Flags().StringVar(&f.unit, "unit", "one", "show amounts in one, thousand, million or billion (rounded for display; totals from exact values)")
 	cmd.Flags().BoolVar(&f.codes, "codes", false, "show parties and places by their codes (BEL, IRQ) instead of their names")
 	cmd.Flags().BoolVar(&f.allowUnverified, "allow-unverified", false, "make the report even from a ledger that failed verification, marked as such")
 	cmd.Flags().BoolVar(&f.stamp, "stamp", false, "print when the report was generated (off by default, so that reports are reproducible)")
@@ -58,7 +60,7 @@ func bindRateSources(cmd *cobra.Command, v *[]string) {
 func (f *reportFlags) request() report.Request {
 	return report.Request{Currency: f.currency, Valuation: f.valuation, MaxStale: f.maxStale, AsOf: f.asOf, From: f.from, To: f.to,
 		Parties: f.parties, Sectors: f.sectors, Locations: f.locations, Lang: f.lang, By: f.by, ActiveOn: f.activeOn, Stamp: f.stamp,
-		AllowUnverified: f.allowUnverified, RateSources: f.rateSources, Codes: f.codes}
+		AllowUnverified: f.allowUnverified, RateSources: f.rateSources, Codes: f.codes, Unit: f.unit}
 }
 
 // writeOut writes through fn to --out (atomically: a temp file renamed) or

@@ -87,7 +87,7 @@ func drawn(d decimal.Decimal) float64 {
 // amount writes an amount cell as the tables do: "more than
 // 18,000,000.00 EUR".
 func (c *canvas) amount(cell model.Cell) string {
-	return c.l.Amount(cell, c.m.Currency, c.units)
+	return c.l.AmountIn(cell, c.m.Currency, c.units, c.m.Unit)
 }
 
 // line is "label: text", with the colon of the reader's language.

@@ -229,6 +229,36 @@ func (l *Lang) Amount(c Cell, cur string, units int32) string {
 	return s
 }
 
+// Units a report's amounts may be shown in, and the decimals shown.
+var unitShift = map[string]struct{ exp, places int32 }{"thousand": {3, 0}, "million": {6, 1}, "billion": {9, 2}}
+
+// ParseUnit checks a display unit: one (or ""), thousand, million or
+// billion; it returns "" for one.
+func ParseUnit(s string) (string, error) {
+	switch s = strings.ToLower(strings.TrimSpace(s)); s {
+	case "", "one", "1":
+		return "", nil
+	}
+	if _, ok := unitShift[s]; ok {
+		return s, nil
+	}
+	return "", ledger.Fail(ledger.ErrInvalid, "bad_unit", "unit", s, "%q: use one, thousand, million or billion", s)
+}
+
+// AmountIn writes an amount cell in a display unit ("670.0 million USD"),
+// rounded half to even for display only; unit "" is Amount.
+func (l *Lang) AmountIn(c Cell, cur string, units int32, unit string) string {
+	u, ok := unitShift[unit]
+	if !ok || c.Empty {
+		return l.Amount(c, cur, units)
+	}
+	shown := c
+	shown.Value = c.Value.Shift(-u.exp)
+	s := l.Amount(shown, cur, u.places)
+	// The unit word goes before the currency: "670.0 million USD".
+	return strings.Replace(s, l.Number(shown.Value, u.places)+" "+cur, l.Number(shown.Value, u.places)+" "+l.T("unit."+unit)+" "+cur, 1)
+}
+
 // Count writes a count cell: "about 250" when every entry in it is stated
 // as about, with the qualifier and any bound in the reader's words, as
 // Amount does for money.

@@ -36,7 +36,10 @@ type Model struct {
 	// PartyNames are the recorded names of the parties the report's party
 	// columns name, by code, for parties with no name of their own in the
 	// reader's language (see Lang.PartyLabel).
-	PartyNames  map[string]string
+	PartyNames map[string]string
+	// Unit is the display unit of the amounts in tables and charts
+	// (thousand, million, billion; "" for one): rounded for display only.
+	Unit        string
 	GeneratedAt time.Time // zero unless a stamp is asked for
 }
 

@@ -132,7 +132,7 @@ func (v *layout) text(c model.Column, r model.Row) string {
 	case "list":
 		return v.l.List(c.Key, cell.Text)
 	case "amount":
-		return v.l.Amount(cell, v.m.Currency, v.units)
+		return v.l.AmountIn(cell, v.m.Currency, v.units, v.m.Unit)
 	case "count":
 		return v.l.Count(cell)
 	case "percent":

@@ -202,6 +202,10 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 	}
 	if money {
 		m.Notes = append(m.Notes, l.T("note.rounding", opt.Currency.Code))
+		if opt.Unit != "" {
+			m.Unit = opt.Unit
+			m.Notes = append(m.Notes, l.T("note.unit", l.T("units."+opt.Unit), opt.Currency.Code))
+		}
 	}
 	if err := nameParties(ctx, s, m); err != nil {
 		return nil, err

@@ -34,6 +34,9 @@ type Options struct {
 	// AllowUnverified makes a report from a ledger that failed
 	// verification, marked as such, instead of refusing (ErrTampered).
 	AllowUnverified bool
+	// Unit shows the amounts of tables and charts in thousands, millions
+	// or billions ("" for one), rounded for display only.
+	Unit string
 	// RateSources is the order of preference among rate sources: for a
 	// pair and day quoted by several, the rate of the first that has one
 	// is used, and sources not named come after, by how many rates they

@@ -28,6 +28,8 @@ type Request struct {
 	AllowUnverified bool
 	// Codes shows parties and places by their codes, not their names.
 	Codes bool
+	// Unit is the display unit of amounts: one, thousand, million, billion.
+	Unit string
 	// RateSources names rate sources in order of preference (each found
 	// by money.MatchSource: "ECB" will do); nil: the default order
 	// (money.EnvSources, then by how many rates each source has).
@@ -58,6 +60,9 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 		return o, err
 	}
 	o.Lang.Codes = f.Codes
+	if o.Unit, err = model.ParseUnit(f.Unit); err != nil {
+		return o, err
+	}
 	if f.AsOf != "" {
 		if o.AsOf, err = ledger.ParseAsOf(f.AsOf); err != nil {
 			return o, err

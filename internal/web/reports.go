@@ -47,7 +47,7 @@ func reportRequest(q url.Values) report.Request {
 	return report.Request{Currency: def("currency", model.Defaults.Currency), Valuation: def("valuation", model.Defaults.Valuation), MaxStale: stale,
 		AsOf: q.Get("as-of"), From: q.Get("from"), To: q.Get("to"), Lang: def("lang", model.Defaults.Lang), By: q.Get("by"), ActiveOn: q.Get("active-on"),
 		Parties: list("party"), Sectors: list("sector"), Locations: list("location"), RateSources: append(list("rate_source"), list("rate-source")...),
-		AllowUnverified: q.Get("allow-unverified") != "", Codes: q.Get("codes") != ""}
+		AllowUnverified: q.Get("allow-unverified") != "", Codes: q.Get("codes") != "", Unit: q.Get("unit")}
 }
 
 type reportsData struct {
