@@ -33,7 +33,7 @@ type importData struct {
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request, p *principal) {
-	d := &importData{pageData: pageData{Title: "Import CSV"}}
+	d := &importData{pageData: pageData{Title: p.lang.T("ui.import.title")}}
 	s.fill(&d.pageData, p)
 	s.render(w, r, http.StatusOK, "import", d)
 }
@@ -48,11 +48,11 @@ func (u upload) source() csvio.Source {
 // importPreview stores the upload and checks it whole, writing nothing:
 // every row's problems, or what the commit will add.
 func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *principal) {
-	d := &importData{pageData: pageData{Title: "Import preview"}}
+	d := &importData{pageData: pageData{Title: p.lang.T("ui.import.preview")}}
 	s.fill(&d.pageData, p)
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		d.Problems = []string{"choose a CSV file to upload"}
+		d.Problems = []string{p.lang.T("ui.import.nofile")}
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	}
@@ -85,7 +85,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 	switch {
 	case errors.As(err, &ps):
 		os.Remove(u.path)
-		d.Problems = splitLines(phraseError(ps))
+		d.Problems = splitLines(phraseError(p.lang, ps))
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	case err != nil:
@@ -121,12 +121,12 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, p *princip
 		return
 	}
 	defer os.Remove(u.path)
-	d := &importData{pageData: pageData{Title: "Imported"}, Name: u.name}
+	d := &importData{pageData: pageData{Title: p.lang.T("ui.import.done")}, Name: u.name}
 	s.fill(&d.pageData, p)
 	res, err := s.st.Import(r.Context(), u.source(), store.ImportOptions{Amend: u.amend, Author: p.user.Name, Reason: "import " + u.name})
 	var ps *ledger.Problems
 	if errors.As(err, &ps) {
-		d.Problems = splitLines(phraseError(ps))
+		d.Problems = splitLines(phraseError(p.lang, ps))
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	}

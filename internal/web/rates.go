@@ -18,6 +18,7 @@ type ratesData struct {
 	Values   map[string]string
 	Problems []string
 	Result   *store.RateImportResult
+	Pick     *pickers
 }
 
 func (s *Server) ratesList(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -25,7 +26,7 @@ func (s *Server) ratesList(w http.ResponseWriter, r *http.Request, p *principal)
 }
 
 func (s *Server) showRates(w http.ResponseWriter, r *http.Request, p *principal, status int, d *ratesData) {
-	d.pageData.Title = "Exchange rates"
+	d.pageData.Title = p.lang.T("ui.rates.title")
 	s.fill(&d.pageData, p)
 	q := r.URL.Query()
 	d.Currency, d.From, d.To = strings.ToUpper(q.Get("currency")), q.Get("from"), q.Get("to")
@@ -41,6 +42,12 @@ func (s *Server) showRates(w http.ResponseWriter, r *http.Request, p *principal,
 		rates = rates[len(rates)-200:]
 	}
 	d.Rates = rates
+	pick, err := s.pickers(r.Context(), p.lang, pickList{})
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	d.Pick = pick
 	s.render(w, r, status, "rates", d)
 }
 
@@ -75,7 +82,7 @@ func (s *Server) rateImport(w http.ResponseWriter, r *http.Request, p *principal
 	d := &ratesData{Values: map[string]string{}}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		d.Problems = []string{"choose a rate file to upload"}
+		d.Problems = []string{p.lang.T("ui.rates.nofile")}
 		s.showRates(w, r, p, http.StatusBadRequest, d)
 		return
 	}
@@ -98,7 +105,7 @@ func (s *Server) rateProblems(w http.ResponseWriter, r *http.Request, p *princip
 	var ps *ledger.Problems
 	switch {
 	case errors.As(err, &ps):
-		d.Problems = splitLines(phraseError(ps))
+		d.Problems = splitLines(phraseError(p.lang, ps))
 		s.showRates(w, r, p, http.StatusBadRequest, d)
 		return true
 	case err != nil:
