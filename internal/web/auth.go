@@ -21,8 +21,8 @@ const sessionCookie = "pledger_session"
 // principal is who is making a request.
 type principal struct {
 	user    store.User
-	csrf    string // browser sessions only
-	session string // the session id (browser sessions only)
+	csrf    string      // browser sessions only
+	session string      // the session id (browser sessions only)
 	lang    *model.Lang // the language of the pages and of the notation of forms
 }
 

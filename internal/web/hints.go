@@ -22,8 +22,10 @@ import (
 // webHints maps a problem or failure code to the advice for a browser user;
 // value is the value at fault.
 var webHints = map[string]func(l *model.Lang, value string) string{
-	"no_such_ref":   func(l *model.Lang, _ string) string { return l.T("ui.hint.no_such_ref") },
-	"ref_exists":    func(l *model.Lang, ref string) string { return l.T("ui.hint.ref_exists", "/entries/"+url.PathEscape(ref)) },
+	"no_such_ref": func(l *model.Lang, _ string) string { return l.T("ui.hint.no_such_ref") },
+	"ref_exists": func(l *model.Lang, ref string) string {
+		return l.T("ui.hint.ref_exists", "/entries/"+url.PathEscape(ref))
+	},
 	"ref_differs":   func(l *model.Lang, _ string) string { return l.T("ui.hint.ref_differs") },
 	"rate_recorded": func(l *model.Lang, _ string) string { return l.T("ui.hint.rate_recorded") },
 	ledger.CodeUnknownParty: func(l *model.Lang, code string) string {
