@@ -128,6 +128,21 @@ func TestBrowserAmendConflict(t *testing.T) {
 		first, second := tab(t, browser, chromedp.WithNewBrowserContext()), tab(t, browser, chromedp.WithNewBrowserContext())
 		signIn(t, first, base, "officer")
 		signIn(t, second, base, "admin")
+		// The fulfils picker offers the pledges and commitments of the
+		// party typed, and the toward picker the needs.
+		do(t, first, chromedp.Navigate(base+"/entries/new"), chromedp.SendKeys(chromedp.CSS(`input[name=party]`), "bel"))
+		picks, err := chromedp.Run(first, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#dl-fulfils option')].map(o => o.dataset.party + ' ' + o.value)`))
+		if err != nil || len(picks) == 0 {
+			t.Fatalf("fulfils picker for BEL: %v %v", picks, err)
+		}
+		for _, p := range picks {
+			if !strings.HasPrefix(p, "BEL ") {
+				t.Errorf("the fulfils picker for BEL offers %s", p)
+			}
+		}
+		if n, _ := chromedp.Run(first, chromedp.Evaluate[int](`document.querySelectorAll('#dl-toward option[value="coal-need-2021-stab"]').length`)); n != 1 {
+			t.Errorf("the toward picker does not offer the 2021 need")
+		}
 		// The second officer reads Dutch.
 		do(t, second, chromedp.SetValue(chromedp.CSS(`#ui-lang`), "nl"),
 			chromedp.Submit(chromedp.CSS(`#ui-lang`)), chromedp.WaitReady(chromedp.CSS(`html[lang=nl] main h1`)))

@@ -129,7 +129,7 @@ type pickers struct {
 
 type pickParty struct{ Code, Name string }
 
-type pickEntry struct{ Ref, Label string }
+type pickEntry struct{ Ref, Party, Label string }
 
 // pickList says which pickers a page needs.
 type pickList struct {
@@ -181,7 +181,7 @@ func (s *Server) pickers(ctx context.Context, l *model.Lang, want pickList) (*pi
 	}
 	err = s.st.Entries(ctx, f, func(r ledger.Revision) error {
 		if r.Ref != want.self {
-			p.Fulfils = append(p.Fulfils, pickEntry{Ref: r.Ref, Label: label(r)})
+			p.Fulfils = append(p.Fulfils, pickEntry{Ref: r.Ref, Party: r.Entry.Party, Label: label(r)})
 		}
 		return nil
 	})
