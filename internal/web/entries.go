@@ -195,7 +195,7 @@ func (s *Server) showEntry(w http.ResponseWriter, r *http.Request, p *principal,
 	}
 	shown := displayFields(l, cur.Entry)
 	for _, c := range ledger.Columns {
-		if v := shown[c]; v != "" && c != "ref" {
+		if v := shown[c]; v != "" && c != "ref" && c != "illustrative" { // the title says illustrative
 			if c == "kind" {
 				v = l.Kind(v)
 			}
