@@ -238,7 +238,12 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, p *principal, bod
 		s.apiError(w, r, &fieldError{"Idempotency-Key", "200 characters at most"})
 		return
 	}
-	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
+	head := r.Method + " " + r.URL.Path + "\n"
+	if m := r.Header.Get("If-Match"); m != "" {
+		// The same body based on another revision is another request.
+		head += "If-Match: " + m + "\n"
+	}
+	sum := sha256.Sum256(append([]byte(head), body...))
 	st, out, replayed, err := s.st.Idempotent(r.Context(), p.user.Name, key, hex.EncodeToString(sum[:]), run)
 	if err != nil {
 		s.apiError(w, r, err)
