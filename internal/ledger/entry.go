@@ -231,7 +231,7 @@ func Amended(cur Entry, changes Fields, known PartyLookup) (Entry, []Problem) {
 	e, more := ParseEntry(f, 0, known, RefRequired)
 	ps.List = append(ps.List, more...)
 	if len(ps.List) == 0 && ContentHash(e) == ContentHash(cur) {
-		ps.Add(0, "", "nothing changes: the amendment equals the current entry")
+		ps.List = append(ps.List, Problem{Field: "", Code: CodeUnchanged, Msg: "nothing changes: the amendment equals the current entry"})
 	}
 	return e, ps.List
 }
@@ -240,7 +240,7 @@ func Amended(cur Entry, changes Fields, known PartyLookup) (Entry, []Problem) {
 func CheckReason(reason string) []Problem {
 	var ps Problems
 	if strings.TrimSpace(reason) == "" {
-		ps.Add(0, "reason", "required: say why the entry is corrected or withdrawn")
+		ps.List = append(ps.List, Problem{Field: "reason", Code: CodeRequired, Msg: "required: say why the entry is corrected or withdrawn"})
 	} else if utf8.RuneCountInString(reason) > maxSource {
 		ps.Add(0, "reason", "too long (%d characters at most)", maxSource)
 	}

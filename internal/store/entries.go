@@ -27,7 +27,8 @@ func (tx *Tx) checkLinks(ctx context.Context, e ledger.Entry, line int) ([]ledge
 		q := `SELECT r.kind, r.party FROM revisions r WHERE ` + latestCond + ` AND r.action <> 'void' AND r.ref = ?`
 		err := tx.GetContext(ctx, &t, tx.Rebind(q), l.ref)
 		if errors.Is(err, sql.ErrNoRows) {
-			ps.Add(line, l.field, "no entry with ref %q", l.ref)
+			ps.List = append(ps.List, ledger.Problem{Line: line, Field: l.field, Code: ledger.CodeNoSuchLink, Value: l.ref,
+				Msg: fmt.Sprintf("no entry with ref %q", l.ref)})
 			continue
 		}
 		if err != nil {

@@ -128,7 +128,7 @@ func TestBrowserOfficerAndViewer(t *testing.T) {
 			chromedp.Submit(chromedp.CSS(`input[name=toward]`)),
 			chromedp.WaitVisible(chromedp.CSS(`.field-error`)),
 		)
-		if msg := text(t, ctx, `.field-error`); !strings.Contains(msg, `unknown currency "EUX"`) {
+		if msg := text(t, ctx, `.field-error`); !strings.Contains(msg, `unknown currency “EUX”`) {
 			t.Errorf("currency problem: %q", msg)
 		}
 		kept, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`input[name=amount]`)))

@@ -65,10 +65,37 @@ func quoted(l *model.Lang, field string) string {
 	return l.T("ui.quote", fieldLabel(l, field))
 }
 
+// problemWords are the problem codes a page says in its reader's words
+// (reports/ui.json, "ui.problem.CODE.FIELD" or "ui.problem.CODE"), and
+// whether the words quote the problem's value. A problem with another code,
+// or none, is shown as the domain wrote it.
+var problemWords = map[string]bool{
+	ledger.CodeRequired: false, ledger.CodeUnknown: true, ledger.CodeEndBeforeDate: true, ledger.CodeNeedTowardNeed: false,
+	ledger.CodeNoSuchLink: true, ledger.CodeUnchanged: false, ledger.CodeUnknownParty: true,
+}
+
+// problemMsg is a problem's message in l, when the catalog has its code.
+func problemMsg(l *model.Lang, p ledger.Problem) string {
+	quotes, ok := problemWords[p.Code]
+	if !ok {
+		return p.Msg
+	}
+	for _, key := range []string{"ui.problem." + p.Code + "." + p.Field, "ui.problem." + p.Code} {
+		if !l.Has(key) {
+			continue
+		}
+		if quotes {
+			return l.T(key, p.Value)
+		}
+		return l.T(key)
+	}
+	return p.Msg
+}
+
 // phraseProblem is one problem's message with the web's advice, for the
 // place next to its field: other fields it names are named by their label.
 func phraseProblem(l *model.Lang, p ledger.Problem) string {
-	msg := ledger.FieldRefs(p.Msg, func(f string) string { return quoted(l, f) })
+	msg := ledger.FieldRefs(problemMsg(l, p), func(f string) string { return quoted(l, f) })
 	if h := webHint(l, p.Code, p.Value); h != "" {
 		return msg + ": " + h
 	}

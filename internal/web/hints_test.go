@@ -19,7 +19,7 @@ func TestWebHints(t *testing.T) {
 		want string
 	}{
 		{"unknown party", phraseProblem(en, ledger.Problem{Field: "party", Code: ledger.CodeUnknownParty, Value: "ACME", Msg: `unknown party "acme"`}),
-			`unknown party "acme": add ACME on the Parties page first`},
+			`unknown party ACME: add ACME on the Parties page first`},
 		{"missing rate", phraseError(en, &money.MissingRateError{From: "USD", To: "GBP", Day: time.Date(2021, 1, 3, 0, 0, 0, 0, time.UTC), Stale: 2}),
 			"missing exchange rate: no USD/GBP rate on 2021-01-03 or in the 2 days before: add the USD/GBP rate for 2021-01-03 on the Rates page, or import the ECB file there"},
 		{"no code", phraseProblem(en, ledger.Problem{Field: "date", Msg: "required"}), "required"},
