@@ -151,6 +151,7 @@ func TestBrowserAmendConflict(t *testing.T) {
 		}
 		do(t, first,
 			chromedp.SetValue(chromedp.CSS(`input[name=amount]`), "5,500,000.00"),
+			chromedp.SetValue(chromedp.CSS(`select[name=qualifier]`), "at-least"),
 			chromedp.SendKeys(chromedp.CSS(`input[name=reason]`), "budget review"),
 			chromedp.Submit(chromedp.CSS(`input[name=reason]`)),
 			chromedp.WaitVisible(chromedp.CSS(`dl.kv`)),
@@ -163,13 +164,13 @@ func TestBrowserAmendConflict(t *testing.T) {
 		)
 		do(t, second, chromedp.WaitVisible(chromedp.CSS(`.conflict`)))
 		box := text(t, second, `.conflict`)
-		for _, want := range []string{"versie 2", "officer", "budget review", "Bedrag", "5.000.000,00", "5.500.000,00"} {
+		for _, want := range []string{"versie 2", "officer", "budget review", "Bedrag", "5.000.000,00", "5.500.000,00", "precies → meer dan"} {
 			if !strings.Contains(box, want) {
 				t.Errorf("the conflict box lacks %q:\n%s", want, box)
 			}
 		}
-		for field, want := range map[string]string{"note": "bevestigd per brief", "source": "brief van 3 maart", "reason": "brief toegevoegd", "amount": "5.500.000,00"} {
-			got, err := chromedp.Run(second, chromedp.Value(chromedp.CSS(`input[name=`+field+`]`)))
+		for field, want := range map[string]string{"note": "bevestigd per brief", "source": "brief van 3 maart", "reason": "brief toegevoegd", "amount": "5.500.000,00", "qualifier": "at-least"} {
+			got, err := chromedp.Run(second, chromedp.Value(chromedp.CSS(`[name=`+field+`]`)))
 			if err != nil || got != want {
 				t.Errorf("after the conflict, %s is %q, want %q (%v)", field, got, want, err)
 			}
@@ -182,7 +183,7 @@ func TestBrowserAmendConflict(t *testing.T) {
 		do(t, second, chromedp.Submit(chromedp.CSS(`input[name=reason]`)), chromedp.WaitVisible(chromedp.CSS(`dl.kv`)))
 		cur, err := e.st.Current(t.Context(), ref)
 		if err != nil || cur.Rev != 3 || cur.Entry.Note != "bevestigd per brief" || cur.Entry.Source != "brief van 3 maart" ||
-			cur.Entry.Amount.Decimal.String() != "5500000" || cur.Author != "admin" {
+			cur.Entry.Amount.Decimal.String() != "5500000" || cur.Entry.Qualifier != ledger.AtLeast || cur.Author != "admin" {
 			t.Fatalf("after sending again: %+v %v", cur, err)
 		}
 	})

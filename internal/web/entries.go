@@ -200,19 +200,21 @@ func (s *Server) showEntry(w http.ResponseWriter, r *http.Request, p *principal,
 				v = l.Kind(v)
 			}
 			if c == "qualifier" {
-				v = qualifierWord(l, v)
+				if v = qualifierWord(l, v); v == "" {
+					continue
+				}
 			}
 			d.Shown = append(d.Shown, [2]string{fieldLabel(l, c), v})
 		}
 	}
 	var prev ledger.Fields
 	for _, rev := range hist {
-		cur := displayFields(l, rev.Entry)
+		cur, shown := rev.Entry.Fields(), displayFields(l, rev.Entry)
 		var ch [][2]string
 		if rev.Action != ledger.Void {
 			for _, c := range ledger.Columns {
 				if (prev == nil && cur[c] != "") || (prev != nil && prev[c] != cur[c]) {
-					ch = append(ch, [2]string{fieldLabel(l, c), cur[c]})
+					ch = append(ch, [2]string{fieldLabel(l, c), shown[c]})
 				}
 			}
 		}

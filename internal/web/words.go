@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -21,6 +22,10 @@ func displayFields(l *model.Lang, e ledger.Entry) ledger.Fields {
 	f := e.Fields()
 	if e.Amount.Valid {
 		f["amount"] = l.Number(e.Amount.Decimal, e.Currency.Units)
+	}
+	if f["qualifier"] == "" {
+		// What the form's qualifier list shows and posts for exact.
+		f["qualifier"] = string(ledger.Exact)
 	}
 	return f
 }
@@ -89,8 +94,11 @@ func newConflict(l *model.Lang, e *ledger.StaleError, advice string) *conflict {
 		cc := conflictChange{Who: who}
 		for _, f := range ch.Fields {
 			old, new := f.Old, f.New
-			if f.Field == "amount" {
+			switch f.Field {
+			case "amount":
 				old, new = shownAmount(l, old), shownAmount(l, new)
+			case "qualifier":
+				old, new = l.T("ui.qualifier."+cmp.Or(old, "exact")), l.T("ui.qualifier."+cmp.Or(new, "exact"))
 			}
 			if old == "" {
 				old = l.T("ui.empty")
