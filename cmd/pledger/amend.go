@@ -42,7 +42,7 @@ the history (pledger history REF). To clear a field, give it empty, written
 				return err
 			}
 			defer s.Close()
-			r, err := s.Amend(ctx, args[0], changes, reason, a.author())
+			r, err := s.Amend(ctx, args[0], 0, changes, reason, a.author())
 			if err != nil {
 				return err
 			}

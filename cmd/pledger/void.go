@@ -23,7 +23,7 @@ revision.`,
 				return err
 			}
 			defer s.Close()
-			r, err := s.Void(ctx, args[0], reason, a.author())
+			r, err := s.Void(ctx, args[0], 0, reason, a.author())
 			if err != nil {
 				return err
 			}

@@ -5,9 +5,6 @@ import (
 	"strings"
 )
 
-// CodeUnchanged: an amendment whose fields equal the current entry's.
-const CodeUnchanged = "unchanged"
-
 // Change is one field an amendment changes: its text before and after, in
 // canonical form (what export writes).
 type Change struct {

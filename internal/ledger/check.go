@@ -26,6 +26,12 @@ func (p *parser) get(k string) string { return strings.TrimSpace(p.f[k]) }
 // bad records a problem with field.
 func (p *parser) bad(field, format string, args ...any) { p.ps.Add(p.line, field, format, args...) }
 
+// badAs records a problem with field that has a stable code (see the Code*
+// constants), so that a door can phrase it in its reader's language.
+func (p *parser) badAs(field, code, value, format string, args ...any) {
+	p.ps.List = append(p.ps.List, Problem{Line: p.line, Field: field, Code: code, Value: value, Msg: fmt.Sprintf(format, args...)})
+}
+
 // check is one rule of an entry: it reads the fields it is about, fills in
 // its part of e, and reports what is wrong. A check may rely on the parts
 // the checks before it filled in (the kind, the date, the ref).
@@ -57,7 +63,7 @@ func checkRefField(p *parser, e *Entry) {
 	case e.Ref == "" && p.refRule == RefOptional:
 		// made by defaultRef once the content is known
 	case e.Ref == "":
-		p.bad("ref", "required: a unique key for the entry, e.g. bel-pledge-2021")
+		p.badAs("ref", CodeRequired, "", "required: a unique key for the entry, e.g. bel-pledge-2021")
 	default:
 		if msg := checkRef(e.Ref); msg != "" {
 			p.bad("ref", "%s", msg)
@@ -71,9 +77,9 @@ func checkKind(p *parser, e *Entry) {
 	kind, err := ParseKind(s)
 	switch {
 	case s == "":
-		p.bad("kind", "required: one of need, pledge, commitment, disbursement, deployment")
+		p.badAs("kind", CodeRequired, "", "required: one of need, pledge, commitment, disbursement, deployment")
 	case err != nil:
-		p.bad("kind", "unknown kind %q: use one of need, pledge, commitment, disbursement, deployment", Clip(s))
+		p.badAs("kind", CodeUnknown, Clip(s), "unknown kind %q: use one of need, pledge, commitment, disbursement, deployment", Clip(s))
 	}
 	e.Kind = kind
 }
@@ -83,7 +89,7 @@ func checkParty(p *parser, e *Entry) {
 	e.Party = strings.ToUpper(p.get("party"))
 	switch {
 	case e.Party == "":
-		p.bad("party", "required: an ISO 3166-1 alpha-3 code such as BEL, or an organisation such as EU")
+		p.badAs("party", CodeRequired, "", "required: an ISO 3166-1 alpha-3 code such as BEL, or an organisation such as EU")
 	case len(e.Party) > 16:
 		p.bad("party", "party code too long (16 characters at most)")
 	case p.known != nil && !p.known(e.Party):
@@ -98,7 +104,7 @@ func checkDates(p *parser, e *Entry) {
 	// dateProblem is ParseDate's message without the error kind.
 	dateProblem := func(err error) string { return strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": ") }
 	if s := p.get("date"); s == "" {
-		p.bad("date", "required: YYYY, YYYY-MM or YYYY-MM-DD")
+		p.badAs("date", CodeRequired, "", "required: YYYY, YYYY-MM or YYYY-MM-DD")
 	} else if d, err := ParseStart(s); err != nil {
 		p.bad("date", "%s", dateProblem(err))
 	} else {
@@ -110,7 +116,7 @@ func checkDates(p *parser, e *Entry) {
 		} else {
 			e.End = d
 			if e.Date.Known() && d.Last().Before(e.Date.First()) {
-				p.bad("end", "end %s is before date %s", d, e.Date)
+				p.badAs("end", CodeEndBeforeDate, d.String(), "end %s is before date %s", d, e.Date)
 			}
 		}
 	}
@@ -123,7 +129,7 @@ func checkAmount(p *parser, e *Entry) {
 	if cur != "" {
 		c, err := money.ParseCurrency(cur)
 		if err != nil {
-			p.bad("currency", "unknown currency %q: use an ISO 4217 code such as EUR, USD or GBP", Clip(cur))
+			p.badAs("currency", CodeUnknown, Clip(cur), "unknown currency %q: use an ISO 4217 code such as EUR, USD or GBP", Clip(cur))
 		} else {
 			e.Currency = c
 		}
@@ -137,7 +143,7 @@ func checkAmount(p *parser, e *Entry) {
 		case !d.IsPositive():
 			p.bad("amount", "%s: must be greater than zero", amount)
 		case cur == "":
-			p.bad("currency", "required with an amount: an ISO 4217 code such as EUR")
+			p.badAs("currency", CodeRequired, "", "required with an amount: an ISO 4217 code such as EUR")
 		case e.Currency.Code != "":
 			if err := money.CheckAmount(d, e.Currency); err != nil {
 				p.bad("amount", "%s", strings.TrimPrefix(err.Error(), money.ErrAmount.Error()+" "))
@@ -146,11 +152,11 @@ func checkAmount(p *parser, e *Entry) {
 			}
 		}
 	case cur != "" && e.Kind.Monetary():
-		p.bad("amount", "required with a currency")
+		p.badAs("amount", CodeRequired, "", "required with a currency")
 	case cur != "" && e.Kind == Deployment:
 		p.bad("amount", "a currency without an amount: give the deployment's cost or leave currency empty")
 	case cur == "" && e.Kind.Monetary():
-		p.bad("amount", "required for a %s: an amount greater than zero, with its currency", e.Kind)
+		p.badAs("amount", CodeRequired, "", "required for a %s: an amount greater than zero, with its currency", e.Kind)
 	}
 }
 
@@ -190,7 +196,7 @@ func checkQualifier(p *parser, e *Entry) {
 			p.bad("qualifier", "%s qualifies an amount, and there is none", q)
 		}
 	default:
-		p.bad("qualifier", "unknown qualifier %q: use exact, at-least, about or up-to", Clip(q))
+		p.badAs("qualifier", CodeUnknown, Clip(q), "unknown qualifier %q: use exact, at-least, about or up-to", Clip(q))
 	}
 }
 
@@ -213,10 +219,10 @@ func checkDeployment(p *parser, e *Entry) {
 	switch {
 	case e.Kind == Deployment:
 		if qty == "" {
-			p.bad("quantity", "required for a deployment: how many, e.g. 4")
+			p.badAs("quantity", CodeRequired, "", "required for a deployment: how many, e.g. 4")
 		}
 		if asset == "" {
-			p.bad("asset", "required for a deployment: what, e.g. F-16")
+			p.badAs("asset", CodeRequired, "", "required for a deployment: what, e.g. F-16")
 		}
 	case e.Kind != "":
 		if qty != "" {
@@ -273,7 +279,7 @@ func checkLinks(p *parser, e *Entry) {
 	}
 	if e.Toward != "" {
 		if e.Kind == Need {
-			p.bad("toward", "a need cannot be toward another need")
+			p.badAs("toward", CodeNeedTowardNeed, "", "a need cannot be toward another need")
 		}
 		if e.Toward == e.Ref {
 			p.bad("toward", "an entry cannot point at itself")

@@ -20,6 +20,11 @@ type checkCase struct {
 // p is a problem as the cases state it.
 func p(field, msg string) Problem { return Problem{Field: field, Msg: msg} }
 
+// pc is a problem with a stable code and the value at fault.
+func pc(field, code, value, msg string) Problem {
+	return Problem{Field: field, Code: code, Value: value, Msg: msg}
+}
+
 func runChecks(t *testing.T, c check, cases []checkCase) []Entry {
 	t.Helper()
 	known := func(code string) bool { return code == "BEL" || code == "COALITION" || code == "EU" }
@@ -57,7 +62,7 @@ func TestCheckRef(t *testing.T) {
 		{name: "valid", f: Fields{"ref": " bel-pledge-2021:a/b_c.d "}},
 		{name: "longest", f: Fields{"ref": long[:maxRef]}},
 		{name: "empty, required", f: Fields{"ref": "  "},
-			want: []Problem{p("ref", "required: a unique key for the entry, e.g. bel-pledge-2021")}},
+			want: []Problem{pc("ref", CodeRequired, "", "required: a unique key for the entry, e.g. bel-pledge-2021")}},
 		{name: "empty, optional", f: Fields{}, rule: RefOptional},
 		{name: "bad, optional", f: Fields{"ref": "a b"}, rule: RefOptional,
 			want: []Problem{p("ref", `"a b": use letters, digits and - _ . : / only`)}},
@@ -71,11 +76,11 @@ func TestCheckKind(t *testing.T) {
 	es := runChecks(t, checkKind, []checkCase{
 		{name: "need", f: Fields{"kind": "need"}},
 		{name: "deployment, spaces", f: Fields{"kind": " deployment "}},
-		{name: "empty", f: Fields{}, want: []Problem{p("kind", "required: one of need, pledge, commitment, disbursement, deployment")}},
+		{name: "empty", f: Fields{}, want: []Problem{pc("kind", CodeRequired, "", "required: one of need, pledge, commitment, disbursement, deployment")}},
 		{name: "unknown", f: Fields{"kind": "gift"},
-			want: []Problem{p("kind", `unknown kind "gift": use one of need, pledge, commitment, disbursement, deployment`)}},
+			want: []Problem{pc("kind", CodeUnknown, "gift", `unknown kind "gift": use one of need, pledge, commitment, disbursement, deployment`)}},
 		{name: "upper case", f: Fields{"kind": "Need"},
-			want: []Problem{p("kind", `unknown kind "Need": use one of need, pledge, commitment, disbursement, deployment`)}},
+			want: []Problem{pc("kind", CodeUnknown, "Need", `unknown kind "Need": use one of need, pledge, commitment, disbursement, deployment`)}},
 	})
 	if len(es) == 5 && (es[0].Kind != Need || es[1].Kind != Deployment || es[3].Kind != "") {
 		t.Errorf("kinds: %v", es)
@@ -87,7 +92,7 @@ func TestCheckParty(t *testing.T) {
 		{name: "known, lower case", f: Fields{"party": " bel "}},
 		{name: "organisation", f: Fields{"party": "EU"}},
 		{name: "empty", f: Fields{},
-			want: []Problem{p("party", "required: an ISO 3166-1 alpha-3 code such as BEL, or an organisation such as EU")}},
+			want: []Problem{pc("party", CodeRequired, "", "required: an ISO 3166-1 alpha-3 code such as BEL, or an organisation such as EU")}},
 		{name: "too long", f: Fields{"party": strings.Repeat("X", 17)},
 			want: []Problem{p("party", "party code too long (16 characters at most)")}},
 		{name: "unknown", f: Fields{"party": "acme"},
@@ -103,13 +108,13 @@ func TestCheckDates(t *testing.T) {
 		{name: "year", f: Fields{"date": "2021"}},
 		{name: "day and end", f: Fields{"date": "2021-10-31", "end": "2022-01"}},
 		{name: "end in the same year", f: Fields{"date": "2021-10", "end": "2021"}},
-		{name: "empty", f: Fields{}, want: []Problem{p("date", "required: YYYY, YYYY-MM or YYYY-MM-DD")}},
+		{name: "empty", f: Fields{}, want: []Problem{pc("date", CodeRequired, "", "required: YYYY, YYYY-MM or YYYY-MM-DD")}},
 		{name: "no such day", f: Fields{"date": "2021-02-30"},
 			want: []Problem{p("date", `date "2021-02-30": no such day: 2021-02 has 28 days (use YYYY, YYYY-MM or YYYY-MM-DD)`)}},
 		{name: "malformed end", f: Fields{"date": "2021", "end": "2021/10"},
 			want: []Problem{p("end", `date "2021/10": malformed (use YYYY, YYYY-MM or YYYY-MM-DD)`)}},
 		{name: "end before date", f: Fields{"date": "2021", "end": "2020-12"},
-			want: []Problem{p("end", "end 2020-12 is before date 2021")}},
+			want: []Problem{pc("end", CodeEndBeforeDate, "2020-12", "end 2020-12 is before date 2021")}},
 		{name: "end without a valid date", f: Fields{"date": "x", "end": "2020"},
 			want: []Problem{p("date", `date "x": malformed (use YYYY, YYYY-MM or YYYY-MM-DD)`)}},
 		{name: "unknown start", f: Fields{"date": "unknown", "end": "2021-10"}},
@@ -146,7 +151,7 @@ func TestCheckAmount(t *testing.T) {
 		{name: "deployment without", before: Entry{Kind: Deployment}, f: Fields{}},
 		{name: "unknown kind, nothing", f: Fields{}},
 		{name: "unknown currency", before: Entry{Kind: Pledge}, f: Fields{"amount": "1", "currency": "ABC"},
-			want: []Problem{p("currency", `unknown currency "ABC": use an ISO 4217 code such as EUR, USD or GBP`)}},
+			want: []Problem{pc("currency", CodeUnknown, "ABC", `unknown currency "ABC": use an ISO 4217 code such as EUR, USD or GBP`)}},
 		{name: "not a number", before: Entry{Kind: Pledge}, f: Fields{"amount": "1,5", "currency": "EUR"},
 			want: []Problem{p("amount", `"1,5" is not a number: use digits with '.' as decimal separator, e.g. 18000000.00`)}},
 		{name: "zero", before: Entry{Kind: Pledge}, f: Fields{"amount": "0.00", "currency": "EUR"},
@@ -154,7 +159,7 @@ func TestCheckAmount(t *testing.T) {
 		{name: "negative", before: Entry{Kind: Need}, f: Fields{"amount": "-5", "currency": "EUR"},
 			want: []Problem{p("amount", "-5: must be greater than zero")}},
 		{name: "amount without currency", before: Entry{Kind: Pledge}, f: Fields{"amount": "5"},
-			want: []Problem{p("currency", "required with an amount: an ISO 4217 code such as EUR")}},
+			want: []Problem{pc("currency", CodeRequired, "", "required with an amount: an ISO 4217 code such as EUR")}},
 		{name: "too many decimals", before: Entry{Kind: Pledge}, f: Fields{"amount": "1.5", "currency": "JPY"},
 			want: []Problem{p("amount", "1.5: JPY has no minor unit, so the amount must be a whole number")}},
 		{name: "three decimals in EUR", before: Entry{Kind: Pledge}, f: Fields{"amount": "1.555", "currency": "EUR"},
@@ -162,11 +167,11 @@ func TestCheckAmount(t *testing.T) {
 		{name: "too large", before: Entry{Kind: Pledge}, f: Fields{"amount": "99999999999999999999", "currency": "EUR"},
 			want: []Problem{p("amount", "99999999999999999999: too large to store")}},
 		{name: "currency without amount", before: Entry{Kind: Commitment}, f: Fields{"currency": "EUR"},
-			want: []Problem{p("amount", "required with a currency")}},
+			want: []Problem{pc("amount", CodeRequired, "", "required with a currency")}},
 		{name: "deployment: currency without amount", before: Entry{Kind: Deployment}, f: Fields{"currency": "EUR"},
 			want: []Problem{p("amount", "a currency without an amount: give the deployment's cost or leave currency empty")}},
 		{name: "money kind without money", before: Entry{Kind: Disbursement}, f: Fields{},
-			want: []Problem{p("amount", "required for a disbursement: an amount greater than zero, with its currency")}},
+			want: []Problem{pc("amount", CodeRequired, "", "required for a disbursement: an amount greater than zero, with its currency")}},
 	})
 	if len(es) == 15 {
 		if e := es[0]; !e.Amount.Valid || e.Amount.Decimal.String() != "18000000.5" || e.Currency.Code != "EUR" {
@@ -186,7 +191,7 @@ func TestCheckQualifier(t *testing.T) {
 		{name: "without amount", f: Fields{"qualifier": "about"},
 			want: []Problem{p("qualifier", "about qualifies an amount, and there is none")}},
 		{name: "unknown", f: Fields{"qualifier": "roughly", "amount": "1"},
-			want: []Problem{p("qualifier", `unknown qualifier "roughly": use exact, at-least, about or up-to`)}},
+			want: []Problem{pc("qualifier", CodeUnknown, "roughly", `unknown qualifier "roughly": use exact, at-least, about or up-to`)}},
 		{name: "about 250 trainers", before: Entry{Kind: Deployment}, f: Fields{"qualifier": "about", "quantity": "250"}},
 		{name: "deployment cost", before: Entry{Kind: Deployment}, f: Fields{"qualifier": "up-to", "quantity": "4", "amount": "1"}},
 		{name: "deployment, neither", before: Entry{Kind: Deployment}, f: Fields{"qualifier": "at-least"},
@@ -209,7 +214,7 @@ func TestCheckDeployment(t *testing.T) {
 		{name: "zero", before: Entry{Kind: Deployment}, f: Fields{"quantity": "0", "asset": "F-16"},
 			want: []Problem{p("quantity", "0: must be greater than zero")}},
 		{name: "missing both", before: Entry{Kind: Deployment}, f: Fields{},
-			want: []Problem{p("quantity", "required for a deployment: how many, e.g. 4"), p("asset", "required for a deployment: what, e.g. F-16")}},
+			want: []Problem{pc("quantity", CodeRequired, "", "required for a deployment: how many, e.g. 4"), pc("asset", CodeRequired, "", "required for a deployment: what, e.g. F-16")}},
 		{name: "not a deployment", before: Entry{Kind: Need}, f: Fields{"quantity": "4", "asset": "F-16"},
 			want: []Problem{p("quantity", "only deployments have a quantity"), p("asset", "only deployments have an asset")}},
 		{name: "asset too long", before: Entry{Kind: Deployment}, f: Fields{"quantity": "1", "asset": strings.Repeat("é", maxShort+1)},
@@ -333,7 +338,7 @@ func TestCheckLinks(t *testing.T) {
 			want: []Problem{p("toward", `not a ref: "a b": use letters, digits and - _ . : / only`),
 				p("fulfils", `not a ref: "c d": use letters, digits and - _ . : / only`)}},
 		{name: "need toward a need", before: Entry{Ref: "n2", Kind: Need}, f: Fields{"toward": "n"},
-			want: []Problem{p("toward", "a need cannot be toward another need")}},
+			want: []Problem{pc("toward", CodeNeedTowardNeed, "", "a need cannot be toward another need")}},
 		{name: "toward itself", before: Entry{Ref: "p", Kind: Pledge}, f: Fields{"toward": "p"},
 			want: []Problem{p("toward", "an entry cannot point at itself")}},
 		{name: "pledge fulfils", before: Entry{Ref: "p", Kind: Pledge}, f: Fields{"fulfils": "q"},

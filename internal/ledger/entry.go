@@ -240,7 +240,7 @@ func Amended(cur Entry, changes Fields, known PartyLookup) (Entry, []Problem) {
 func CheckReason(reason string) []Problem {
 	var ps Problems
 	if strings.TrimSpace(reason) == "" {
-		ps.Add(0, "reason", "required: say why the entry is corrected or withdrawn")
+		ps.List = append(ps.List, Problem{Field: "reason", Code: CodeRequired, Msg: "required: say why the entry is corrected or withdrawn"})
 	} else if utf8.RuneCountInString(reason) > maxSource {
 		ps.Add(0, "reason", "too long (%d characters at most)", maxSource)
 	}

@@ -65,6 +65,19 @@ const (
 	// CodeUnknownParty: a party code not in the party list; Value is the
 	// code, upper case.
 	CodeUnknownParty = "unknown_party"
+	// CodeRequired: a required field is empty.
+	CodeRequired = "required"
+	// CodeUnknown: a value not among those the field takes (a kind, a
+	// currency, a qualifier); Value is the value.
+	CodeUnknown = "unknown"
+	// CodeEndBeforeDate: the end is before the date; Value is the end.
+	CodeEndBeforeDate = "end_before_date"
+	// CodeNeedTowardNeed: a need names another need as toward.
+	CodeNeedTowardNeed = "need_toward_need"
+	// CodeNoSuchLink: toward or fulfils names no entry; Value is the ref.
+	CodeNoSuchLink = "no_such_link"
+	// CodeUnchanged: an amendment that changes nothing.
+	CodeUnchanged = "unchanged"
 )
 
 // Problems is a list of validation problems; as an error it matches

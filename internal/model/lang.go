@@ -28,23 +28,28 @@ var (
 )
 
 func init() {
-	data, err := reports.FS.ReadFile("i18n.json")
-	if err != nil {
-		panic(err)
-	}
-	var m map[string]map[string]string
-	if err := json.Unmarshal(data, &m); err != nil {
-		panic(fmt.Sprintf("reports/i18n.json: %v", err))
-	}
-	for i, code := range Languages {
-		for k, v := range m[code] {
-			if err := strs.SetString(langTags[i], k, v); err != nil {
-				panic(err)
+	// One catalog, one mechanism: the words reports share
+	// (reports/i18n.json) and the words of the web app's pages
+	// (reports/ui.json, keys "ui.*"), each in every language.
+	for _, file := range []string{"i18n.json", "ui.json"} {
+		data, err := reports.FS.ReadFile(file)
+		if err != nil {
+			panic(err)
+		}
+		var m map[string]map[string]string
+		if err := json.Unmarshal(data, &m); err != nil {
+			panic(fmt.Sprintf("reports/%s: %v", file, err))
+		}
+		for i, code := range Languages {
+			for k, v := range m[code] {
+				if err := strs.SetString(langTags[i], k, v); err != nil {
+					panic(err)
+				}
+				keys[k] = true
 			}
-			keys[k] = true
 		}
 	}
-	data, err = reports.FS.ReadFile("parties.json")
+	data, err := reports.FS.ReadFile("parties.json")
 	if err != nil {
 		panic(err)
 	}
@@ -56,6 +61,26 @@ func init() {
 // orgNames are the built-in organisations' names in every language
 // (reports/parties.json); states' names come from CLDR.
 var orgNames map[string]map[string]string
+
+// Words returns the catalog's text of every key with prefix in language
+// code, as written in the file (verbs unfilled): for a test that checks
+// every language has every word.
+func Words(code, prefix string) map[string]string {
+	out := map[string]string{}
+	for _, file := range []string{"i18n.json", "ui.json"} {
+		data, _ := reports.FS.ReadFile(file)
+		var m map[string]map[string]string
+		if json.Unmarshal(data, &m) != nil {
+			continue
+		}
+		for k, v := range m[code] {
+			if strings.HasPrefix(k, prefix) {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
 
 // Lang formats words and numbers for one reader.
 type Lang struct {
@@ -104,7 +129,7 @@ func MustLang(code string) *Lang {
 	return l
 }
 
-// T translates a key of reports/i18n.json, filling %s verbs with args
+// T translates a key of reports/i18n.json or reports/ui.json, filling %s verbs with args
 // (pass strings: numbers are formatted by the caller, never by x/text).
 func (l *Lang) T(key string, args ...any) string {
 	if !keys[key] {

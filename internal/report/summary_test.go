@@ -330,10 +330,10 @@ func TestSummaryAmendVoidAsOf(t *testing.T) {
 		time.Sleep(2 * time.Millisecond)
 		before := time.Now()
 		time.Sleep(2 * time.Millisecond)
-		if _, err := s.Amend(ctx, "usa-pledge-a", ledger.Fields{"amount": "300000000.00"}, "corrected figure", "test"); err != nil {
+		if _, err := s.Amend(ctx, "usa-pledge-a", 0, ledger.Fields{"amount": "300000000.00"}, "corrected figure", "test"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Void(ctx, "kor-dis-b", "entered twice", "test"); err != nil {
+		if _, err := s.Void(ctx, "kor-dis-b", 0, "entered twice", "test"); err != nil {
 			t.Fatal(err)
 		}
 		val, _ := model.ParseValuation("spot", 4)

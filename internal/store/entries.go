@@ -27,7 +27,8 @@ func (tx *Tx) checkLinks(ctx context.Context, e ledger.Entry, line int) ([]ledge
 		q := `SELECT r.kind, r.party FROM revisions r WHERE ` + latestCond + ` AND r.action <> 'void' AND r.ref = ?`
 		err := tx.GetContext(ctx, &t, tx.Rebind(q), l.ref)
 		if errors.Is(err, sql.ErrNoRows) {
-			ps.Add(line, l.field, "no entry with ref %q", l.ref)
+			ps.List = append(ps.List, ledger.Problem{Line: line, Field: l.field, Code: ledger.CodeNoSuchLink, Value: l.ref,
+				Msg: fmt.Sprintf("no entry with ref %q", l.ref)})
 			continue
 		}
 		if err != nil {
@@ -46,6 +47,11 @@ func (tx *Tx) appendOne(ctx context.Context, r *ledger.Revision) error {
 	if err != nil {
 		return err
 	}
+	return a.addOne(ctx, r)
+}
+
+// addOne adds r as the appender's one revision and closes it.
+func (a *appender) addOne(ctx context.Context, r *ledger.Revision) error {
 	a.single()
 	if err := a.add(r); err != nil {
 		return err
@@ -87,24 +93,28 @@ func (tx *Tx) Add(ctx context.Context, e ledger.Entry, author string) (ledger.Re
 }
 
 // Amend records a correction of ref: the fields in changes replace the
-// current ones, and the result is validated as a whole.
-func (s *Store) Amend(ctx context.Context, ref string, changes ledger.Fields, reason, author string) (r ledger.Revision, err error) {
+// current ones, and the result is validated as a whole. base is the
+// revision the correction was made from (a form opened at it, an API
+// client's If-Match): when it is no longer the current revision, nothing
+// is written and the error is a *ledger.StaleError naming what changed
+// since. base 0 applies the changes to whatever revision is current.
+func (s *Store) Amend(ctx context.Context, ref string, base int, changes ledger.Fields, reason, author string) (r ledger.Revision, err error) {
 	err = s.InTx(ctx, func(tx *Tx) error {
-		r, err = tx.Amend(ctx, ref, changes, reason, author)
+		r, err = tx.Amend(ctx, ref, base, changes, reason, author)
 		return err
 	})
 	return r, err
 }
 
 // Amend is Store.Amend inside a transaction.
-func (tx *Tx) Amend(ctx context.Context, ref string, changes ledger.Fields, reason, author string) (ledger.Revision, error) {
+func (tx *Tx) Amend(ctx context.Context, ref string, base int, changes ledger.Fields, reason, author string) (ledger.Revision, error) {
 	var r ledger.Revision
 	if ps := ledger.CheckReason(reason); len(ps) > 0 {
 		return r, &ledger.Problems{List: ps}
 	}
 	known := tx.PartyCheck(ctx)
 	err := func() error {
-		cur, err := tx.current(ctx, ref)
+		a, cur, err := tx.lockedCurrent(ctx, ref, base)
 		if err != nil {
 			return err
 		}
@@ -124,28 +134,29 @@ func (tx *Tx) Amend(ctx context.Context, ref string, changes ledger.Fields, reas
 			return &ledger.Problems{List: ps}
 		}
 		r = ledger.Revision{Ref: ref, Rev: cur.Rev + 1, Action: ledger.Amend, Supersedes: cur.Seq, Entry: e, Reason: reason, Author: author}
-		return tx.appendOne(ctx, &r)
+		return a.addOne(ctx, &r)
 	}()
 	return r, err
 }
 
 // Void withdraws ref: a new revision that keeps the content and says why.
-func (s *Store) Void(ctx context.Context, ref, reason, author string) (r ledger.Revision, err error) {
+// base is as for Amend.
+func (s *Store) Void(ctx context.Context, ref string, base int, reason, author string) (r ledger.Revision, err error) {
 	err = s.InTx(ctx, func(tx *Tx) error {
-		r, err = tx.Void(ctx, ref, reason, author)
+		r, err = tx.Void(ctx, ref, base, reason, author)
 		return err
 	})
 	return r, err
 }
 
 // Void is Store.Void inside a transaction.
-func (tx *Tx) Void(ctx context.Context, ref, reason, author string) (ledger.Revision, error) {
+func (tx *Tx) Void(ctx context.Context, ref string, base int, reason, author string) (ledger.Revision, error) {
 	var r ledger.Revision
 	if ps := ledger.CheckReason(reason); len(ps) > 0 {
 		return r, &ledger.Problems{List: ps}
 	}
 	err := func() error {
-		cur, err := tx.current(ctx, ref)
+		a, cur, err := tx.lockedCurrent(ctx, ref, base)
 		if err != nil {
 			return err
 		}
@@ -153,9 +164,57 @@ func (tx *Tx) Void(ctx context.Context, ref, reason, author string) (ledger.Revi
 			return fmt.Errorf("%w: %s is already withdrawn (revision %d)", ledger.ErrConflict, ref, cur.Rev)
 		}
 		r = ledger.Revision{Ref: ref, Rev: cur.Rev + 1, Action: ledger.Void, Supersedes: cur.Seq, Entry: cur.Entry, Reason: reason, Author: author}
-		return tx.appendOne(ctx, &r)
+		return a.addOne(ctx, &r)
 	}()
 	return r, err
+}
+
+// lockedCurrent takes the ledger's head lock and then reads ref's current
+// revision, so that no other write can record a revision of ref between
+// this read and this transaction's commit: the check of base (when not 0)
+// and the write it guards are one atomic step, on both engines (SQLite's
+// immediate transactions hold the write lock from their start; PostgreSQL's
+// head row is locked FOR UPDATE, and a statement after it sees every
+// revision committed before the lock was granted).
+func (tx *Tx) lockedCurrent(ctx context.Context, ref string, base int) (*appender, ledger.Revision, error) {
+	a, err := tx.newAppender(ctx)
+	if err != nil {
+		return nil, ledger.Revision{}, err
+	}
+	cur, err := tx.current(ctx, ref)
+	if err != nil {
+		return nil, cur, err
+	}
+	if base != 0 && base != cur.Rev {
+		stale := &ledger.StaleError{Ref: ref, Based: base, Current: cur.Rev}
+		if base >= 1 && base < cur.Rev {
+			hist, err := tx.revisionsFrom(ctx, ref, base)
+			if err != nil {
+				return nil, cur, err
+			}
+			stale.Since = ledger.RevisionChanges(hist)
+		}
+		return nil, cur, stale
+	}
+	return a, cur, nil
+}
+
+// revisionsFrom reads ref's revisions from rev on, oldest first.
+func (tx *Tx) revisionsFrom(ctx context.Context, ref string, rev int) ([]ledger.Revision, error) {
+	var rows []revRow
+	q := `SELECT ` + revColList + ` FROM revisions WHERE ref = ? AND rev >= ? ORDER BY rev`
+	if err := tx.SelectContext(ctx, &rows, tx.Rebind(q), ref, rev); err != nil {
+		return nil, fmt.Errorf("store: revisions of %q from %d: %w", ref, rev, err)
+	}
+	out := make([]ledger.Revision, 0, len(rows))
+	for i := range rows {
+		r, err := rows[i].revision()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // current reads the latest revision of ref inside the transaction.

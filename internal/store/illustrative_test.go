@@ -35,7 +35,7 @@ func TestIllustrative(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Amend(ctx, "n1", ledger.Fields{"illustrative": "false"}, "confirmed by the ministry", "bob"); err != nil {
+		if _, err := s.Amend(ctx, "n1", 0, ledger.Fields{"illustrative": "false"}, "confirmed by the ministry", "bob"); err != nil {
 			t.Fatal(err)
 		}
 		if got := flags(store.Filter{}); got["n1"] {

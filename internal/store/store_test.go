@@ -62,30 +62,30 @@ func TestRevisionsAndAsOf(t *testing.T) {
 			t.Fatal(err)
 		}
 		time.Sleep(2 * time.Millisecond)
-		r, err := s.Amend(ctx, "p1", ledger.Fields{"amount": "5500000"}, "budget review", "bob")
+		r, err := s.Amend(ctx, "p1", 0, ledger.Fields{"amount": "5500000"}, "budget review", "bob")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.Rev != 2 || r.Supersedes != 2 || r.Action != ledger.Amend {
 			t.Fatalf("amend revision: %+v", r)
 		}
-		if _, err := s.Amend(ctx, "p1", ledger.Fields{"amount": "5500000.00"}, "again", "bob"); !errors.Is(err, ledger.ErrInvalid) {
+		if _, err := s.Amend(ctx, "p1", 0, ledger.Fields{"amount": "5500000.00"}, "again", "bob"); !errors.Is(err, ledger.ErrInvalid) {
 			t.Fatalf("amend to same content: got %v, want invalid", err)
 		}
-		if _, err := s.Amend(ctx, "p1", ledger.Fields{"amount": "1"}, "", "bob"); !errors.Is(err, ledger.ErrInvalid) {
+		if _, err := s.Amend(ctx, "p1", 0, ledger.Fields{"amount": "1"}, "", "bob"); !errors.Is(err, ledger.ErrInvalid) {
 			t.Fatalf("amend without reason: got %v", err)
 		}
-		if _, err := s.Amend(ctx, "nope", ledger.Fields{"amount": "1"}, "x", "bob"); !errors.Is(err, ledger.ErrNotFound) {
+		if _, err := s.Amend(ctx, "nope", 0, ledger.Fields{"amount": "1"}, "x", "bob"); !errors.Is(err, ledger.ErrNotFound) {
 			t.Fatalf("amend unknown: got %v", err)
 		}
 		got := current(t, s, store.Filter{})
 		if len(got) != 2 || got[1].Entry.Amount.Decimal.String() != "5500000" || got[1].Author != "bob" {
 			t.Fatalf("current after amend: %+v", got)
 		}
-		if _, err := s.Void(ctx, "p1", "entered by mistake", "carol"); err != nil {
+		if _, err := s.Void(ctx, "p1", 0, "entered by mistake", "carol"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Void(ctx, "p1", "again", "carol"); !errors.Is(err, ledger.ErrConflict) {
+		if _, err := s.Void(ctx, "p1", 0, "again", "carol"); !errors.Is(err, ledger.ErrConflict) {
 			t.Fatalf("void twice: got %v", err)
 		}
 		if got := current(t, s, store.Filter{}); len(got) != 1 || got[0].Ref != "n1" {
@@ -265,10 +265,10 @@ func TestAmountsInParts(t *testing.T) {
 		if _, err := importString(t, s, "a.csv", b.String(), store.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Amend(ctx, "r10", ledger.Fields{"amount": "1000000"}, "fix", "a"); err != nil {
+		if _, err := s.Amend(ctx, "r10", 0, ledger.Fields{"amount": "1000000"}, "fix", "a"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Void(ctx, "r20", "gone", "a"); err != nil {
+		if _, err := s.Void(ctx, "r20", 0, "gone", "a"); err != nil {
 			t.Fatal(err)
 		}
 		head, _ := s.Head(ctx)

@@ -18,6 +18,7 @@ type User struct {
 	PasswordHash string      `db:"password_hash" json:"-"`
 	CreatedAt    string      `db:"created_at" json:"created_at"`
 	Disabled     bool        `db:"disabled" json:"disabled"`
+	Lang         string      `db:"lang" json:"lang,omitempty"` // the pages' language the user chose; "" for none
 }
 
 func (s *Store) stamp() string {
@@ -69,6 +70,21 @@ func (s *Store) SetUser(ctx context.Context, name string, role access.Role, pass
 	})
 }
 
+// SetUserLang records the language name chose for the web app's pages
+// (en, nl, fr; "" to follow the browser).
+func (s *Store) SetUserLang(ctx context.Context, name, lang string) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE users SET lang = ? WHERE name = ?`, lang, name)
+		if err != nil {
+			return fmt.Errorf("store.SetUserLang: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%w: no user %s", ledger.ErrNotFound, name)
+		}
+		return tx.audit(ctx, "user changed", name, "language "+lang)
+	})
+}
+
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -79,7 +95,7 @@ func boolInt(b bool) int {
 // User finds an account.
 func (s *Store) User(ctx context.Context, name string) (User, error) {
 	var u User
-	err := s.db.GetContext(ctx, &u, s.rebind(`SELECT name, role, password_hash, created_at, disabled <> 0 AS disabled FROM users WHERE name = ?`), name)
+	err := s.db.GetContext(ctx, &u, s.rebind(`SELECT name, role, password_hash, created_at, disabled <> 0 AS disabled, lang FROM users WHERE name = ?`), name)
 	if err != nil {
 		return u, notFound(err, "no user "+name)
 	}
@@ -89,7 +105,7 @@ func (s *Store) User(ctx context.Context, name string) (User, error) {
 // Users lists the accounts.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	var us []User
-	if err := s.db.SelectContext(ctx, &us, `SELECT name, role, password_hash, created_at, disabled <> 0 AS disabled FROM users ORDER BY name`); err != nil {
+	if err := s.db.SelectContext(ctx, &us, `SELECT name, role, password_hash, created_at, disabled <> 0 AS disabled, lang FROM users ORDER BY name`); err != nil {
 		return nil, fmt.Errorf("store.Users: %w", err)
 	}
 	return us, nil
@@ -129,7 +145,7 @@ func (s *Store) SessionUser(ctx context.Context, id string) (Session, error) {
 		User
 		CSRF string `db:"csrf"`
 	}
-	err := s.db.GetContext(ctx, &row, s.rebind(`SELECT u.name, u.role, u.password_hash, u.created_at, u.disabled <> 0 AS disabled, s.csrf
+	err := s.db.GetContext(ctx, &row, s.rebind(`SELECT u.name, u.role, u.password_hash, u.created_at, u.disabled <> 0 AS disabled, u.lang, s.csrf
 		FROM sessions s JOIN users u ON u.name = s.username WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled = 0`),
 		access.HashSecret(id), s.now().UTC().Format(ledger.TimeLayout))
 	if err != nil {
@@ -182,7 +198,7 @@ func (s *Store) NewToken(ctx context.Context, name, label string) (string, error
 // TokenUser finds the account of an API token, or ErrNotFound.
 func (s *Store) TokenUser(ctx context.Context, token string) (User, error) {
 	var u User
-	err := s.db.GetContext(ctx, &u, s.rebind(`SELECT u.name, u.role, u.password_hash, u.created_at, u.disabled <> 0 AS disabled
+	err := s.db.GetContext(ctx, &u, s.rebind(`SELECT u.name, u.role, u.password_hash, u.created_at, u.disabled <> 0 AS disabled, u.lang
 		FROM api_tokens t JOIN users u ON u.name = t.username WHERE t.token_hash = ? AND u.disabled = 0`), access.HashSecret(token))
 	if err != nil {
 		return u, notFound(err, "no such token")

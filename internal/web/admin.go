@@ -27,7 +27,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p *principal,
 		s.errorPage(w, r, p, err)
 		return
 	}
-	d := &usersData{pageData: pageData{Title: "Users"}, Users: us, Roles: access.Roles, Problems: problems, Values: values}
+	d := &usersData{pageData: pageData{Title: p.lang.T("ui.users.title")}, Users: us, Roles: access.Roles, Problems: problems, Values: values}
 	s.fill(&d.pageData, p)
 	s.render(w, r, status, "users", d)
 }
@@ -35,7 +35,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p *principal,
 func (s *Server) userAdd(w http.ResponseWriter, r *http.Request, p *principal) {
 	name, roleS, pw := strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("role"), r.PostFormValue("password")
 	values := map[string]string{"name": name, "role": roleS}
-	fail := func(err error) { s.showUsers(w, r, p, status(err), []string{phraseError(err)}, values) }
+	fail := func(err error) { s.showUsers(w, r, p, status(err), []string{phraseError(p.lang, err)}, values) }
 	if err := access.CheckName(name); err != nil {
 		fail(err)
 		return
@@ -62,23 +62,23 @@ func (s *Server) userSet(w http.ResponseWriter, r *http.Request, p *principal) {
 	name := r.PathValue("name")
 	role, err := access.ParseRole(r.PostFormValue("role"))
 	if err != nil {
-		s.showUsers(w, r, p, status(err), []string{phraseError(err)}, nil)
+		s.showUsers(w, r, p, status(err), []string{phraseError(p.lang, err)}, nil)
 		return
 	}
 	hash := ""
 	if pw := r.PostFormValue("password"); pw != "" {
 		if hash, err = access.HashPassword(pw); err != nil {
-			s.showUsers(w, r, p, status(err), []string{phraseError(err)}, nil)
+			s.showUsers(w, r, p, status(err), []string{phraseError(p.lang, err)}, nil)
 			return
 		}
 	}
 	disabled := r.PostFormValue("disabled") == "on"
 	if name == p.user.Name && (disabled || role != access.Admin) {
-		s.showUsers(w, r, p, http.StatusBadRequest, []string{"you cannot disable yourself or give up your own admin role"}, nil)
+		s.showUsers(w, r, p, http.StatusBadRequest, []string{p.lang.T("ui.users.self")}, nil)
 		return
 	}
 	if err := s.st.SetUser(r.Context(), name, role, hash, disabled); err != nil {
-		s.showUsers(w, r, p, status(err), []string{phraseError(err)}, nil)
+		s.showUsers(w, r, p, status(err), []string{phraseError(p.lang, err)}, nil)
 		return
 	}
 	s.audit(r.Context(), p, "user set", "name", name, "role", role, "disabled", disabled, "password_changed", hash != "")
@@ -102,7 +102,7 @@ func (s *Server) showParties(w http.ResponseWriter, r *http.Request, p *principa
 		s.errorPage(w, r, p, err)
 		return
 	}
-	d := &partiesData{pageData: pageData{Title: "Parties"}, Parties: ps, Problems: problems, Values: values}
+	d := &partiesData{pageData: pageData{Title: p.lang.T("ui.parties.title")}, Parties: ps, Problems: problems, Values: values}
 	s.fill(&d.pageData, p)
 	s.render(w, r, status, "parties", d)
 }
@@ -114,7 +114,7 @@ func (s *Server) partyAdd(w http.ResponseWriter, r *http.Request, p *principal) 
 		err = s.st.AddParty(r.Context(), party, p.user.Name)
 	}
 	if err != nil {
-		s.showParties(w, r, p, status(err), splitLines(phraseError(err)), values)
+		s.showParties(w, r, p, status(err), splitLines(phraseError(p.lang, err)), values)
 		return
 	}
 	s.audit(r.Context(), p, "party add", "code", party.Code)

@@ -28,6 +28,10 @@ type apiErrorBody struct {
 		Message  string           `json:"message"`
 		Field    string           `json:"field,omitempty"`
 		Problems []ledger.Problem `json:"problems,omitempty"`
+		// For a stale If-Match: the entry's current revision and what
+		// was recorded after the one the request was based on.
+		Current *int                    `json:"current_revision,omitempty"`
+		Since   []ledger.RevisionChange `json:"since,omitempty"`
 	} `json:"error"`
 }
 
@@ -38,7 +42,16 @@ func errorJSON(err error) (int, []byte) {
 	var ps *ledger.Problems
 	var fe *fieldError
 	var lf *ledger.Failure
+	var stale *ledger.StaleError
 	switch {
+	case errors.As(err, &stale):
+		// An If-Match that names a revision no longer current: RFC 9110
+		// 13.1.1 answers 412 Precondition Failed.
+		st, b.Error.Code = http.StatusPreconditionFailed, "stale_revision"
+		b.Error.Current, b.Error.Since = &stale.Current, stale.Since
+		if b.Error.Since == nil {
+			b.Error.Since = []ledger.RevisionChange{}
+		}
 	case errors.As(err, &ps):
 		b.Error.Problems = ps.List
 		if len(ps.List) > 0 {
@@ -57,6 +70,10 @@ func errorJSON(err error) (int, []byte) {
 
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	st, body := errorJSON(err)
+	var stale *ledger.StaleError
+	if errors.As(err, &stale) {
+		w.Header().Set("ETag", etag(stale.Current))
+	}
 	if st == http.StatusInternalServerError {
 		s.log.Error("api request failed", "path", r.URL.Path, "err", err)
 	}
@@ -165,6 +182,35 @@ func (v *fieldValue) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*string)(v))
 }
 
+// etag is the entity tag of an entry at revision rev: GET
+// /api/v1/entries/{ref} serves it, and amend and void take it in If-Match.
+func etag(rev int) string { return `"rev-` + strconv.Itoa(rev) + `"` }
+
+// ifMatch reads the revision an amend or void is based on from If-Match:
+// 0 when the header is absent or "*" (the change applies to the current
+// revision: the API's amend names only the fields it changes, so it undoes
+// nothing it does not name), -1 for a tag that is no revision's (a weak
+// one, or not ours: it never matches, so the write is refused as stale).
+// Several tags are refused: a write is based on one revision.
+func ifMatch(r *http.Request) (int, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	if strings.Contains(h, ",") {
+		return 0, &fieldError{"If-Match", "name one entity tag, the ETag of the revision the change is based on"}
+	}
+	n, ok := strings.CutPrefix(h, `"rev-`)
+	if !ok || !strings.HasSuffix(n, `"`) {
+		return -1, nil
+	}
+	rev, err := strconv.Atoi(strings.TrimSuffix(n, `"`))
+	if err != nil || rev < 1 {
+		return -1, nil
+	}
+	return rev, nil
+}
+
 // write runs a write once per Idempotency-Key (if given): a retry gets the
 // first answer and writes nothing.
 func (s *Server) write(w http.ResponseWriter, r *http.Request, p *principal, body []byte, fn func(tx *store.Tx) (int, any, error)) {
@@ -195,7 +241,12 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, p *principal, bod
 		s.apiError(w, r, &fieldError{"Idempotency-Key", "200 characters at most"})
 		return
 	}
-	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
+	head := r.Method + " " + r.URL.Path + "\n"
+	if m := r.Header.Get("If-Match"); m != "" {
+		// The same body based on another revision is another request.
+		head += "If-Match: " + m + "\n"
+	}
+	sum := sha256.Sum256(append([]byte(head), body...))
 	st, out, replayed, err := s.st.Idempotent(r.Context(), p.user.Name, key, hex.EncodeToString(sum[:]), run)
 	if err != nil {
 		s.apiError(w, r, err)
@@ -257,6 +308,11 @@ func (s *Server) apiEntryAmend(w http.ResponseWriter, r *http.Request, p *princi
 		return
 	}
 	ref := r.PathValue("ref")
+	base, err := ifMatch(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
 		if len(in.Changes) == 0 {
 			return 0, nil, &fieldError{"changes", "give at least one field to change"}
@@ -265,10 +321,11 @@ func (s *Server) apiEntryAmend(w http.ResponseWriter, r *http.Request, p *princi
 		for k, v := range in.Changes {
 			changes[k] = string(v)
 		}
-		rev, err := tx.Amend(r.Context(), ref, changes, in.Reason, p.user.Name)
+		rev, err := tx.Amend(r.Context(), ref, base, changes, in.Reason, p.user.Name)
 		if err != nil {
 			return 0, nil, err
 		}
+		w.Header().Set("ETag", etag(rev.Rev))
 		s.audit(r.Context(), p, "amend", "ref", ref, "via", "api")
 		return s.entryWithWarnings(r.Context(), http.StatusOK, rev)
 	})
@@ -283,11 +340,17 @@ func (s *Server) apiEntryVoid(w http.ResponseWriter, r *http.Request, p *princip
 		return
 	}
 	ref := r.PathValue("ref")
+	base, err := ifMatch(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
-		rev, err := tx.Void(r.Context(), ref, in.Reason, p.user.Name)
+		rev, err := tx.Void(r.Context(), ref, base, in.Reason, p.user.Name)
 		if err != nil {
 			return 0, nil, err
 		}
+		w.Header().Set("ETag", etag(rev.Rev))
 		s.audit(r.Context(), p, "void", "ref", ref, "via", "api")
 		return http.StatusOK, map[string]any{"ref": ref, "revision": rev.Rev, "action": "void"}, nil
 	})
@@ -352,6 +415,7 @@ func (s *Server) apiEntry(w http.ResponseWriter, r *http.Request, p *principal) 
 		Voided  bool             `json:"voided"`
 		History []revJSON        `json:"history"`
 	}{Current: render.Entry(hist[len(hist)-1]), Voided: hist[len(hist)-1].Action == ledger.Void}
+	w.Header().Set("ETag", etag(hist[len(hist)-1].Rev))
 	for _, h := range hist {
 		out.History = append(out.History, revJSON{h.Rev, string(h.Action), h.RecordedAt.Format(ledger.TimeLayout), h.Author, h.Reason, h.Hash, render.Entry(h)})
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/coalition/pledger/internal/access"
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/model"
 	"github.com/coalition/pledger/internal/store"
 )
 
@@ -20,8 +21,9 @@ const sessionCookie = "pledger_session"
 // principal is who is making a request.
 type principal struct {
 	user    store.User
-	csrf    string // browser sessions only
-	session string // the session id (browser sessions only)
+	csrf    string      // browser sessions only
+	session string      // the session id (browser sessions only)
+	lang    *model.Lang // the language of the pages and of the notation of forms
 }
 
 type handler func(w http.ResponseWriter, r *http.Request, p *principal)
@@ -76,7 +78,7 @@ func (s *Server) sessionPrincipal(r *http.Request) (*principal, error) {
 	case err != nil: // a failing database is not a bad session
 		return nil, err
 	}
-	return &principal{user: sess.User, csrf: sess.CSRF, session: c.Value}, nil
+	return &principal{user: sess.User, csrf: sess.CSRF, session: c.Value, lang: langOf(r, sess.User.Lang)}, nil
 }
 
 // api guards an API route: a bearer token (pledger token create) or a
@@ -96,7 +98,7 @@ func (s *Server) api(perm access.Permission, h handler) http.HandlerFunc {
 				s.apiError(w, r, err)
 				return
 			}
-			p = &principal{user: u}
+			p = &principal{user: u, lang: langOf(r, u.Lang)}
 		} else {
 			sp, err := s.sessionPrincipal(r)
 			if err != nil {
@@ -174,7 +176,8 @@ type loginData struct {
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login", &loginData{pageData: pageData{Title: "Sign in"}, Next: safeNext(r.URL.Query().Get("next"))})
+	l := langOf(r, "")
+	s.render(w, r, http.StatusOK, "login", &loginData{pageData: pageData{Title: l.T("ui.signin"), L: l}, Next: safeNext(r.URL.Query().Get("next"))})
 }
 
 // safeNext keeps a post-login redirect on this site.
@@ -194,12 +197,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.PostFormValue("next"))
 	now := time.Now()
 	ip := clientIP(r)
-	data := &loginData{pageData: pageData{Title: "Sign in"}, Name: name, Next: next}
+	l := langOf(r, "")
+	data := &loginData{pageData: pageData{Title: l.T("ui.signin"), L: l}, Name: name, Next: next}
 	for _, key := range []string{"user:" + name, "ip:" + ip} {
 		if locked, until := s.limiter.blocked(key, now); locked {
 			s.log.Warn("login locked out", "user", name, "ip", ip)
 			w.Header().Set("Retry-After", until.Sub(now).Round(time.Second).String())
-			data.Error = "Too many failed sign-ins. Try again after " + until.UTC().Format("15:04") + " UTC."
+			data.Error = l.T("ui.login.locked", until.UTC().Format("15:04")+" UTC")
 			s.render(w, r, http.StatusTooManyRequests, "login", data)
 			return
 		}
@@ -215,7 +219,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.limiter.fail("user:"+name, now)
 		s.limiter.fail("ip:"+ip, now)
 		s.log.Warn("login failed", "user", name, "ip", ip)
-		data.Error = "Wrong name or password."
+		data.Error = l.T("ui.login.wrong")
 		s.render(w, r, http.StatusUnauthorized, "login", data)
 		return
 	}

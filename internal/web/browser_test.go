@@ -22,9 +22,9 @@ import (
 )
 
 // tab opens a tab that fails the test on a console error or a dialog.
-func tab(t *testing.T, browser context.Context) context.Context {
+func tab(t *testing.T, browser context.Context, opts ...chromedp.ContextOption) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
+	ctx, cancel := chromedp.NewContext(browser, opts...)
 	t.Cleanup(cancel)
 	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(cancelT)
@@ -128,7 +128,7 @@ func TestBrowserOfficerAndViewer(t *testing.T) {
 			chromedp.Submit(chromedp.CSS(`input[name=toward]`)),
 			chromedp.WaitVisible(chromedp.CSS(`.field-error`)),
 		)
-		if msg := text(t, ctx, `.field-error`); !strings.Contains(msg, `unknown currency "EUX"`) {
+		if msg := text(t, ctx, `.field-error`); !strings.Contains(msg, `unknown currency “EUX”`) {
 			t.Errorf("currency problem: %q", msg)
 		}
 		kept, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`input[name=amount]`)))

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -11,10 +13,10 @@ import (
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
-	"github.com/coalition/pledger/internal/money"
+	"github.com/coalition/pledger/internal/model"
 	"github.com/coalition/pledger/internal/report"
 	"github.com/coalition/pledger/internal/store"
-	"golang.org/x/text/language"
+	"github.com/shopspring/decimal"
 )
 
 const pageSize = 50
@@ -24,7 +26,9 @@ type entriesData struct {
 	Q       url.Values
 	Kinds   []ledger.Kind
 	Entries []ledger.Revision
+	Amounts []string // each entry's amount (or quantity) as the reader writes it
 	Values  []string // each entry's value in ValueIn, as reports count it ("" when none asked for)
+	Pick    *pickers
 	ValueIn string
 	Total   int
 	Page    int
@@ -77,11 +81,17 @@ func entryFilter(q url.Values) (store.Filter, error) {
 
 func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principal) {
 	q := r.URL.Query()
-	d := &entriesData{pageData: pageData{Title: "Entries"}, Q: q, Kinds: ledger.Kinds}
+	l := p.lang
+	d := &entriesData{pageData: pageData{Title: l.T("ui.entries.title")}, Q: q, Kinds: ledger.Kinds}
 	s.fill(&d.pageData, p)
+	var err error
+	if d.Pick, err = s.pickers(r.Context(), l, pickList{}); err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
 	f, err := entryFilter(q)
 	if err != nil {
-		d.Problem = phraseError(err)
+		d.Problem = phraseError(l, err)
 		s.render(w, r, http.StatusBadRequest, "entries", d)
 		return
 	}
@@ -105,7 +115,7 @@ func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principa
 			val, err = report.NewValuer(r.Context(), s.st, opt)
 		}
 		if err != nil {
-			d.Problem = phraseError(err)
+			d.Problem = phraseError(l, err)
 			s.render(w, r, http.StatusBadRequest, "entries", d)
 			return
 		}
@@ -113,6 +123,7 @@ func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principa
 	}
 	err = s.st.Entries(r.Context(), f, func(rev ledger.Revision) error {
 		d.Entries = append(d.Entries, rev)
+		d.Amounts = append(d.Amounts, amountText(l, rev.Entry))
 		if val != nil {
 			v, ok, err := val.Value(rev.Entry)
 			if err != nil {
@@ -120,7 +131,7 @@ func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principa
 			}
 			text := ""
 			if ok {
-				text = money.Fixed(v, val.Currency())
+				text = l.Number(v, val.Currency().Units)
 			}
 			d.Values = append(d.Values, text)
 		}
@@ -150,10 +161,13 @@ func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principa
 type entryData struct {
 	pageData
 	Entry    ledger.Revision
+	Shown    [][2]string // label, value: the entry's fields as the reader writes them
 	History  []historyRow
 	Problem  map[string]string
 	Reason   string
-	Warnings []string // about the entry's place in its chain
+	Base     int       // the revision the void form is based on
+	Conflict *conflict // what changed since the revision a refused void was based on
+	Warnings []string  // about the entry's place in its chain
 }
 
 type historyRow struct {
@@ -162,26 +176,45 @@ type historyRow struct {
 }
 
 func (s *Server) entryShow(w http.ResponseWriter, r *http.Request, p *principal) {
-	s.showEntry(w, r, p, http.StatusOK, nil, "")
+	s.showEntry(w, r, p, http.StatusOK, nil, "", nil)
 }
 
-func (s *Server) showEntry(w http.ResponseWriter, r *http.Request, p *principal, status int, problems map[string]string, reason string) {
+func (s *Server) showEntry(w http.ResponseWriter, r *http.Request, p *principal, status int, problems map[string]string, reason string, stale *ledger.StaleError) {
 	ref := r.PathValue("ref")
+	l := p.lang
 	hist, err := s.st.History(r.Context(), ref)
 	if err != nil {
 		s.errorPage(w, r, p, err)
 		return
 	}
-	d := &entryData{pageData: pageData{Title: "Entry " + ref}, Entry: hist[len(hist)-1], Problem: problems, Reason: reason}
+	cur := hist[len(hist)-1]
+	d := &entryData{pageData: pageData{Title: l.T("ui.entry.title", ref)}, Entry: cur, Problem: problems, Reason: reason, Base: cur.Rev}
 	s.fill(&d.pageData, p)
+	if stale != nil {
+		d.Conflict = newConflict(l, stale, "ui.conflict.void")
+	}
+	shown := displayFields(l, cur.Entry)
+	for _, c := range ledger.Columns {
+		if v := shown[c]; v != "" && c != "ref" && c != "illustrative" { // the title says illustrative
+			if c == "kind" {
+				v = l.Kind(v)
+			}
+			if c == "qualifier" {
+				if v = qualifierWord(l, v); v == "" {
+					continue
+				}
+			}
+			d.Shown = append(d.Shown, [2]string{fieldLabel(l, c), v})
+		}
+	}
 	var prev ledger.Fields
 	for _, rev := range hist {
-		cur := rev.Entry.Fields()
+		cur, shown := rev.Entry.Fields(), displayFields(l, rev.Entry)
 		var ch [][2]string
 		if rev.Action != ledger.Void {
 			for _, c := range ledger.Columns {
 				if (prev == nil && cur[c] != "") || (prev != nil && prev[c] != cur[c]) {
-					ch = append(ch, [2]string{c, cur[c]})
+					ch = append(ch, [2]string{fieldLabel(l, c), shown[c]})
 				}
 			}
 		}
@@ -195,7 +228,7 @@ func (s *Server) showEntry(w http.ResponseWriter, r *http.Request, p *principal,
 			return
 		}
 		for _, w := range ws {
-			d.Warnings = append(d.Warnings, phraseProblem(w))
+			d.Warnings = append(d.Warnings, phraseProblemLine(l, "", w))
 		}
 	}
 	s.render(w, r, status, "entry", d)
@@ -205,13 +238,26 @@ func (s *Server) showEntry(w http.ResponseWriter, r *http.Request, p *principal,
 // each field, from the same ledger.ParseEntry the CLI and CSV import use.
 type formData struct {
 	pageData
-	Action  string // "add" or "amend"
-	Ref     string
-	Values  map[string]string
-	Problem map[string]string
-	Other   []string // problems not tied to a field
-	Kinds   []ledger.Kind
-	Fields  []string
+	Action     string // "add" or "amend"
+	Ref        string
+	Values     map[string]string
+	Problem    map[string]string
+	Other      []string // problems not tied to a field
+	Kinds      []ledger.Kind
+	Inputs     []formInput
+	Qualifiers [][2]string // value, words
+	Pick       *pickers
+	// Base is the revision an amendment is made from (the hidden field
+	// "revision"); Conflict what changed since, when that was refused.
+	Base                       int
+	Conflict                   *conflict
+	AmountExample, DateExample string
+}
+
+// formInput is one text field of the entry form.
+type formInput struct {
+	Name, Label, Value, Problem, Hint, List string
+	Numeric                                 bool
 }
 
 var formFields = []string{"party", "date", "end", "amount", "currency", "qualifier", "quantity", "asset", "sector", "location", "toward", "fulfils", "source", "note"}
@@ -220,23 +266,60 @@ var formFields = []string{"party", "date", "end", "amount", "currency", "qualifi
 // illustrative checkbox ("true" when ticked, absent, so "", when not).
 var postedFields = append(slices.Clone(formFields), "illustrative")
 
+// fieldLists are the pickers (datalists) of the form's fields.
+var fieldLists = map[string]string{"party": "dl-party", "currency": "dl-currency", "asset": "dl-asset", "sector": "dl-sector",
+	"toward": "dl-toward", "fulfils": "dl-fulfils"}
+
 func newFormData(p *principal, s *Server, action string) *formData {
-	d := &formData{pageData: pageData{Title: "New entry"}, Action: action, Values: map[string]string{}, Problem: map[string]string{},
-		Kinds: ledger.Kinds, Fields: formFields}
+	l := p.lang
+	d := &formData{pageData: pageData{Title: l.T("ui.new.title")}, Action: action, Values: map[string]string{}, Problem: map[string]string{},
+		Kinds: ledger.Kinds}
+	for _, q := range ledger.Qualifiers {
+		d.Qualifiers = append(d.Qualifiers, [2]string{string(q), l.T("ui.qualifier." + string(q))})
+	}
+	d.AmountExample = l.Number(decimal.RequireFromString("1250000.50"), 2)
+	d.DateExample = "2021, 2021-10, 2021-10-31"
+	if notation(l).DayFirst {
+		d.DateExample += ", 31/10/2021"
+	}
 	s.fill(&d.pageData, p)
 	return d
 }
 
-func (d *formData) problems(ps []ledger.Problem) {
+// finish lays out the form's inputs with their values and problems, and
+// reads the pickers (the fulfils list follows the party typed).
+func (d *formData) finish(ctx context.Context, s *Server, l *model.Lang) error {
+	d.Inputs = nil
+	for _, f := range formFields {
+		in := formInput{Name: f, Label: fieldLabel(l, f), Value: d.Values[f], Problem: d.Problem[f], List: fieldLists[f], Numeric: f == "amount"}
+		if l.Has("ui.hint.field." + f) {
+			in.Hint = l.T("ui.hint.field." + f)
+		}
+		d.Inputs = append(d.Inputs, in)
+	}
+	pick, err := s.pickers(ctx, l, pickList{form: true, party: strings.ToUpper(strings.TrimSpace(d.Values["party"])), self: d.Ref})
+	d.Pick = pick
+	return err
+}
+
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, p *principal, status int, d *formData) {
+	if err := d.finish(r.Context(), s, p.lang); err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	s.render(w, r, status, "form", d)
+}
+
+func (d *formData) problems(l *model.Lang, ps []ledger.Problem) {
 	for _, pr := range ps {
-		if pr.Field == "" {
-			d.Other = append(d.Other, phraseProblem(pr))
+		if pr.Field == "" || !slices.Contains(postedFields, pr.Field) && pr.Field != "reason" && pr.Field != "kind" && pr.Field != "ref" {
+			d.Other = append(d.Other, phraseProblemLine(l, "", pr))
 			continue
 		}
 		if d.Problem[pr.Field] != "" {
 			d.Problem[pr.Field] += "; "
 		}
-		d.Problem[pr.Field] += phraseProblem(pr)
+		d.Problem[pr.Field] += phraseProblem(l, pr)
 	}
 }
 
@@ -248,21 +331,10 @@ func (s *Server) entryNewForm(w http.ResponseWriter, r *http.Request, p *princip
 	if v, ok := ledger.ParseFlag(d.Values["illustrative"]); ok && v {
 		d.Values["illustrative"] = "true"
 	}
-	s.render(w, r, http.StatusOK, "form", d)
+	s.renderForm(w, r, p, http.StatusOK, d)
 }
 
 // formFieldsOf reads an entry's fields from a posted form.
-// notationOf is how the person behind r writes amounts and dates: the
-// Belgian way in Dutch and French (1.250.000,50 and 15/09/2021), by their
-// browser's languages.
-func notationOf(r *http.Request) ledger.Notation {
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	_, i, _ := webLanguages.Match(tags...)
-	return ledger.NotationOf([]string{"en", "nl", "fr"}[i])
-}
-
-var webLanguages = language.NewMatcher([]language.Tag{language.English, language.Dutch, language.French})
-
 func formFieldsOf(r *http.Request, keys []string) ledger.Fields {
 	f := ledger.Fields{}
 	for _, k := range keys {
@@ -277,7 +349,7 @@ func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principa
 	maps.Copy(d.Values, f)
 	known := s.st.PartyCheck(r.Context())
 	// Amounts and dates as the person writes them in their language.
-	f, ps := ledger.HumanFields(f, notationOf(r), 0)
+	f, ps := ledger.HumanFields(f, notation(p.lang), 0)
 	e, more := ledger.ParseEntry(f, 0, known.Known, ledger.RefOptional)
 	ps = append(ps, more...)
 	if err := known.Err(); err != nil {
@@ -299,8 +371,8 @@ func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principa
 		}
 	}
 	if len(ps) > 0 {
-		d.problems(ps)
-		s.render(w, r, http.StatusBadRequest, "form", d)
+		d.problems(p.lang, ps)
+		s.renderForm(w, r, p, http.StatusBadRequest, d)
 		return
 	}
 	s.audit(r.Context(), p, "add", "ref", e.Ref, "kind", e.Kind, "party", e.Party)
@@ -314,76 +386,161 @@ func (s *Server) entryAmendForm(w http.ResponseWriter, r *http.Request, p *princ
 		return
 	}
 	d := newFormData(p, s, "amend")
-	d.Title, d.Ref = "Amend "+cur.Ref, cur.Ref
-	maps.Copy(d.Values, cur.Entry.Fields())
-	s.render(w, r, http.StatusOK, "form", d)
+	d.Title, d.Ref, d.Base = p.lang.T("ui.amend.title", cur.Ref), cur.Ref, cur.Rev
+	// Pre-filled as the person writes (1.250.000,00 in Dutch): a field
+	// left as it is reads back as the same value.
+	maps.Copy(d.Values, displayFields(p.lang, cur.Entry))
+	s.renderForm(w, r, p, http.StatusOK, d)
 }
 
+// entryAmend records a correction from the amend form. The form posts
+// every field, pre-filled from the revision it was opened at (the hidden
+// field "revision"): the fields that differ from that revision are the
+// correction. If another revision was recorded since, nothing is written
+// (409): the form comes back with what changed since, field by field, who
+// and when, every value the person typed kept, the fields they left alone
+// brought up to date, and its base moved to the current revision, so that
+// sending it again records exactly what they meant.
 func (s *Server) entryAmend(w http.ResponseWriter, r *http.Request, p *principal) {
 	ref := r.PathValue("ref")
+	l := p.lang
 	d := newFormData(p, s, "amend")
-	d.Title, d.Ref = "Amend "+ref, ref
-	cur, err := s.st.Current(r.Context(), ref)
+	d.Title, d.Ref = l.T("ui.amend.title", ref), ref
+	hist, err := s.st.History(r.Context(), ref)
 	if err != nil {
 		s.errorPage(w, r, p, err)
 		return
 	}
-	curF := cur.Entry.Fields()
-	posted := formFieldsOf(r, postedFields)
-	changes := ledger.Fields{}
-	for k, v := range posted {
-		d.Values[k] = v
-		if strings.TrimSpace(v) != curF[k] {
-			changes[k] = v
-		}
+	cur := hist[len(hist)-1]
+	base, _ := strconv.Atoi(r.PostFormValue("revision"))
+	if base < 1 || base > cur.Rev {
+		// A form without its revision (or with one that does not exist)
+		// cannot say what its author saw: it is based on nothing.
+		base = 0
 	}
+	from := cur
+	if base > 0 {
+		from = hist[base-1]
+	}
+	d.Base = base
+	posted := formFieldsOf(r, postedFields)
+	maps.Copy(d.Values, posted)
 	d.Values["kind"] = string(cur.Entry.Kind)
 	d.Values["reason"] = r.PostFormValue("reason")
-	// What was changed is read as the person writes amounts and dates.
-	changes, ps := ledger.HumanFields(changes, notationOf(r), 0)
+	changes, ps := formChanges(l, from.Entry, posted)
 	if len(ps) > 0 {
-		d.problems(ps)
-		s.render(w, r, http.StatusBadRequest, "form", d)
+		d.problems(l, ps)
+		s.renderForm(w, r, p, http.StatusBadRequest, d)
 		return
 	}
-	for k, v := range changes {
-		if v == curF[k] {
-			delete(changes, k)
-		}
-	}
-	if len(changes) == 0 {
-		d.Other = append(d.Other, "nothing changes: edit a field first")
-		s.render(w, r, http.StatusBadRequest, "form", d)
+	if len(changes) == 0 && base == cur.Rev {
+		d.Other = append(d.Other, l.T("ui.amend.nothing"))
+		s.renderForm(w, r, p, http.StatusBadRequest, d)
 		return
 	}
-	if _, err := s.st.Amend(r.Context(), ref, changes, r.PostFormValue("reason"), p.user.Name); err != nil {
-		var pl *ledger.Problems
-		if errors.As(err, &pl) {
-			d.problems(pl.List)
-			s.render(w, r, http.StatusBadRequest, "form", d)
-			return
-		}
+	if base == 0 {
+		err = &ledger.StaleError{Ref: ref, Based: 0, Current: cur.Rev}
+	} else {
+		_, err = s.st.Amend(r.Context(), ref, base, changes, d.Values["reason"], p.user.Name)
+	}
+	var stale *ledger.StaleError
+	var pl *ledger.Problems
+	switch {
+	case errors.As(err, &stale):
+		s.amendConflict(w, r, p, d, stale, posted)
+		return
+	case errors.As(err, &pl):
+		d.problems(l, pl.List)
+		s.renderForm(w, r, p, http.StatusBadRequest, d)
+		return
+	case err != nil:
 		s.errorPage(w, r, p, err)
 		return
 	}
-	s.audit(r.Context(), p, "amend", "ref", ref)
+	s.audit(r.Context(), p, "amend", "ref", ref, "revision", base+1)
 	http.Redirect(w, r, "/entries/"+url.PathEscape(ref), http.StatusSeeOther)
+}
+
+// amendConflict shows the amend form again after a refused, stale
+// submission: what the person changed is kept, what they left alone
+// takes the current value, and a field both changed is marked.
+func (s *Server) amendConflict(w http.ResponseWriter, r *http.Request, p *principal, d *formData, stale *ledger.StaleError, posted ledger.Fields) {
+	l := p.lang
+	hist, err := s.st.History(r.Context(), d.Ref)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	cur := hist[len(hist)-1]
+	if cur.Action == ledger.Void {
+		d.Other = append(d.Other, l.T("ui.amend.voided", fmt.Sprint(cur.Rev)))
+	}
+	baseEntry := cur.Entry
+	if stale.Based >= 1 && stale.Based <= len(hist) {
+		baseEntry = hist[stale.Based-1].Entry
+	}
+	typed, _ := formChanges(l, baseEntry, posted) // what the person changed
+	now := displayFields(l, cur.Entry)
+	was := displayFields(l, baseEntry)
+	for _, k := range postedFields {
+		if _, changed := typed[k]; changed {
+			if stale.Based >= 1 && now[k] != was[k] {
+				d.Problem[k] = l.T("ui.conflict.both", now[k])
+			}
+			continue
+		}
+		d.Values[k] = now[k]
+	}
+	d.Base = cur.Rev
+	d.Conflict = newConflict(l, stale, "ui.conflict.amend")
+	s.renderForm(w, r, p, http.StatusConflict, d)
+}
+
+// formChanges is what a posted form changes from the entry it was made
+// from: each field whose text differs from the entry's, as the person
+// writes it (displayFields) and once read (ledger.HumanFields) also from
+// its canonical value. A field left as it was pre-filled never counts,
+// even where its text would read two ways on its own.
+func formChanges(l *model.Lang, from ledger.Entry, posted ledger.Fields) (ledger.Fields, []ledger.Problem) {
+	shown, canon := displayFields(l, from), from.Fields()
+	changes := ledger.Fields{}
+	for k, v := range posted {
+		v = strings.TrimSpace(v)
+		if v != shown[k] && v != canon[k] {
+			changes[k] = v
+		}
+	}
+	changes, ps := ledger.HumanFields(changes, notation(l), 0)
+	for k, v := range changes {
+		if v == canon[k] {
+			delete(changes, k)
+		}
+	}
+	return changes, ps
 }
 
 func (s *Server) entryVoid(w http.ResponseWriter, r *http.Request, p *principal) {
 	ref := r.PathValue("ref")
 	reason := r.PostFormValue("reason")
-	if _, err := s.st.Void(r.Context(), ref, reason, p.user.Name); err != nil {
+	base, _ := strconv.Atoi(r.PostFormValue("revision"))
+	if base < 0 {
+		base = 0
+	}
+	if _, err := s.st.Void(r.Context(), ref, base, reason, p.user.Name); err != nil {
 		var pl *ledger.Problems
-		if errors.As(err, &pl) {
+		var stale *ledger.StaleError
+		switch {
+		case errors.As(err, &stale):
+			s.showEntry(w, r, p, http.StatusConflict, nil, reason, stale)
+		case errors.As(err, &pl):
 			problems := map[string]string{}
 			for _, pr := range pl.List {
-				problems[pr.Field] = phraseProblem(pr)
+				problems[pr.Field] = phraseProblem(p.lang, pr)
 			}
-			s.showEntry(w, r, p, http.StatusBadRequest, problems, reason)
-			return
+			s.showEntry(w, r, p, http.StatusBadRequest, problems, reason, nil)
+		default:
+			s.errorPage(w, r, p, err)
 		}
-		s.errorPage(w, r, p, err)
 		return
 	}
 	s.audit(r.Context(), p, "void", "ref", ref)

@@ -2,77 +2,163 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/model"
 	"github.com/coalition/pledger/internal/money"
 )
 
 // Hints belong to the door: the lower layers report problems as data (a
 // field, a stable code, the value at fault) and name no command or flag.
 // This file is where the web says what a person in a browser can do about
-// each of them (a page to visit, a field to fill), never a CLI command.
+// each of them (a page to visit, a field to fill), never a CLI command, in
+// the words of the page's language (reports/ui.json, "ui.hint.*"), and
+// names every field by its form label, never by its column name.
 
 // webHints maps a problem or failure code to the advice for a browser user;
 // value is the value at fault.
-var webHints = map[string]func(value string) string{
-	"no_such_ref":   func(string) string { return "see the list of entries at /entries" },
-	"ref_exists":    func(ref string) string { return "correct it from its page, /entries/" + url.PathEscape(ref) },
-	"ref_differs":   func(string) string { return "tick “amend” to record this row as a correction, or fix the row" },
-	"rate_recorded": func(string) string { return "tick “replace” to record the new rate (the old one is kept)" },
-	ledger.CodeRateJump: func(string) string {
-		return "if the rate is right, tick “force” to record it anyway (API: \"force\": true)"
+var webHints = map[string]func(l *model.Lang, value string) string{
+	"no_such_ref": func(l *model.Lang, _ string) string { return l.T("ui.hint.no_such_ref") },
+	"ref_exists": func(l *model.Lang, ref string) string {
+		return l.T("ui.hint.ref_exists", "/entries/"+url.PathEscape(ref))
 	},
-	ledger.CodeRateOtherSource: func(string) string {
-		return "a report chooses between sources with “Rate sources” on the Reports page (rate_source=manual,ECB)"
+	"ref_differs":       func(l *model.Lang, _ string) string { return l.T("ui.hint.ref_differs") },
+	"rate_recorded":     func(l *model.Lang, _ string) string { return l.T("ui.hint.rate_recorded") },
+	ledger.CodeRateJump: func(l *model.Lang, _ string) string { return l.T("ui.hint.rate_jump") },
+	ledger.CodeRateOtherSource: func(l *model.Lang, _ string) string {
+		return l.T("ui.hint.rate_other_source")
 	},
-	ledger.CodeUnknownParty: func(code string) string {
-		return "add " + code + " on the Parties page first"
+	ledger.CodeUnknownParty: func(l *model.Lang, code string) string {
+		return l.T("ui.hint.unknown_party", code)
 	},
-	ledger.CodeNoSource: func(string) string { return "add a source column to the file, or name the source in the form" },
-	"ledger_tampered": func(string) string {
-		return "an administrator restores the ledger and runs a full verification; to see a report anyway, marked as unverified, add allow-unverified=1 to its address"
-	},
+	ledger.CodeNoSource: func(l *model.Lang, _ string) string { return l.T("ui.hint.no_source") },
+	"ledger_tampered":   func(l *model.Lang, _ string) string { return l.T("ui.hint.ledger_tampered") },
 }
 
 // missingRateHint is the web's advice for a missing exchange rate.
-func missingRateHint(e *money.MissingRateError) string {
+func missingRateHint(l *model.Lang, e *money.MissingRateError) string {
 	if e.IsPeriod() {
-		return "import the rates for that period on the Rates page"
+		return l.T("ui.hint.rates_period")
 	}
 	base, quote := e.Quoted()
-	return "add the " + base + "/" + quote + " rate for " + e.Day.Format(time.DateOnly) + " on the Rates page, or import the ECB file there"
+	return l.T("ui.hint.rate_missing", base+"/"+quote, e.Day.Format(time.DateOnly))
 }
 
-func webHint(code, value string) string {
+func webHint(l *model.Lang, code, value string) string {
 	if h := webHints[code]; h != nil {
-		return h(value)
+		return h(l, value)
 	}
 	return ""
 }
 
-// phraseProblem is one problem's message with the web's advice.
-func phraseProblem(p ledger.Problem) string {
-	if h := webHint(p.Code, p.Value); h != "" {
-		return p.Msg + ": " + h
+// fieldLabel is how a form names a field: its label in l ("Toward need"
+// for toward), or the name itself for one that has no label.
+func fieldLabel(l *model.Lang, field string) string {
+	if l.Has("ui.field." + field) {
+		return l.T("ui.field." + field)
+	}
+	return field
+}
+
+// quoted is a label as a message quotes it.
+func quoted(l *model.Lang, field string) string {
+	return l.T("ui.quote", fieldLabel(l, field))
+}
+
+// problemWords are the problem codes a page says in its reader's words
+// (reports/ui.json, "ui.problem.CODE.FIELD" or "ui.problem.CODE"), and
+// whether the words quote the problem's value. A problem with another code,
+// or none, is shown as the domain wrote it.
+var problemWords = map[string]bool{
+	ledger.CodeRequired: false, ledger.CodeUnknown: true, ledger.CodeEndBeforeDate: true, ledger.CodeNeedTowardNeed: false,
+	ledger.CodeNoSuchLink: true, ledger.CodeUnchanged: false, ledger.CodeUnknownParty: true,
+}
+
+// problemMsg is a problem's message in l, when the catalog has its code.
+func problemMsg(l *model.Lang, p ledger.Problem) string {
+	quotes, ok := problemWords[p.Code]
+	if !ok {
+		return p.Msg
+	}
+	for _, key := range []string{"ui.problem." + p.Code + "." + p.Field, "ui.problem." + p.Code} {
+		if !l.Has(key) {
+			continue
+		}
+		if quotes {
+			return l.T(key, p.Value)
+		}
+		return l.T(key)
 	}
 	return p.Msg
 }
 
-// phraseError writes err for a page: its own text, with the web's advice
-// for every coded problem or failure in its chain.
-func phraseError(err error) string {
-	msg := ledger.Phrase(err, phraseProblem, func(f *ledger.Failure) string {
-		if h := webHint(f.Code, f.Value); h != "" {
-			return f.Error() + ": " + h
+// phraseProblem is one problem's message with the web's advice, for the
+// place next to its field: other fields it names are named by their label.
+func phraseProblem(l *model.Lang, p ledger.Problem) string {
+	msg := ledger.FieldRefs(problemMsg(l, p), func(f string) string { return quoted(l, f) })
+	if h := webHint(l, p.Code, p.Value); h != "" {
+		return msg + ": " + h
+	}
+	return msg
+}
+
+// phraseProblemLine is a problem on a line of its own: its line (of a
+// file), its field's label, the message and the advice.
+func phraseProblemLine(l *model.Lang, file string, p ledger.Problem) string {
+	var b strings.Builder
+	switch {
+	case p.Cell != "":
+		// A workbook's problem names its sheet and cell: FILE:SHEET!CELL.
+		b.WriteString(file + ":" + p.Cell + ": ")
+	case file != "":
+		b.WriteString(file + ": ")
+	}
+	if p.Line > 0 && p.Cell == "" {
+		b.WriteString(l.T("ui.line", fmt.Sprint(p.Line)) + ": ")
+	}
+	if p.Field != "" {
+		b.WriteString(fieldLabel(l, p.Field) + ": ")
+	}
+	b.WriteString(phraseProblem(l, p))
+	return b.String()
+}
+
+// phraseFailure writes a failure for a page: its field by its label, the
+// inputs it names by theirs, and the advice.
+func phraseFailure(l *model.Lang, f *ledger.Failure) string {
+	msg := ledger.FieldRefs(f.Msg, func(name string) string { return quoted(l, name) })
+	if f.Field != "" {
+		msg = fieldLabel(l, f.Field) + ": " + msg
+	}
+	if h := webHint(l, f.Code, f.Value); h != "" {
+		msg += ": " + h
+	}
+	return msg
+}
+
+// phraseError writes err for a page: its own text, with every problem and
+// failure in its chain phrased for the browser (labels, advice).
+func phraseError(l *model.Lang, err error) string {
+	msg := err.Error()
+	var ps *ledger.Problems
+	if errors.As(err, &ps) {
+		lines := make([]string, len(ps.List))
+		for i, p := range ps.List {
+			lines[i] = phraseProblemLine(l, ps.File, p)
 		}
-		return f.Error()
-	})
+		msg = strings.Replace(msg, ps.Error(), strings.Join(lines, "\n"), 1)
+	}
+	var f *ledger.Failure
+	if errors.As(err, &f) {
+		msg = strings.Replace(msg, f.Error(), phraseFailure(l, f), 1)
+	}
 	var mr *money.MissingRateError
 	if errors.As(err, &mr) {
-		msg = strings.Replace(msg, mr.Error(), mr.Error()+": "+missingRateHint(mr), 1)
+		msg = strings.Replace(msg, mr.Error(), mr.Error()+": "+missingRateHint(l, mr), 1)
 	}
 	return msg
 }

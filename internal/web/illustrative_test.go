@@ -47,7 +47,7 @@ func TestIllustrativeFlag(t *testing.T) {
 		}
 		// Unticking the box is a change like any other.
 		form = url.Values{"csrf": {b.csrf("/entries/web-i1/amend")}, "party": {"BEL"}, "date": {"2021"}, "amount": {"5.00"},
-			"currency": {"EUR"}, "reason": {"confirmed"}}
+			"currency": {"EUR"}, "reason": {"confirmed"}, "revision": {"1"}}
 		if st, out := b.post("/entries/web-i1/amend", form); st != http.StatusSeeOther {
 			t.Fatalf("form amend: %d %s", st, out)
 		}

@@ -61,7 +61,7 @@ func TestImportPreviewAmend(t *testing.T) {
 
 		st, body = b.upload("corrections.csv", file)
 		text := html.UnescapeString(body)
-		if st != 400 || !strings.Contains(text, "amount 18000000.00 -> 18500000.00") || !strings.Contains(text, "tick “amend”") {
+		if st != 400 || !strings.Contains(text, "amount 18000000.00 -> 18500000.00") || !strings.Contains(text, "to record this row as a correction") {
 			t.Errorf("without amend: want the row refused with what differs, got %d\n%s", st, text)
 		}
 

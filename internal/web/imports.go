@@ -12,6 +12,7 @@ import (
 	"github.com/coalition/pledger/internal/access"
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/model"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/coalition/pledger/internal/xlsxio"
 )
@@ -52,12 +53,12 @@ type importRow struct {
 }
 
 // listRows turns the outcomes of an import into the preview's rows.
-func (d *importData) listRows(res store.ImportResult) {
+func (d *importData) listRows(l *model.Lang, res store.ImportResult) {
 	names := map[store.RowAction]string{store.RowAdd: "new", store.RowAmend: "amend", store.RowUnchanged: "unchanged", store.RowRefused: "refused"}
 	for _, o := range res.Outcomes {
 		r := importRow{Line: o.Line, Ref: o.Ref, What: names[o.Action], Changes: o.Changes}
 		for _, p := range o.Problems {
-			msg := phraseProblem(p)
+			msg := phraseProblem(l, p)
 			if p.Field != "" {
 				msg = p.Field + ": " + msg
 			}
@@ -69,7 +70,7 @@ func (d *importData) listRows(res store.ImportResult) {
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request, p *principal) {
-	d := &importData{pageData: pageData{Title: "Import CSV"}}
+	d := &importData{pageData: pageData{Title: p.lang.T("ui.import.title")}}
 	s.fill(&d.pageData, p)
 	s.render(w, r, http.StatusOK, "import", d)
 }
@@ -88,11 +89,11 @@ func (u upload) source() csvio.Source {
 // importPreview stores the upload and checks it whole, writing nothing:
 // every row's problems, or what the commit will add.
 func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *principal) {
-	d := &importData{pageData: pageData{Title: "Import preview"}}
+	d := &importData{pageData: pageData{Title: p.lang.T("ui.import.preview")}}
 	s.fill(&d.pageData, p)
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		d.Problems = []string{"choose a CSV file or an Excel workbook (.xlsx) to upload"}
+		d.Problems = []string{p.lang.T("ui.import.nofile")}
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	}
@@ -131,7 +132,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 		var ps *ledger.Problems
 		if errors.As(err, &ps) {
 			d.Name = u.name
-			d.Problems = splitLines(phraseError(ps))
+			d.Problems = splitLines(phraseError(p.lang, ps))
 			s.render(w, r, http.StatusBadRequest, "import", d)
 			return
 		}
@@ -140,12 +141,12 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 	}
 	res, err := s.st.Import(r.Context(), u.source(), store.ImportOptions{Amend: u.amend, Author: p.user.Name, Reason: u.reason, DryRun: true})
 	d.Name = u.name
-	d.listRows(res)
+	d.listRows(p.lang, res)
 	var ps *ledger.Problems
 	switch {
 	case errors.As(err, &ps):
 		os.Remove(u.path)
-		d.Problems = splitLines(phraseError(ps))
+		d.Problems = splitLines(phraseError(p.lang, ps))
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	case err != nil:
@@ -181,12 +182,12 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, p *princip
 		return
 	}
 	defer os.Remove(u.path)
-	d := &importData{pageData: pageData{Title: "Imported"}, Name: u.name}
+	d := &importData{pageData: pageData{Title: p.lang.T("ui.import.done")}, Name: u.name}
 	s.fill(&d.pageData, p)
 	res, err := s.st.Import(r.Context(), u.source(), store.ImportOptions{Amend: u.amend, Author: p.user.Name, Reason: u.reason})
 	var ps *ledger.Problems
 	if errors.As(err, &ps) {
-		d.Problems = splitLines(phraseError(ps))
+		d.Problems = splitLines(phraseError(p.lang, ps))
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	}

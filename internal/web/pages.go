@@ -10,6 +10,7 @@ import (
 
 	"github.com/coalition/pledger/internal/access"
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/model"
 )
 
 // pageData is what every page's layout needs.
@@ -23,6 +24,11 @@ type pageData struct {
 	// Tampered is why the ledger failed verification, for the banner on
 	// every page; "" when it verified.
 	Tampered string
+	// L is the language of the page (see lang.go); Here the page's address,
+	// where the language selector comes back to.
+	L     *model.Lang
+	Here  string
+	Langs []struct{ Code, Name string }
 }
 
 func (d *pageData) base() *pageData { return d }
@@ -33,7 +39,7 @@ func (s *Server) fill(d *pageData, p *principal) {
 	if p == nil {
 		return
 	}
-	d.User, d.Role, d.CSRF = p.user.Name, string(p.user.Role), p.csrf
+	d.User, d.Role, d.CSRF, d.L = p.user.Name, string(p.user.Role), p.csrf, p.lang
 	d.Can = map[string]bool{
 		"read":    p.user.Role.Can(access.ReadLedger),
 		"write":   p.user.Role.Can(access.WriteLedger),
@@ -46,6 +52,13 @@ func (s *Server) fill(d *pageData, p *principal) {
 // half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data page) {
 	t := s.pages[name]
+	if d := data.base(); d.L == nil {
+		d.L = langOf(r, "")
+	}
+	data.base().Here, data.base().Langs = r.URL.RequestURI(), languageNames
+	if r.Method != http.MethodGet {
+		data.base().Here = r.URL.Path
+	}
 	if st, err := s.st.Status(r.Context()); err == nil && !st.OK() {
 		data.base().Tampered = strings.TrimPrefix(st.Failure, ledger.ErrTampered.Error()+": ")
 	}
@@ -72,25 +85,33 @@ type errorData struct {
 // errorPage shows err with the status it maps to.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *principal, err error) {
 	st := status(err)
-	d := &errorData{pageData: pageData{Title: http.StatusText(st)}, Status: st}
+	l := langOf(r, "")
+	if p != nil {
+		l = p.lang
+	}
+	title := http.StatusText(st)
+	if key := fmt.Sprintf("ui.status.%d", st); l.Has(key) {
+		title = l.T(key)
+	}
+	d := &errorData{pageData: pageData{Title: title, L: l}, Status: st}
 	s.fill(&d.pageData, p)
 	var ps *ledger.Problems
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):
-		d.Message = "The upload is too large: the limit is " + humanBytes(s.cfg.MaxUpload) + ". Split the file, or ask an administrator to raise the server's upload limit."
+		d.Message = l.T("ui.error.toolarge", humanBytes(s.cfg.MaxUpload))
 	case errors.As(err, &ps):
-		d.Message = "The input has problems:"
-		d.Lines = strings.Split(phraseError(ps), "\n")
+		d.Message = l.T("ui.error.problems")
+		d.Lines = strings.Split(phraseError(l, ps), "\n")
 	case st == http.StatusForbidden:
-		d.Message = "Your role does not allow this, or the form expired: go back, reload the page and try again."
+		d.Message = l.T("ui.error.forbidden")
 	case st == http.StatusUnauthorized:
-		d.Message = "Sign in first."
+		d.Message = l.T("ui.error.signin")
 	case st == http.StatusInternalServerError:
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
-		d.Message = "Something went wrong on the server; nothing was saved."
+		d.Message = l.T("ui.error.internal")
 	default:
-		d.Message = phraseError(err)
+		d.Message = phraseError(l, err)
 	}
 	s.render(w, r, st, "error", d)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/model"
 	"github.com/coalition/pledger/internal/store"
 )
 
@@ -20,6 +21,7 @@ type ratesData struct {
 	Problems []string
 	Result   *store.RateImportResult
 	Warnings []string // the result's warnings, phrased for the page
+	Pick     *pickers
 }
 
 func (s *Server) ratesList(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -27,7 +29,7 @@ func (s *Server) ratesList(w http.ResponseWriter, r *http.Request, p *principal)
 }
 
 func (s *Server) showRates(w http.ResponseWriter, r *http.Request, p *principal, status int, d *ratesData) {
-	d.pageData.Title = "Exchange rates"
+	d.pageData.Title = p.lang.T("ui.rates.title")
 	s.fill(&d.pageData, p)
 	q := r.URL.Query()
 	d.Currency, d.From, d.To = strings.ToUpper(q.Get("currency")), q.Get("from"), q.Get("to")
@@ -43,6 +45,12 @@ func (s *Server) showRates(w http.ResponseWriter, r *http.Request, p *principal,
 		rates = rates[len(rates)-200:]
 	}
 	d.Rates = rates
+	pick, err := s.pickers(r.Context(), p.lang, pickList{})
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	d.Pick = pick
 	s.render(w, r, status, "rates", d)
 }
 
@@ -67,7 +75,7 @@ func (s *Server) rateAdd(w http.ResponseWriter, r *http.Request, p *principal) {
 		return
 	}
 	s.audit(r.Context(), p, "rate", "date", d.Values["date"], "pair", d.Values["base"]+"/"+d.Values["quote"], "added", res.Added, "replaced", res.Replaced)
-	d.setResult(&res)
+	d.setResult(p.lang, &res)
 	d.Values = map[string]string{}
 	s.showRates(w, r, p, http.StatusOK, d)
 }
@@ -77,7 +85,7 @@ func (s *Server) rateImport(w http.ResponseWriter, r *http.Request, p *principal
 	d := &ratesData{Values: map[string]string{}}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		d.Problems = []string{"choose a rate file to upload"}
+		d.Problems = []string{p.lang.T("ui.rates.nofile")}
 		s.showRates(w, r, p, http.StatusBadRequest, d)
 		return
 	}
@@ -92,7 +100,7 @@ func (s *Server) rateImport(w http.ResponseWriter, r *http.Request, p *principal
 		return
 	}
 	s.audit(r.Context(), p, "rates import", "file", hdr.Filename, "added", res.Added, "replaced", res.Replaced)
-	d.setResult(&res)
+	d.setResult(p.lang, &res)
 	s.showRates(w, r, p, http.StatusOK, d)
 }
 
@@ -100,7 +108,7 @@ func (s *Server) rateProblems(w http.ResponseWriter, r *http.Request, p *princip
 	var ps *ledger.Problems
 	switch {
 	case errors.As(err, &ps):
-		d.Problems = splitLines(phraseError(ps))
+		d.Problems = splitLines(phraseError(p.lang, ps))
 		s.showRates(w, r, p, http.StatusBadRequest, d)
 		return true
 	case err != nil:
@@ -118,10 +126,10 @@ func importOptions(r *http.Request, p *principal) store.RateImportOptions {
 }
 
 // setResult shows what an import did, with its warnings.
-func (d *ratesData) setResult(res *store.RateImportResult) {
+func (d *ratesData) setResult(l *model.Lang, res *store.RateImportResult) {
 	d.Result = res
 	for _, w := range res.Warnings {
-		d.Warnings = append(d.Warnings, phraseProblem(w))
+		d.Warnings = append(d.Warnings, phraseProblem(l, w))
 	}
 	if res.MoreWarnings > 0 {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("%d more rates share their pair and day with another source", res.MoreWarnings))

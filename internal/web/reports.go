@@ -56,11 +56,18 @@ type reportsData struct {
 	Charts  []string
 	Formats []string
 	Q       url.Values
+	Pick    *pickers
 }
 
 func (s *Server) reportsForm(w http.ResponseWriter, r *http.Request, p *principal) {
-	d := &reportsData{pageData: pageData{Title: "Reports and charts"}, Reports: report.Catalog(), Charts: chart.Names, Formats: render.Formats, Q: r.URL.Query()}
+	d := &reportsData{pageData: pageData{Title: p.lang.T("ui.reports.title")}, Reports: report.Catalog(), Charts: chart.Names, Formats: render.Formats, Q: r.URL.Query()}
 	s.fill(&d.pageData, p)
+	pick, err := s.pickers(r.Context(), p.lang, pickList{})
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	d.Pick = pick
 	s.render(w, r, http.StatusOK, "reports", d)
 }
 
@@ -234,7 +241,7 @@ func (s *Server) publishedList(w http.ResponseWriter, r *http.Request, p *princi
 		s.errorPage(w, r, p, err)
 		return
 	}
-	d := &publishedData{pageData: pageData{Title: "Published dashboards"}, Snapshots: sns}
+	d := &publishedData{pageData: pageData{Title: p.lang.T("ui.published.title")}, Snapshots: sns}
 	s.fill(&d.pageData, p)
 	s.render(w, r, http.StatusOK, "published", d)
 }

@@ -17,6 +17,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.page(view, s.logout))
 	mux.HandleFunc("GET /{$}", s.page(view, s.home))
+	mux.HandleFunc("POST /language", s.page(view, s.setLanguage))
 
 	mux.HandleFunc("GET /entries", s.page(read, s.entriesList))
 	mux.HandleFunc("GET /entries/new", s.page(write, s.entryNewForm))

@@ -56,7 +56,7 @@ func TestImportWorkbookUpload(t *testing.T) {
 		}
 		hdr := []any{"ref", "kind", "party", "date", "amount", "currency"}
 		st, page := upload("bad.xlsx", hdr, []any{"wb-1", "pledge", "BEL", "31/02/2021", "1.250.000,50", "EUR"})
-		if st != 400 || !strings.Contains(page, `bad.xlsx:Sheet1!D2: date: "31/02/2021" is not a day`) {
+		if st != 400 || !strings.Contains(page, `bad.xlsx:Sheet1!D2: Date: "31/02/2021" is not a day`) {
 			t.Fatalf("bad workbook: %d %s", st, page)
 		}
 		st, page = upload("belgie.xlsx", hdr,
