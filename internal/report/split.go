@@ -36,6 +36,7 @@ type splitter struct {
 	sectors, locations []string // the filters; empty: all
 	cache              map[string][]ledger.Part
 	shared             [2]map[string]*sharedOut // left out for being shared, by kind: [0] sectors, [1] locations
+	quiet              bool                     // keep no notes of what is left out (a Valuer, one entry at a time)
 }
 
 // sharedOut is what a filter leaves out of one kind because it is shared:
@@ -94,6 +95,9 @@ func (sp *splitter) keep(dst []portion, a *store.Amount, p portion, s, l ledger.
 }
 
 func (sp *splitter) leaveOut(dim int, a *store.Amount, v int64) {
+	if sp.quiet {
+		return
+	}
 	if sp.shared[dim] == nil {
 		sp.shared[dim] = map[string]*sharedOut{}
 	}

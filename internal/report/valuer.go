@@ -35,6 +35,7 @@ func NewValuer(ctx context.Context, s *store.Store, opt Options) (*Valuer, error
 	v := &Valuer{conv: NewConverter(table, opt.Currency, opt.Valuation), cur: opt.Currency}
 	if len(opt.Sectors) > 0 || len(opt.Locations) > 0 {
 		v.split = newSplitter(store.Filter{Sectors: opt.Sectors, Locations: opt.Locations})
+		v.split.quiet = true // a list says per entry what counts; no notes to keep
 	}
 	return v, nil
 }
