@@ -98,48 +98,43 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 		}
 		return d, nil
 	}
-	value := func(p *part, a *store.Amount) error {
+	// value values a in scope: the portions the sector and location
+	// filters keep (split.go), of its value and of its amount as stated;
+	// ok is false when none is kept.
+	value := func(p *part, a *store.Amount, d ledger.Date) (sc scoped, ok bool, err error) {
 		c, ok := p.currencies[a.Currency]
 		if !ok {
-			var err error
 			if c, err = money.ParseCurrency(a.Currency); err != nil {
-				return fmt.Errorf("entry %s: %w", a.Ref, err)
+				return sc, false, fmt.Errorf("entry %s: %w", a.Ref, err)
 			}
 			p.currencies[a.Currency] = c
-		}
-		d, err := dateOf(p, a.Date)
-		if err != nil {
-			return fmt.Errorf("entry %s: %w", a.Ref, err)
 		}
 		t, ok := p.factors[convKey{a.Currency, d}]
 		if !ok {
 			cv, err := conv.conversion(a.Currency, d)
 			if err != nil {
-				return fmt.Errorf("%w (entry %s)", err, a.Ref)
+				return sc, false, fmt.Errorf("%w (entry %s)", err, a.Ref)
 			}
 			t = &tally{conv: cv}
 			p.factors[convKey{a.Currency, d}] = t
 		}
 		v, err := entryValue(t.conv.exact, a.Minor, c.Units, cur, string(a.Ref))
 		if err != nil {
-			return err
+			return sc, false, err
 		}
-		// In scope: the portions the sector and location filters keep
-		// (split.go), of its value and of its amount as stated.
 		p.portions = p.split.portions(p.portions[:0], a, v)
 		if len(p.portions) == 0 {
-			return nil
+			return sc, false, nil
 		}
-		var sv, sm int64
+		sc = scoped{cur: c, tally: t}
 		for _, pt := range p.portions {
-			sv += pt.value
-			sm += pt.minor
+			sc.value += pt.value
+			sc.minor += pt.minor
 		}
-		p.values[string(a.Ref)] = scoped{sv, sm, c, t}
-		return nil
+		return sc, true, nil
 	}
 	// Without a filter the report's scope is every contribution: one scan
-	// reads the chains and values them.
+	// reads the chains and values them, into the links themselves.
 	filtered := len(f.Parties) > 0 || len(f.Sectors) > 0 || len(f.Locations) > 0 || f.From != "" || f.To != ""
 	all := store.Filter{Seq: st.Head.Seq, Kinds: kinds, Wide: true}
 	err := s.Amounts(ctx, all, parts, func(i int, a *store.Amount) error {
@@ -149,16 +144,32 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 			return fmt.Errorf("entry %s: %w", a.Ref, err)
 		}
 		ref := string(a.Ref)
-		p.links[ref] = &link{ref: ref, kind: a.Kind, party: a.Party, toward: string(a.Toward), fulfils: string(a.Fulfils),
+		l := &link{ref: ref, kind: a.Kind, party: a.Party, toward: string(a.Toward), fulfils: string(a.Fulfils),
 			qualifier: a.Qualifier, date: d, illustrative: a.Illustrative}
-		if !filtered {
-			return value(p, a)
+		p.links[ref] = l
+		if filtered {
+			return nil
 		}
-		return nil
+		sc, ok, err := value(p, a, d)
+		if ok {
+			l.scope(sc)
+		}
+		return err
 	})
 	if err == nil && filtered {
 		f.Kinds, f.Wide = kinds, true
-		err = s.Amounts(ctx, f, parts, func(i int, a *store.Amount) error { return value(ps[i], a) })
+		err = s.Amounts(ctx, f, parts, func(i int, a *store.Amount) error {
+			p := ps[i]
+			d, err := dateOf(p, a.Date)
+			if err != nil {
+				return fmt.Errorf("entry %s: %w", a.Ref, err)
+			}
+			sc, ok, err := value(p, a, d)
+			if ok {
+				p.values[string(a.Ref)] = sc
+			}
+			return err
+		})
 	}
 	if err != nil {
 		return nil, err
@@ -171,16 +182,25 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 	for _, p := range ps {
 		for ref, v := range p.values {
 			if l := ch.links[ref]; l != nil {
-				l.value, l.minor, l.cur, l.factor, l.tally, l.inScope = v.value, v.minor, v.cur, v.tally.conv.exact, v.tally, true
-				ch.order = append(ch.order, ref)
+				l.scope(v)
 			}
 		}
 		for _, t := range p.factors {
 			ch.tallies = append(ch.tallies, t)
 		}
 	}
+	for ref, l := range ch.links {
+		if l.inScope {
+			ch.order = append(ch.order, ref)
+		}
+	}
 	slices.Sort(ch.order)
 	return ch, nil
+}
+
+// scope puts the link in the report's scope with its value.
+func (l *link) scope(v scoped) {
+	l.value, l.minor, l.cur, l.factor, l.tally, l.inScope = v.value, v.minor, v.cur, v.tally.conv.exact, v.tally, true
 }
 
 // scoped is a contribution's amount as stated and its value.
