@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -104,11 +105,16 @@ func CheckPassword(hash, pw string) bool {
 }
 
 // dummyHash is compared against when a user does not exist, so that a
-// login takes as long for an unknown name as for a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("pledger-no-such-user"), bcrypt.DefaultCost)
+// login takes as long for an unknown name as for a wrong password. It is
+// made on first use: hashing at start-up cost every command, even
+// `pledger --help`, some 80 ms.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("pledger-no-such-user"), bcrypt.DefaultCost)
+	return h
+})
 
 // CheckNoUser spends the time a password check takes.
-func CheckNoUser(pw string) { bcrypt.CompareHashAndPassword(dummyHash, []byte(pw)) }
+func CheckNoUser(pw string) { bcrypt.CompareHashAndPassword(dummyHash(), []byte(pw)) }
 
 // NewSecret returns a random secret (a session id, a CSRF token, an API
 // token) and the hash under which it is stored.
