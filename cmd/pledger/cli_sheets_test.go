@@ -188,6 +188,13 @@ func TestCLIReportCSVOneTable(t *testing.T) {
 	if entries, _ := os.ReadDir(party); len(entries) != 5 || entries[0].Name() != "party-BEL-by_kind.csv" {
 		t.Errorf("party BEL --out DIR wrote %v", entries)
 	}
+	// --out naming a folder (existing, or ending in a separator) puts the
+	// table there under the report's name.
+	mustPledger(t, dsn, "report", "coverage", "--format", "csv", "--out", filepath.Join(dir, "new")+string(filepath.Separator))
+	mustPledger(t, dsn, "report", "summary", "--format", "csv", "--table", "balance", "--out", filepath.Join(dir, "new"))
+	if entries, _ := os.ReadDir(filepath.Join(dir, "new")); len(entries) != 2 || entries[0].Name() != "coverage.csv" || entries[1].Name() != "summary-balance.csv" {
+		t.Errorf("--out DIR with one table wrote %v", entries)
+	}
 	if one := mustPledger(t, dsn, "report", "coverage", "--format", "csv"); !strings.HasPrefix(one, "need,party,date,sector,needed,needed_qualifier,") {
 		t.Errorf("a report of one table: %q", one[:min(len(one), 200)])
 	}

@@ -222,6 +222,19 @@ func exampleName(args []string) string {
 	return "-" + strings.Join(args, "-")
 }
 
+// isDir tells whether path names a folder: one that exists, or a path
+// that ends with a separator.
+func isDir(path string) bool {
+	if path == "" {
+		return false
+	}
+	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(filepath.Separator)) {
+		return true
+	}
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
 // checkCSV checks the CSV options before anything is run: --table names
 // one of the report's tables, and --table and --csv-dialect go with
 // --format csv only.
@@ -261,7 +274,18 @@ func severalTables(name string, keys []string) error {
 func (a *app) writeCSV(m *model.Model, l *model.Lang, rf *reportFlags, base string) error {
 	opt := render.Options{Table: rf.table, Dialect: rf.dialect}
 	if rf.table != "" || len(m.Sections) == 1 {
-		return a.writeOut(rf.out, func(w io.Writer) error { return render.WriteWith(w, m, "csv", l, opt) })
+		out := rf.out
+		if isDir(out) {
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return err
+			}
+			name := base + ".csv"
+			if len(m.Sections) > 1 {
+				name = base + "-" + rf.table + ".csv"
+			}
+			out = filepath.Join(out, name)
+		}
+		return a.writeOut(out, func(w io.Writer) error { return render.WriteWith(w, m, "csv", l, opt) })
 	}
 	if rf.out == "" || strings.EqualFold(filepath.Ext(rf.out), ".csv") {
 		return severalTables(m.Report, render.Tables(m))
