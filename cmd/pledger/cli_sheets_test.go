@@ -303,3 +303,37 @@ func TestCLIExportNeutralisesFormulas(t *testing.T) {
 		}
 	})
 }
+
+// TestCLIImportExcelBE: the export, saved in Excel's Belgian dialect (a
+// byte-order mark, ';', a decimal comma, CRLF), imports into an empty
+// ledger as the same entries.
+func TestCLIImportExcelBE(t *testing.T) {
+	dsn := demoLedger(t)
+	first := mustPledger(t, dsn, "export")
+	recs := readCSV(t, first, ',')
+	amount := -1
+	for i, c := range recs[0] {
+		if c == "amount" {
+			amount = i
+		}
+	}
+	var b bytes.Buffer
+	b.WriteString("\uFEFF")
+	w := csv.NewWriter(&b)
+	w.Comma, w.UseCRLF = ';', true
+	for i, r := range recs {
+		if i > 0 {
+			r[amount] = strings.Replace(r[amount], ".", ",", 1)
+		}
+		w.Write(r)
+	}
+	w.Flush()
+	if !strings.Contains(b.String(), ";670000000,00;") {
+		t.Fatalf("not in the Belgian dialect:\n%s", clip(b.String()))
+	}
+	empty := storetest.DSN(t, store.SQLite)
+	mustPledger(t, empty, "import", writeFile(t, "belgisch.csv", b.String()))
+	if again := mustPledger(t, empty, "export"); again != first {
+		t.Errorf("the excel-be file imported differently:\n%s", firstDiff(first, again))
+	}
+}
