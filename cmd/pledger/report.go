@@ -193,7 +193,7 @@ func (a *app) reportSubcommand(d *report.Def) *cobra.Command {
 				return err
 			}
 			if rf.format == "csv" {
-				return a.writeCSV(m, opt.Lang, &rf, d.Name+exampleName(args))
+				return a.writeCSV(m, opt.Lang, &rf, d.Name+argsSuffix(args))
 			}
 			return a.writeOut(rf.out, func(w io.Writer) error { return render.Write(w, m, rf.format, opt.Lang) })
 		},
@@ -213,9 +213,9 @@ func tableKeys(d *report.Def) []string {
 	return keys
 }
 
-// exampleName is what a report's arguments add to its files' names:
+// argsSuffix is what a report's arguments add to its files' names:
 // party-BEL.
-func exampleName(args []string) string {
+func argsSuffix(args []string) string {
 	if len(args) == 0 {
 		return ""
 	}
