@@ -219,7 +219,12 @@ func argsSuffix(args []string) string {
 	if len(args) == 0 {
 		return ""
 	}
-	return "-" + strings.Join(args, "-")
+	return "-" + strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, strings.Join(args, "-"))
 }
 
 // isDir tells whether path names a folder: one that exists, or a path
