@@ -14,6 +14,7 @@ import (
 	"github.com/coalition/pledger/internal/model"
 	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/render"
+	"github.com/coalition/pledger/internal/report"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
@@ -34,19 +35,26 @@ type completion func(a *app, cmd *cobra.Command, toComplete string) []string
 
 // flagCompletions complete flags by name, on every command that has them.
 var flagCompletions = map[string]completion{
-	"kind":      fixed(kindNames()...),
-	"qualifier": fixed(qualifierNames()...),
-	"currency":  func(*app, *cobra.Command, string) []string { return money.Codes() },
-	"party":     (*app).partyCandidates,
-	"sector":    (*app).sectorCandidates,
-	"location":  func(*app, *cobra.Command, string) []string { return placeCandidates() },
-	"toward":    refCandidates(false, ledger.Need),
-	"fulfils":   refCandidates(false, ledger.Pledge, ledger.Commitment),
-	"lang":      fixed(model.Languages...),
-	"valuation": fixed("spot", "annual", "fixed:"),
-	"by":        fixed("year", "quarter", "month"),
-	"role":      fixed(roleNames()...),
-	"format":    formatCandidates,
+	"kind":        fixed(kindNames()...),
+	"qualifier":   fixed(qualifierNames()...),
+	"currency":    func(*app, *cobra.Command, string) []string { return money.Codes() },
+	"party":       (*app).partyCandidates,
+	"sector":      (*app).sectorCandidates,
+	"location":    func(*app, *cobra.Command, string) []string { return placeCandidates() },
+	"toward":      refCandidates(false, ledger.Need),
+	"fulfils":     refCandidates(false, ledger.Pledge, ledger.Commitment),
+	"lang":        fixed(model.Languages...),
+	"valuation":   fixed("spot", "annual", "fixed:"),
+	"by":          fixed("year", "quarter", "month"),
+	"role":        fixed(roleNames()...),
+	"format":      formatCandidates,
+	"csv-dialect": fixed(render.Dialects...),
+	"table": func(_ *app, cmd *cobra.Command, _ string) []string {
+		if d, err := report.Lookup(cmd.Name()); err == nil {
+			return tableKeys(d)
+		}
+		return nil
+	},
 }
 
 func kindNames() []string {

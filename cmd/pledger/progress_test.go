@@ -78,7 +78,7 @@ func TestProgressBarEndsBeforeSummary(t *testing.T) {
 	}
 
 	term.Reset()
-	full = []string{"report", "summary", "--currency", "EUR", "--format", "csv", "--db", dsn}
+	full = []string{"report", "summary", "--currency", "EUR", "--format", "csv", "--table", "summary", "--db", dsn}
 	if code := run(context.Background(), full, strings.NewReader(""), &term, &term); code != 0 {
 		t.Fatalf("report: exit %d\n%q", code, term.String())
 	}

@@ -25,6 +25,7 @@ type reportFlags struct {
 	maxStale                                               int
 	stamp                                                  bool
 	allowUnverified, codes                                 bool
+	table, dialect                                         string // report --format csv
 }
 
 func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
@@ -95,7 +96,14 @@ func (a *app) reportCmd() *cobra.Command {
 		Long: `Make a report of the built-in catalog. Every report takes the same options:
 currency and valuation, --as-of (the ledger as recorded then: a report made today
 --as-of last March equals the one made last March), date range, party, sector and
-location filters, --lang en|nl|fr and --format table|md|csv|json|html.
+location filters, --lang en|nl|fr and --format table|md|csv|json|html|xlsx.
+
+Formats: table, md and html are for reading; json for programs; xlsx is a workbook
+with a sheet per table (figures as exact numbers, qualifier and currency in columns
+of their own) and a sheet of notes and provenance. A CSV file holds one table of
+data (no notes: those are in the other formats): a report of several tables needs
+--table KEY, or --out DIR to write DIR/NAME-KEY.csv for each. --csv-dialect excel-be
+writes what Excel opens in Belgian settings (';', decimal comma, BOM, CRLF).
 
 Valuation conventions (--valuation):
   spot          the rate on the entry's date, or the latest earlier one at most
@@ -159,6 +167,12 @@ func (a *app) reportSubcommand(d *report.Def) *cobra.Command {
 			if !slices.Contains(render.Formats, rf.format) {
 				return usage("--format %q: use %s", rf.format, strings.Join(render.Formats, ", "))
 			}
+			if err := rf.checkCSV(d); err != nil {
+				return err
+			}
+			if render.Binary(rf.format) && rf.out == "" && isTerminal(a.out) {
+				return usage("--format %s: a workbook is not for the terminal: give --out FILE.%s, or redirect the output to a file", rf.format, rf.format)
+			}
 			s, err := a.open(ctx)
 			if err != nil {
 				return err
@@ -178,11 +192,122 @@ func (a *app) reportSubcommand(d *report.Def) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if rf.format == "csv" {
+				return a.writeCSV(m, opt.Lang, &rf, d.Name+argsSuffix(args))
+			}
 			return a.writeOut(rf.out, func(w io.Writer) error { return render.Write(w, m, rf.format, opt.Lang) })
 		},
 	}
 	rf.bind(cmd, render.Formats)
+	cmd.Flags().StringVar(&rf.table, "table", "", "csv: the table to write ("+strings.Join(tableKeys(d), ", ")+"); a CSV file holds one")
+	cmd.Flags().StringVar(&rf.dialect, "csv-dialect", render.RFC4180, "csv: rfc4180 (',', decimal point) or excel-be (';', decimal comma, BOM, CRLF: Excel in Belgian settings)")
 	return cmd
+}
+
+// tableKeys are the keys of a report's tables.
+func tableKeys(d *report.Def) []string {
+	keys := make([]string, len(d.Sections))
+	for i, s := range d.Sections {
+		keys[i] = s.Key
+	}
+	return keys
+}
+
+// argsSuffix is what a report's arguments add to its files' names:
+// party-BEL.
+func argsSuffix(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return "-" + strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, strings.Join(args, "-"))
+}
+
+// isDir tells whether path names a folder: one that exists, or a path
+// that ends with a separator.
+func isDir(path string) bool {
+	if path == "" {
+		return false
+	}
+	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(filepath.Separator)) {
+		return true
+	}
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+// checkCSV checks the CSV options before anything is run: --table names
+// one of the report's tables, and --table and --csv-dialect go with
+// --format csv only.
+func (f *reportFlags) checkCSV(d *report.Def) error {
+	if f.format != "csv" {
+		switch {
+		case f.table != "":
+			return usage("--table: only for --format csv (a CSV file holds one table; the other formats hold them all)")
+		case f.dialect != "" && f.dialect != render.RFC4180:
+			return usage("--csv-dialect: only for --format csv")
+		}
+		return nil
+	}
+	if _, err := render.ParseDialect(f.dialect); err != nil {
+		return usage("--csv-dialect %q: use %s", f.dialect, strings.Join(render.Dialects, " or "))
+	}
+	keys := tableKeys(d)
+	if f.table != "" && !slices.Contains(keys, f.table) {
+		return usage("--table %q: report %s has the tables %s", f.table, d.Name, strings.Join(keys, ", "))
+	}
+	if f.table == "" && len(keys) > 1 && (f.out == "" || strings.EqualFold(filepath.Ext(f.out), ".csv")) {
+		return severalTables(d.Name, keys)
+	}
+	return nil
+}
+
+// severalTables is the error of a CSV asked of a report of several tables
+// without naming one.
+func severalTables(name string, keys []string) error {
+	return usage("report %s has %d tables (%s) and a CSV file holds one: choose one with --table %s, or write each to its own file with --out DIR",
+		name, len(keys), strings.Join(keys, ", "), keys[0])
+}
+
+// writeCSV writes a report as CSV: the table asked for, or the report's
+// only one, to --out or standard output; or, for a report of several
+// tables, one file per table into the folder --out names (DIR/NAME-KEY.csv).
+func (a *app) writeCSV(m *model.Model, l *model.Lang, rf *reportFlags, base string) error {
+	opt := render.Options{Table: rf.table, Dialect: rf.dialect}
+	if rf.table != "" || len(m.Sections) == 1 {
+		out := rf.out
+		if isDir(out) {
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return err
+			}
+			name := base + ".csv"
+			if len(m.Sections) > 1 {
+				name = base + "-" + rf.table + ".csv"
+			}
+			out = filepath.Join(out, name)
+		}
+		return a.writeOut(out, func(w io.Writer) error { return render.WriteWith(w, m, "csv", l, opt) })
+	}
+	if rf.out == "" || strings.EqualFold(filepath.Ext(rf.out), ".csv") {
+		return severalTables(m.Report, render.Tables(m))
+	}
+	files, err := render.CSVFiles(m, l, rf.dialect, base)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(rf.out, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := a.writeOut(filepath.Join(rf.out, f.Name), func(w io.Writer) error { _, err := w.Write(f.Data); return err }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func exampleArgs(d *report.Def) string {

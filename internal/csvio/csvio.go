@@ -7,8 +7,9 @@
 // forced), UTF-8 with or without a byte-order mark, CRLF line ends. Quoting
 // follows RFC 4180 (encoding/csv); a broken quote stops the read with the
 // line and column. Writing is canonical: the full header, LF line ends, and
-// exactly the text ledger.Entry.Record gives, so export -> import -> export
-// is byte-identical.
+// exactly the text ledger.Entry.Record gives, neutralised so that no cell
+// runs as a formula in a spreadsheet (Neutralise; reading restores it), so
+// export -> import -> export is byte-identical.
 package csvio
 
 import (
@@ -239,7 +240,7 @@ func (rd *Reader) Next() (int, ledger.Fields, error) {
 	}
 	f := make(ledger.Fields, len(rec))
 	for i, v := range rec {
-		f[rd.header[i]] = v
+		f[rd.header[i]] = Restore(v)
 	}
 	if rd.decimalComma {
 		if a, ok := f["amount"]; ok && a != "" {
@@ -313,8 +314,21 @@ func NewWriter(w io.Writer, cols []string) (*Writer, error) {
 	return &Writer{w: cw, cols: cols}, nil
 }
 
-// Write writes one record (values in header order).
-func (w *Writer) Write(rec []string) error { return w.w.Write(rec) }
+// Write writes one record (values in header order), each value
+// neutralised (Neutralise): no cell of it runs as a formula in a
+// spreadsheet, and Reader restores it.
+func (w *Writer) Write(rec []string) error {
+	out, copied := rec, false
+	for i, v := range rec {
+		if n := Neutralise(v); n != v {
+			if !copied {
+				out, copied = slices.Clone(rec), true
+			}
+			out[i] = n
+		}
+	}
+	return w.w.Write(out)
+}
 
 // Flush flushes and reports any write error.
 func (w *Writer) Flush() error {

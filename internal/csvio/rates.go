@@ -183,7 +183,7 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 	}
 	get := func(c string) string {
 		if i, ok := rr.cols[c]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
+			return Restore(strings.TrimSpace(rec[i]))
 		}
 		return ""
 	}

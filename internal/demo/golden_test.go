@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,14 +59,10 @@ func TestGoldenReports(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s %s: %v", d.Name, code, err)
 				}
-				for _, format := range render.Formats {
-					var buf bytes.Buffer
-					if err := render.Write(&buf, m, format, lang); err != nil {
-						t.Fatalf("%s %s %s: %v", d.Name, code, format, err)
-					}
-					golden := filepath.Join("testdata", "golden", d.Name+"."+code+"."+format)
+				for _, file := range reportFiles(t, m, lang) {
+					golden := filepath.Join("testdata", "golden", d.Name+"."+code+file.Name)
 					if *update && engine == store.SQLite {
-						if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+						if err := os.WriteFile(golden, file.Data, 0o644); err != nil {
 							t.Fatal(err)
 						}
 						continue
@@ -74,13 +71,52 @@ func TestGoldenReports(t *testing.T) {
 					if err != nil {
 						t.Fatalf("%v (run with -update to create it)", err)
 					}
-					if !bytes.Equal(buf.Bytes(), want) {
-						t.Errorf("%s differs from its golden file on %s:\n%s", golden, engine, firstDiff(string(want), buf.String()))
+					if !bytes.Equal(file.Data, want) {
+						t.Errorf("%s differs from its golden file on %s:\n%s", golden, engine, firstDiff(string(want), string(file.Data)))
 					}
 				}
 			}
 		}
 	})
+}
+
+// reportFiles are the golden files of a report, named by what follows
+// NAME.LANG: a file per format, a CSV file per table (.csv for a report's
+// only table, -KEY.csv for each of several), and for xlsx what the
+// workbook holds (.xlsx.txt), which a person can review.
+func reportFiles(t *testing.T, m *model.Model, lang *model.Lang) []render.File {
+	t.Helper()
+	var files []render.File
+	for _, format := range render.Formats {
+		switch format {
+		case "csv":
+			tables, err := render.CSVFiles(m, lang, render.RFC4180, "")
+			if err != nil {
+				t.Fatalf("%s %s csv: %v", m.Report, lang.Code, err)
+			}
+			for _, f := range tables {
+				if f.Name != ".csv" {
+					f.Name = "." + strings.TrimPrefix(f.Name, "-")
+				}
+				files = append(files, f)
+			}
+			continue
+		}
+		var buf bytes.Buffer
+		if err := render.Write(&buf, m, format, lang); err != nil {
+			t.Fatalf("%s %s %s: %v", m.Report, lang.Code, format, err)
+		}
+		data, name := buf.Bytes(), "."+format
+		if format == "xlsx" {
+			text, err := render.XLSXText(data)
+			if err != nil {
+				t.Fatalf("%s %s xlsx: %v", m.Report, lang.Code, err)
+			}
+			data, name = []byte(text), ".xlsx.txt"
+		}
+		files = append(files, render.File{Name: name, Data: data})
+	}
+	return files
 }
 
 func firstDiff(want, got string) string {

@@ -27,8 +27,9 @@ func Load(ctx context.Context, s *store.Store) (store.ImportResult, store.RateIm
 	return res, rates, err
 }
 
-// ReportFormats are the formats the demo writes every report in.
-var ReportFormats = []string{"md", "csv", "json", "html"}
+// ReportFormats are the formats the demo writes every report in (CSV as a
+// file per table).
+var ReportFormats = []string{"md", "csv", "json", "html", "xlsx"}
 
 // Job is one report the demo writes.
 type Job struct {
@@ -68,6 +69,20 @@ func WriteReports(ctx context.Context, s *store.Store, dir string) ([]string, er
 			return nil, fmt.Errorf("demo report %s: %w", j.File, err)
 		}
 		for _, format := range ReportFormats {
+			if format == "csv" {
+				tables, err := render.CSVFiles(m, lang, render.RFC4180, j.File)
+				if err != nil {
+					return nil, fmt.Errorf("demo report %s: %w", j.File, err)
+				}
+				for _, t := range tables {
+					path := filepath.Join(dir, t.Name)
+					if err := os.WriteFile(path, t.Data, 0o644); err != nil {
+						return nil, err
+					}
+					files = append(files, path)
+				}
+				continue
+			}
 			path := filepath.Join(dir, j.File+"."+format)
 			f, err := os.Create(path)
 			if err != nil {

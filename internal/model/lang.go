@@ -257,6 +257,14 @@ func (l *Lang) Amount(c Cell, cur string, units int32) string {
 // Units a report's amounts may be shown in, and the decimals shown.
 var unitShift = map[string]struct{ exp, places int32 }{"thousand": {3, 0}, "million": {6, 1}, "billion": {9, 2}}
 
+// UnitShift is how a display unit shows an amount: the power of ten it
+// divides by (thousand: 3) and the decimals shown; ok is false for one
+// ("") or an unknown unit.
+func UnitShift(unit string) (exp, places int32, ok bool) {
+	u, ok := unitShift[unit]
+	return u.exp, u.places, ok
+}
+
 // ParseUnit checks a display unit: one (or ""), thousand, million or
 // billion; it returns "" for one.
 func ParseUnit(s string) (string, error) {

@@ -1,15 +1,18 @@
 // Package render lays out a finished model.Model for a reader: a terminal
-// table, Markdown for briefing notes, CSV for spreadsheets, JSON for
-// programs and a standalone, printable HTML page. One file per format.
+// table, Markdown for briefing notes, CSV (one table per file) for
+// programs and spreadsheets, JSON for programs, a standalone, printable
+// HTML page and an Excel workbook (xlsx). One file per format.
 //
 // Renderers never compute figures: every amount, count and percentage is
 // already in the Model, summed and rounded by internal/report. A renderer
 // only chooses how a cell reads: the table, Markdown and HTML layouts write
 // numbers in the reader's language through model.Lang (18.000.000,00 EUR
-// for nl), while CSV and JSON stay locale-neutral (18000000.00). Every
-// format carries the report's notes and its provenance (valuation, rates,
-// ledger revision and chain hash), so a reader can tell which ledger state
-// produced the figures.
+// for nl), while CSV and JSON stay locale-neutral (18000000.00) and the
+// workbook holds numbers as numbers, exactly, with a number format. Every
+// format but CSV carries the report's notes and its provenance (valuation,
+// rates, ledger revision and chain hash), so a reader can tell which ledger
+// state produced the figures; a CSV file is one clean table of data, for a
+// program or a spreadsheet to read.
 //
 // Ledger text (party names, sectors, notes) is data, never markup: each
 // layout escapes it for its own syntax.
@@ -29,13 +32,33 @@ import (
 )
 
 // Formats lists the formats Write knows, in the order the CLI offers them.
-var Formats = []string{"table", "md", "csv", "json", "html"}
+var Formats = []string{"table", "md", "csv", "json", "html", "xlsx"}
 
-// Write lays out m in format for the reader of l. When l is nil the
-// model's own language is used. The output is written to w in one piece,
-// only once it is complete. An unknown format is an error wrapping
-// ledger.ErrInvalid.
+// Binary tells whether a format's output is not text, and so not for a
+// terminal.
+func Binary(format string) bool { return format == "xlsx" }
+
+// Options are the choices a format takes beyond the model and the
+// language. The zero value is every format's default.
+type Options struct {
+	// Table is the key of the table a CSV file holds: a CSV file holds
+	// one table, so a report with several needs one named (Tables).
+	Table string
+	// Dialect is the CSV dialect: RFC4180 (or "") or ExcelBE.
+	Dialect string
+}
+
+// Write lays out m in format for the reader of l, with the default
+// options. When l is nil the model's own language is used. The output is
+// written to w in one piece, only once it is complete. An unknown format
+// is an error wrapping ledger.ErrInvalid, and so is a CSV of a report with
+// several tables (a *TableError: use WriteWith and name one).
 func Write(w io.Writer, m *model.Model, format string, l *model.Lang) error {
+	return WriteWith(w, m, format, l, Options{})
+}
+
+// WriteWith is Write with options.
+func WriteWith(w io.Writer, m *model.Model, format string, l *model.Lang, opt Options) error {
 	var write func(io.Writer, *model.Model, *model.Lang) error
 	switch format {
 	case "table":
@@ -43,11 +66,16 @@ func Write(w io.Writer, m *model.Model, format string, l *model.Lang) error {
 	case "md":
 		write = writeMarkdown
 	case "csv":
-		write = writeCSV
+		if _, err := ParseDialect(opt.Dialect); err != nil {
+			return err
+		}
+		write = func(w io.Writer, m *model.Model, l *model.Lang) error { return writeCSV(w, m, l, opt) }
 	case "json":
 		write = writeJSON
 	case "html":
 		write = writeHTML
+	case "xlsx":
+		write = writeXLSX
 	default:
 		return fmt.Errorf("%w: format %q: use one of %s", ledger.ErrInvalid, format, strings.Join(Formats, ", "))
 	}

@@ -479,13 +479,18 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, p *principal)
 		s.apiError(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := render.Write(&buf, m, format, lang); err != nil {
+	name := r.PathValue("name")
+	base := reportBase(name, r.URL.Query())
+	d, err := renderReport(m, lang, format, r.URL.Query(), base)
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", contentTypes[format])
-	w.Write(buf.Bytes())
+	w.Header().Set("Content-Type", contentTypes[d.ext])
+	if render.Binary(format) || d.ext == "zip" {
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", base+"."+d.ext))
+	}
+	w.Write(d.data)
 }
 
 func (s *Server) apiChart(w http.ResponseWriter, r *http.Request, p *principal) {

@@ -55,12 +55,15 @@ type reportsData struct {
 	Reports []*report.Def
 	Charts  []string
 	Formats []string
-	Q       url.Values
-	Pick    *pickers
+	// Dialects are the CSV dialects, the default first.
+	Dialects []string
+	Q        url.Values
+	Pick     *pickers
 }
 
 func (s *Server) reportsForm(w http.ResponseWriter, r *http.Request, p *principal) {
-	d := &reportsData{pageData: pageData{Title: p.lang.T("ui.reports.title")}, Reports: report.Catalog(), Charts: chart.Names, Formats: render.Formats, Q: r.URL.Query()}
+	d := &reportsData{pageData: pageData{Title: p.lang.T("ui.reports.title")}, Reports: report.Catalog(), Charts: chart.Names, Formats: render.Formats,
+		Dialects: render.Dialects, Q: r.URL.Query()}
 	s.fill(&d.pageData, p)
 	pick, err := s.pickers(r.Context(), p.lang, pickList{})
 	if err != nil {
@@ -86,6 +89,51 @@ func (s *Server) makeReport(r *http.Request, name string) (*model.Model, *model.
 var contentTypes = map[string]string{
 	"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8",
 	"json": "application/json", "table": "text/plain; charset=utf-8",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "zip": "application/zip",
+}
+
+// download is a report rendered for a response: its bytes, its type and
+// the name of the file it is.
+type download struct {
+	data []byte
+	ext  string // the file's extension: the format, or zip
+}
+
+// renderReport renders m in format, with the CSV options of the query
+// (table, csv-dialect), for the page and the API alike: a CSV holds one
+// table (the one named, or the report's only one); a report of several
+// tables without one named comes as a zip of a CSV file per table
+// (NAME-KEY.csv), as the command line's --out DIR writes them.
+func renderReport(m *model.Model, lang *model.Lang, format string, q url.Values, base string) (download, error) {
+	var buf bytes.Buffer
+	opt := render.Options{Table: q.Get("table"), Dialect: q.Get("csv-dialect")}
+	if format == "csv" && opt.Table == "" && len(m.Sections) > 1 {
+		if _, err := render.ParseDialect(opt.Dialect); err != nil {
+			return download{}, err
+		}
+		if err := render.WriteCSVZip(&buf, m, lang, opt.Dialect, base); err != nil {
+			return download{}, err
+		}
+		return download{buf.Bytes(), "zip"}, nil
+	}
+	if err := render.WriteWith(&buf, m, format, lang, opt); err != nil {
+		return download{}, err
+	}
+	return download{buf.Bytes(), format}, nil
+}
+
+// reportBase is the base of a report's file names: its name, and the
+// party of a profile (party-BEL).
+func reportBase(name string, q url.Values) string {
+	if p := q.Get("report-party"); p != "" && name == "party" {
+		return name + "-" + strings.Map(func(r rune) rune {
+			if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '_'
+		}, p)
+	}
+	return name
 }
 
 // reportView shows a report as HTML, or downloads it in another format.
@@ -100,16 +148,17 @@ func (s *Server) reportView(w http.ResponseWriter, r *http.Request, p *principal
 		s.errorPage(w, r, p, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := render.Write(&buf, m, format, lang); err != nil {
+	base := reportBase(name, r.URL.Query())
+	d, err := renderReport(m, lang, format, r.URL.Query(), base)
+	if err != nil {
 		s.errorPage(w, r, p, err)
 		return
 	}
-	w.Header().Set("Content-Type", contentTypes[format])
+	w.Header().Set("Content-Type", contentTypes[d.ext])
 	if format != "html" {
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+"."+format))
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", base+"."+d.ext))
 	}
-	w.Write(buf.Bytes())
+	w.Write(d.data)
 }
 
 // chartOptions reads the drawing options.

@@ -297,7 +297,9 @@ func textValue(field, v string, n ledger.Notation) (string, string) {
 		}
 		return ledger.ReadDate(v, ledger.Belgian)
 	}
-	return v, ""
+	// A CSV pledger wrote, opened in a spreadsheet and saved as a
+	// workbook, keeps the quote that neutralised a formula-like text.
+	return csvio.Restore(v), ""
 }
 
 // decimalComma tells whether the sheet's text amounts are written the
