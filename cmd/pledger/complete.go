@@ -13,7 +13,6 @@ import (
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/model"
 	"github.com/coalition/pledger/internal/money"
-	"github.com/coalition/pledger/internal/render"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
@@ -82,9 +81,9 @@ func fixed(values ...string) completion {
 func formatCandidates(_ *app, cmd *cobra.Command, _ string) []string {
 	switch {
 	case cmd.Parent() != nil && cmd.Parent().Name() == "report":
-		return render.Formats
+		return reportFormats()
 	case cmd.Name() == "chart":
-		return []string{"html"}
+		return chartFormats
 	}
 	f := cmd.Flags().Lookup("format")
 	if f == nil {
