@@ -54,7 +54,7 @@ func TestCLIIllustrative(t *testing.T) {
 		if all.Illustrative != 1 || all.Mark != "(includes illustrative figures)" {
 			t.Errorf("summary of both: %+v", all)
 		}
-		want := "Illustrative figures: 1 of the 2 entries counted are flagged illustrative (not published statements)."
+		want := "Illustrative figures: 1 of the 2 entries counted is flagged illustrative (not a published statement)."
 		if !containsString(all.Notes, want) {
 			t.Errorf("summary notes: %q", all.Notes)
 		}

@@ -90,9 +90,9 @@ func fixed(values ...string) completion {
 func formatCandidates(_ *app, cmd *cobra.Command, _ string) []string {
 	switch {
 	case cmd.Parent() != nil && cmd.Parent().Name() == "report":
-		return render.Formats
+		return reportFormats()
 	case cmd.Name() == "chart":
-		return []string{"html"}
+		return chartFormats
 	}
 	f := cmd.Flags().Lookup("format")
 	if f == nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -28,6 +29,8 @@ type reportFlags struct {
 	table, dialect                                         string // report --format csv
 }
 
+// bind adds the flags to cmd; formats are the formats it writes, the
+// first by default.
 func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
 	cmd.Flags().StringVar(&f.currency, "currency", model.Defaults.Currency, "report currency (ISO 4217)")
 	cmd.Flags().StringVar(&f.valuation, "valuation", model.Defaults.Valuation, "spot, annual or fixed:YYYY-MM-DD")
@@ -39,7 +42,7 @@ func (f *reportFlags) bind(cmd *cobra.Command, formats []string) {
 	cmd.Flags().StringSliceVar(&f.sectors, "sector", nil, "only entries with one of these sectors")
 	cmd.Flags().StringSliceVar(&f.locations, "location", nil, "only entries in one of these locations (ISO 3166-1 alpha-3)")
 	cmd.Flags().StringVar(&f.lang, "lang", model.Defaults.Lang, "language of labels and numbers: en, nl or fr")
-	cmd.Flags().StringVar(&f.format, "format", "table", strings.Join(formats, ", "))
+	cmd.Flags().StringVar(&f.format, "format", formats[0], strings.Join(formats, ", "))
 	cmd.Flags().StringVar(&f.out, "out", "", "write to this file (default: standard output)")
 	cmd.Flags().StringVar(&f.unit, "unit", "one", "show amounts in one, thousand, million or billion (rounded for display; totals from exact values)")
 	cmd.Flags().BoolVar(&f.codes, "codes", false, "show parties and places by their codes (BEL, IRQ) instead of their names")
@@ -96,7 +99,7 @@ func (a *app) reportCmd() *cobra.Command {
 		Long: `Make a report of the built-in catalog. Every report takes the same options:
 currency and valuation, --as-of (the ledger as recorded then: a report made today
 --as-of last March equals the one made last March), date range, party, sector and
-location filters, --lang en|nl|fr and --format table|md|csv|json|html|xlsx.
+location filters, --lang en|nl|fr and --format table|md|csv|json|html|xlsx|pdf.
 
 Formats: table, md and html are for reading; json for programs; xlsx is a workbook
 with a sheet per table (figures as exact numbers, qualifier and currency in columns
@@ -104,6 +107,12 @@ of their own) and a sheet of notes and provenance. A CSV file holds one table of
 data (no notes: those are in the other formats): a report of several tables needs
 --table KEY, or --out DIR to write DIR/NAME-KEY.csv for each. --csv-dialect excel-be
 writes what Excel opens in Belgian settings (';', decimal comma, BOM, CRLF).
+
+PDF is the HTML page printed on A4 by a headless Chromium (installed apart:
+Debian/Ubuntu apt-get install chromium; or set PLEDGER_CHROMIUM to the
+binary), with the provenance (ledger state, valuation, rates, when made) in
+the footer of every page. It is written to --out, or to standard output
+redirected to a file, never to a terminal; it always says when it was made.
 
 Valuation conventions (--valuation):
   spot          the rate on the entry's date, or the latest earlier one at most
@@ -159,13 +168,24 @@ func (a *app) reportSubcommand(d *report.Def) *cobra.Command {
 		Use:   use,
 		Short: d.Title["en"],
 		Long:  d.Description["en"],
-		Example: fmt.Sprintf("  pledger report %s%s --currency EUR --format md\n  pledger report %s%s --lang nl --format html --out %s.html",
-			d.Name, exampleArgs(d), d.Name, exampleArgs(d), d.Name),
+		Example: fmt.Sprintf("  pledger report %s%s --currency EUR --format md\n  pledger report %s%s --lang nl --format html --out %s.html\n  pledger report %s%s --format pdf --out %s.pdf",
+			d.Name, exampleArgs(d), d.Name, exampleArgs(d), d.Name, d.Name, exampleArgs(d), d.Name),
 		Args: exactArgs(len(d.Args), "its "+strings.Join(d.Args, ", ")),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if !slices.Contains(render.Formats, rf.format) {
-				return usage("--format %q: use %s", rf.format, strings.Join(render.Formats, ", "))
+			if formats := reportFormats(); !slices.Contains(formats, rf.format) {
+				return usage("--format %q: use %s", rf.format, strings.Join(formats, ", "))
+			}
+			var chromium string
+			req := rf.request()
+			if rf.format == pdfFormat {
+				var err error
+				if chromium, err = a.pdfReady(rf.out); err != nil {
+					return err
+				}
+				// A PDF is never the same bytes twice (Chromium dates
+				// it): it says when it was made, on every page.
+				req.Stamp = true
 			}
 			if err := rf.checkCSV(d); err != nil {
 				return err
@@ -178,7 +198,7 @@ func (a *app) reportSubcommand(d *report.Def) *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			opt, err := rf.request().Options(ctx, s)
+			opt, err := req.Options(ctx, s)
 			if err != nil {
 				return err
 			}
@@ -188,17 +208,30 @@ func (a *app) reportSubcommand(d *report.Def) *cobra.Command {
 			ctx, bar := a.readBar(ctx, "report "+d.Name)
 			defer bar.Done()
 			m, err := report.Run(ctx, s, d.Name, opt)
-			bar.Done()
 			if err != nil {
 				return err
 			}
+			if rf.format == pdfFormat {
+				bar.Describe("report " + d.Name + ": printing to PDF")
+				var page bytes.Buffer
+				if err := render.Write(&page, m, "html", opt.Lang); err != nil {
+					return err
+				}
+				out, err := printPDF(ctx, chromium, page.Bytes(), opt.Lang, m)
+				bar.Done()
+				if err != nil {
+					return err
+				}
+				return a.writeOut(rf.out, func(w io.Writer) error { _, err := w.Write(out); return err })
+			}
+			bar.Done()
 			if rf.format == "csv" {
 				return a.writeCSV(m, opt.Lang, &rf, d.Name+argsSuffix(args))
 			}
 			return a.writeOut(rf.out, func(w io.Writer) error { return render.Write(w, m, rf.format, opt.Lang) })
 		},
 	}
-	rf.bind(cmd, render.Formats)
+	rf.bind(cmd, reportFormats())
 	cmd.Flags().StringVar(&rf.table, "table", "", "csv: the table to write ("+strings.Join(tableKeys(d), ", ")+"); a CSV file holds one")
 	cmd.Flags().StringVar(&rf.dialect, "csv-dialect", render.RFC4180, "csv: rfc4180 (',', decimal point) or excel-be (';', decimal comma, BOM, CRLF: Excel in Belgian settings)")
 	return cmd

@@ -97,7 +97,7 @@ func TestCLIReportBadInput(t *testing.T) {
 		{[]string{"report", "summary", "--location", "FRA"}, "--location FRA: no entry is located there"},
 		{[]string{"report", "timeline", "--from", "2022", "--to", "2021"}, "--from 2022 is after --to 2021"},
 		{[]string{"report", "coverage", "--lang", "de"}, `--lang "de"`},
-		{[]string{"report", "coverage", "--format", "pdf"}, `--format "pdf"`},
+		{[]string{"report", "coverage", "--format", "docx"}, `--format "docx"`},
 		{[]string{"report", "coverage", "--as-of", "2001-01-01"}, "before the ledger existed"},
 		{[]string{"report", "coverage", "--currency", "XYZ"}, "--currency"},
 		{[]string{"report", "coverage", "--valuation", "weekly"}, `--valuation "weekly"`},

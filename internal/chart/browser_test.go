@@ -177,6 +177,11 @@ func checkCharts(t *testing.T, ctx context.Context, name string, want int) {
 // has nothing to draw).
 func checkDrawn(t *testing.T, ctx context.Context, name string, want int, inked bool) {
 	t.Helper()
+	// The page says when every chart has drawn (internal/pdf prints then),
+	// empty charts included.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.documentElement.hasAttribute('data-drawing')`)); err != nil {
+		t.Errorf("%s: the page never said it had drawn (data-drawing stays on its root): %v", name, err)
+	}
 	states, err := chromedp.Run(ctx, chromedp.Evaluate[[]chartState](inspectJS))
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)

@@ -115,6 +115,18 @@ function pledgerCharts(specs) {
     });
   }
 
+  // Until every chart has finished drawing, the page's root element says
+  // data-drawing, so that a program printing the page (internal/pdf) knows
+  // when to print. The count starts at one for this loop itself.
+  var root = document.documentElement;
+  var pending = 1;
+  function done() {
+    if (--pending === 0) {
+      root.removeAttribute('data-drawing');
+    }
+  }
+  root.setAttribute('data-drawing', '');
+
   var drawn = [];
   specs.forEach(function (s) {
     var f = s.format;
@@ -131,9 +143,18 @@ function pledgerCharts(specs) {
       renderer: 'canvas',
       devicePixelRatio: Math.max(2, window.devicePixelRatio || 1)
     });
+    pending++;
+    var finished = false;
+    chart.on('finished', function () {
+      if (!finished) {
+        finished = true;
+        done();
+      }
+    });
     chart.setOption(opt);
     drawn.push(chart);
   });
+  done();
   window.addEventListener('resize', function () {
     drawn.forEach(function (c) { c.resize(); });
   });

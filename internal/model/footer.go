@@ -58,11 +58,7 @@ func RatesUsed(l *Lang, p Provenance) string {
 	}
 	sources := make([]string, len(p.RateSources))
 	for i, s := range p.RateSources {
-		word := "entries"
-		if s.Entries == 1 {
-			word = "entry"
-		}
-		sources[i] = l.T("footer.rate-source", s.Source, l.Number(decimal.NewFromInt(int64(s.Entries)), 0), l.T(word))
+		sources[i] = l.T("footer.rate-source", s.Source, l.N(s.Entries), l.Plural(s.Entries, "entry", "entries"))
 	}
 	return l.T("footer.rate-span", strings.Join(sources, ", "), span)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/reports"
 	"github.com/shopspring/decimal"
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
@@ -25,7 +26,14 @@ var (
 	matcher  = language.NewMatcher(langTags)
 	strs     = catalog.NewBuilder(catalog.Fallback(language.English))
 	keys     = map[string]bool{}
+	// plurals are the keys whose text depends on a count, their first
+	// argument: KEY is the text for most counts, KEY.one for the counts
+	// the language's rules call "one".
+	plurals = map[string]bool{}
 )
+
+// oneSuffix marks the variant of a key for the counts a language calls one.
+const oneSuffix = ".one"
 
 func init() {
 	// One catalog, one mechanism: the words reports share
@@ -42,8 +50,20 @@ func init() {
 		}
 		for i, code := range Languages {
 			for k, v := range m[code] {
-				if err := strs.SetString(langTags[i], k, v); err != nil {
-					panic(err)
+				if strings.HasSuffix(k, oneSuffix) {
+					continue
+				}
+				var err error
+				if one, ok := m[code][k+oneSuffix]; ok {
+					// The language's CLDR plural rules (golang.org/x/text)
+					// pick the form by the count, Lang.N's value.
+					err = strs.Set(langTags[i], k, plural.Selectf(1, "", plural.One, one, plural.Other, v))
+					plurals[k] = true
+				} else {
+					err = strs.SetString(langTags[i], k, v)
+				}
+				if err != nil {
+					panic(fmt.Sprintf("reports/%s: %s: %v", file, k, err))
 				}
 				keys[k] = true
 			}
@@ -130,12 +150,63 @@ func MustLang(code string) *Lang {
 }
 
 // T translates a key of reports/i18n.json or reports/ui.json, filling %s verbs with args
-// (pass strings: numbers are formatted by the caller, never by x/text).
+// (pass strings: numbers are formatted by the caller, never by x/text). A
+// key with plural forms (KEY and KEY.one in the file) takes its count
+// first, as l.N(count), and reads as the language's rules ask for it.
 func (l *Lang) T(key string, args ...any) string {
 	if !keys[key] {
 		panic("model: no translation key " + key)
 	}
+	if plurals[key] {
+		if len(args) == 0 {
+			panic("model: " + key + " has plural forms: pass its count first, as Lang.N")
+		}
+		if _, ok := args[0].(Num); !ok {
+			panic("model: " + key + " has plural forms: pass its count first, as Lang.N")
+		}
+	}
 	return l.p.Sprintf(key, args...)
+}
+
+// Num is a count as the reader writes it (grouped in thousands, in the
+// reader's language) that keeps its value, so that a message with plural
+// forms picks the one the language's rules ask for.
+type Num struct {
+	n    int
+	text string
+}
+
+// N is n as a count for T.
+func (l *Lang) N(n int) Num { return Num{n: n, text: l.Number(decimal.NewFromInt(int64(n)), 0)} }
+
+// String is the count as written.
+func (c Num) String() string { return c.text }
+
+// PluralForm is the CLDR plural form of the count in language t (the
+// interface golang.org/x/text/feature/plural selects messages by).
+func (c Num) PluralForm(t language.Tag, scale int) (plural.Form, int) {
+	n := c.n
+	if n < 0 {
+		n = -n
+	}
+	return plural.Cardinal.MatchPlural(t, n, 0, 0, 0, 0), n
+}
+
+// Plural is the word for n things, by the language's CLDR plural rules
+// (golang.org/x/text/feature/plural): the catalog's word one when the
+// language counts n as one (English and Dutch: 1; French: 0 and 1), else
+// the word other. Both are keys: Plural(n, "entry", "entries").
+func (l *Lang) Plural(n int, one, other string) string {
+	if f, _ := (Num{n: n}).PluralForm(l.tag, 0); f == plural.One {
+		return l.T(one)
+	}
+	return l.T(other)
+}
+
+// HowMany is n and the word for n things: "1 entry", "0 écriture",
+// "2 écritures", "1.250 toezeggingen".
+func (l *Lang) HowMany(n int, one, other string) string {
+	return l.N(n).String() + " " + l.Plural(n, one, other)
 }
 
 // PartyName is "NAME (CODE)", a state's name in the reader's language

@@ -44,7 +44,13 @@ func writeHTML(w io.Writer, m *model.Model, l *model.Lang) error {
 		p.Meta = append(p.Meta, model.Field{Key: "asof", Label: l.T("footer.asof"), Value: m.Provenance.AsOf.UTC().Format(time.DateOnly)})
 	}
 	for _, s := range m.Sections {
-		hs := htmlSection{Title: s.Title}
+		// A table wider than the window scrolls in its own region, which
+		// a keyboard must reach (WCAG 2.1.1): the region takes the focus
+		// and is named by its section, or by the report for its only table.
+		hs := htmlSection{Title: s.Title, Label: s.Title}
+		if hs.Label == "" {
+			hs.Label = m.Title
+		}
 		for _, c := range s.Columns {
 			h := htmlCell{Text: c.Label}
 			if numeric(c) {
@@ -92,6 +98,7 @@ type htmlPage struct {
 
 type htmlSection struct {
 	Title        string
+	Label        string // of the table's scrolling region: the title, or the report's
 	Class        string // dense: too wide for A4 landscape in the normal type
 	Head         []htmlCell
 	Rows, Totals [][]htmlCell
@@ -178,6 +185,7 @@ main { max-width: 1480px; }
 {{- end}}
 ` + page.TitleStyle + `h2 { margin: 30px 0 10px; font-size: 1.15rem; font-weight: 600; color: var(--accent); }
 .wrap { overflow-x: auto; }
+.wrap:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 table { width: 100%; border-collapse: collapse; font-size: 14px; font-variant-numeric: tabular-nums; margin: 12px 0 4px; }
 th, td { padding: 6px 8px; text-align: left; vertical-align: top; }
 thead th { background: var(--head); border-bottom: 2px solid var(--accent); font-size: 13px; font-weight: 600; vertical-align: bottom; }
@@ -226,10 +234,10 @@ table.dense th, table.dense td { padding: 5px 6px; }
 {{- if .Title}}
 <h2>{{.Title}}</h2>
 {{- end}}
-<div class="wrap">
+<div class="wrap" role="region" tabindex="0" aria-label="{{.Label}}">
 <table{{with .Class}} class="{{.}}"{{end}}>
 <thead>
-<tr>{{range .Head}}<th{{with .Class}} class="{{.}}"{{end}}>{{.Text}}</th>{{end}}</tr>
+<tr>{{range .Head}}<th scope="col"{{with .Class}} class="{{.}}"{{end}}>{{.Text}}</th>{{end}}</tr>
 </thead>
 <tbody>
 {{- range .Rows}}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -220,7 +219,7 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 		m.Notes = append(m.Notes, c.shared.notes(l, opt.Currency)...)
 	}
 	if c.qnotes > maxQualifierNotes {
-		m.Notes = append(m.Notes, l.T("note.more-qualified", strconv.Itoa(c.qnotes-maxQualifierNotes)))
+		m.Notes = append(m.Notes, l.T("note.more-qualified", l.N(c.qnotes-maxQualifierNotes)))
 	}
 	m.Provenance = model.Provenance{Valuation: opt.Valuation.Describe(l), AsOf: st.AsOf, Seq: st.Head.Seq, ChainHash: st.Head.Hash,
 		State: st.Head.StateText(), Entries: c.entries}

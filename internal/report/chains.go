@@ -6,7 +6,6 @@ import (
 	"maps"
 	"runtime"
 	"slices"
-	"strconv"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/model"
@@ -362,7 +361,7 @@ func (ch *chains) anomalies(l *model.Lang, cur money.Currency, pledges map[strin
 	}
 	const most = 20
 	if len(notes) > most {
-		notes = append(notes[:most], l.T("note.chain-more", strconv.Itoa(len(notes)-most)))
+		notes = append(notes[:most], l.T("note.chain-more", l.N(len(notes)-most)))
 	}
 	return notes
 }

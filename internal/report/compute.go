@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"sort"
-	"strconv"
 
 	"github.com/coalition/pledger/internal/model"
 
@@ -80,7 +79,7 @@ func (c *computed) qualifierNotes(l *model.Lang, label func() string, g *acc) {
 			if c.qnotes > maxQualifierNotes {
 				continue
 			}
-			c.notes = append(c.notes, l.T("note.qualified", label(), strconv.Itoa(n), l.T(entryWord(n)), l.T("q."+q),
+			c.notes = append(c.notes, l.T("note.qualified", label(), l.N(n), l.Plural(n, "entry", "entries"), l.T("q."+q),
 				joinRefs(g.refs[q], n), l.T("is."+model.BoundOf(q))))
 		}
 	}
@@ -106,14 +105,7 @@ func (c *computed) illustrativeNote(l *model.Lang) string {
 	}
 	// How many, not a sum: the entries may be of several kinds (needs and
 	// pledges), and a sum across kinds would mean nothing.
-	return l.T("note.illustrative-count", strconv.Itoa(n), strconv.Itoa(c.entries))
-}
-
-func entryWord(n int) string {
-	if n == 1 {
-		return "entry"
-	}
-	return "entries"
+	return l.T("note.illustrative-count", l.N(n), l.N(c.entries))
 }
 
 func sortStrings(s []string) { sort.Strings(s) }

@@ -6,7 +6,6 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/coalition/pledger/internal/model"
@@ -313,7 +312,7 @@ func (ds *deploymentSet) totals(byAsset map[string]*countAcc, l *model.Lang) err
 func (ds *deploymentSet) qualifierNotes(l *model.Lang, a *countAcc) {
 	for _, q := range model.Qualifiers {
 		if n := a.qtyQual[q]; n > 0 {
-			ds.notes = append(ds.notes, l.T("note.qualified-quantity", a.name, strconv.Itoa(n), l.T(entryWord(n)), l.T("q."+q),
+			ds.notes = append(ds.notes, l.T("note.qualified-quantity", a.name, l.N(n), l.Plural(n, "entry", "entries"), l.T("q."+q),
 				joinRefs(a.refs[q], n), l.T("is."+model.BoundOf(q))))
 		}
 	}
@@ -378,7 +377,7 @@ func deploymentsLeftOut(ctx context.Context, s *store.Store, st *State, opt Opti
 		return err
 	}
 	if n > 0 {
-		c.notes = append(c.notes, l.T("note.straddling-deployments", strconv.Itoa(n), l.T(entryWord(n)), joinRefs(refs, n)))
+		c.notes = append(c.notes, l.T("note.straddling-deployments", l.N(n), l.Plural(n, "entry", "entries"), joinRefs(refs, n)))
 	}
 	return nil
 }

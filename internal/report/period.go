@@ -180,7 +180,7 @@ func periodNote(ctx context.Context, s *store.Store, st *State, opt Options, l *
 			continue
 		}
 		n := len(lo.refs)
-		c.notes = append(c.notes, l.T("note.straddling", strconv.Itoa(n), l.T(entryWord(n)), l.Kind(string(kind)),
+		c.notes = append(c.notes, l.T("note.straddling", l.N(n), l.Plural(n, "entry", "entries"), l.Kind(string(kind)),
 			l.Amount(lo.value, opt.Currency.Code, opt.Currency.Units), joinRefs(lo.refs[:min(n, 3)], n)))
 	}
 	return nil

@@ -98,6 +98,15 @@ func TestQuarterlySummariesLeaveYearOut(t *testing.T) {
 			strings.Contains(notes, "coal-need-2021") {
 			t.Errorf("2021 notes (nl):\n%s", notes)
 		}
+		// French agrees with the count: one entry left out is "non comptée".
+		q1, err := report.MakeSummary(ctx, s, periodOptions(t, "fr", "2021-01-01", "2021-03-31", nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		notes = strings.Join(q1.Notes, "\n")
+		if want := "Non comptée, car datée en partie hors de la période : 1 écriture de type besoin, 670 000 000,00 USD (coal-need-2021)."; !strings.Contains(notes, want) {
+			t.Errorf("2021-Q1 notes (fr) lack %q:\n%s", want, notes)
+		}
 	})
 }
 

@@ -2,7 +2,6 @@ package report
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -153,7 +152,7 @@ func (sp *splitter) notes(l *model.Lang, cur money.Currency) []string {
 			if dim == 1 {
 				key = "note.shared.location"
 			}
-			out = append(out, l.T(key, strconv.Itoa(n), l.T(entryWord(n)), l.Kind(string(kind)), values,
+			out = append(out, l.T(key, l.N(n), l.Plural(n, "entry", "entries"), l.Kind(string(kind)), values,
 				l.Amount(cell, cur.Code, cur.Units), joinRefs(refs[:min(n, 3)], n)))
 		}
 	}
