@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -20,15 +18,18 @@ import (
 func (a *app) chartCmd() *cobra.Command {
 	var rf reportFlags
 	var co chart.Options
+	var title string
 	cmd := &cobra.Command{
 		Use:   "chart NAME|dashboard",
 		Short: "Draw a chart (" + strings.Join(chart.Names, ", ") + ") or the dashboard as HTML that opens offline",
 		Long: `Draw a chart of a report as one standalone HTML file: ECharts is inlined, so the
 file opens from disk with no network. The chart draws the same report model as
-pledger report (same options), never a second computation.
+pledger report (same options), never a second computation. Each chart has a button
+to save it as a PNG image, a data view, and its data as a table for screen readers.
 
 pledger chart dashboard --out DIR writes DIR/index.html with every chart, plus each
-chart as its own file.
+chart as its own file; the pages share one copy of ECharts, DIR/echarts.min.js (keep
+the folder together: it still opens offline).
 
 --format pdf prints a chart's page on A4 with a headless Chromium (installed
 apart: Debian/Ubuntu apt-get install chromium; or set PLEDGER_CHROMIUM), once
@@ -36,7 +37,7 @@ the chart is drawn, with the provenance in the footer of every page.`,
 		Example: `  pledger chart summary --currency EUR --out summary.html
   pledger chart timeline --by quarter --cumulative --lang nl --out tijdlijn.html
   pledger chart coverage --format pdf --out coverage.pdf
-  pledger chart dashboard --out dashboard/`,
+  pledger chart dashboard --title "Coalition, 2026" --out dashboard/`,
 		Args: exactArgs(1, "a chart NAME ("+strings.Join(chart.Names, ", ")+") or dashboard"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -48,6 +49,9 @@ the chart is drawn, with the provenance in the footer of every page.`,
 			}
 			if rf.out == "" {
 				return usage("--out: name the file (a chart) or the folder (the dashboard) to write")
+			}
+			if title != "" && name != "dashboard" {
+				return usage("--title: only the dashboard takes a title (a chart is titled by its report)")
 			}
 			if !slices.Contains(chartFormats, rf.format) {
 				return usage("--format %q: a chart is html or pdf", rf.format)
@@ -96,7 +100,7 @@ the chart is drawn, with the provenance in the footer of every page.`,
 				bar.Done()
 				return a.writeOut(rf.out, func(w io.Writer) error { return chart.WritePage(w, items[0], opt.Lang, co) })
 			}
-			index, err := writeDashboard(ctx, s, opt, co, rf.out, "Coalition dashboard")
+			index, err := writeDashboard(ctx, s, opt, co, rf.out, title)
 			bar.Done()
 			if err != nil {
 				return err
@@ -109,38 +113,17 @@ the chart is drawn, with the provenance in the footer of every page.`,
 	cmd.Flags().IntVar(&co.TopN, "top", 20, "parties shown before the rest are grouped as others")
 	cmd.Flags().BoolVar(&co.Cumulative, "cumulative", false, "timeline: running totals")
 	cmd.Flags().BoolVar(&co.Lines, "lines", false, "timeline: lines instead of bars")
+	cmd.Flags().StringVar(&title, "title", "", "dashboard: its title (default: \"Coalition dashboard\", in the report language)")
 	return cmd
 }
 
-// writeDashboard writes dir/index.html and every chart as its own file, and
-// returns the index's path.
+// writeDashboard writes dir/index.html and every chart as its own file,
+// sharing one copy of ECharts (chart.WriteFolder), and returns the index's
+// path. An empty title is the dashboard's title in the report language.
 func writeDashboard(ctx context.Context, s *store.Store, opt report.Options, co chart.Options, dir, title string) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
 	items, err := chartrun.Items(ctx, s, opt, chart.Names)
 	if err != nil {
 		return "", err
 	}
-	write := func(path string, fn func(io.Writer) error) error {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		if err := fn(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	}
-	for _, it := range items {
-		if err := write(filepath.Join(dir, it.Name+".html"), func(w io.Writer) error { return chart.WritePage(w, it, opt.Lang, co) }); err != nil {
-			return "", err
-		}
-	}
-	index := filepath.Join(dir, "index.html")
-	if err := write(index, func(w io.Writer) error { return chart.WriteDashboard(w, title, items, opt.Lang, co) }); err != nil {
-		return "", err
-	}
-	return index, nil
+	return chart.WriteFolder(dir, title, items, opt.Lang, co)
 }

@@ -4,12 +4,16 @@
 //
 // A chart draws a finished model.Model and never recomputes a figure. It
 // only sums rows into an "others" group (the parties beyond the top N),
-// sums the rows of the flows report into the links of a sankey diagram, and
-// keeps running totals for a cumulative timeline, all with decimals. An
-// amount becomes a float64 in one place, drawn, and only to set the length
-// of a bar or the width of a flow: every figure a reader sees (tooltips,
-// labels) is written by model.Lang from the decimal, with its qualifier
-// ("more than 18,000,000.00 EUR").
+// sums the rows of the flows report's stages into the links of a sankey
+// diagram, and keeps running totals for a cumulative timeline, all with
+// decimals. An amount becomes a float64 in one place, drawn, and only to
+// set the length of a bar or the width of a flow: every figure a reader
+// sees (tooltips, labels, data tables) is written by model.Lang from the
+// decimal, with its qualifier ("more than 18,000,000.00 EUR").
+//
+// Each chart has ECharts' toolbox (save as a PNG image, a read-only data
+// view) and is followed by an HTML table of the figures it draws, written
+// as its tooltips write them, for screen readers and the data view.
 //
 // Ledger text is data, never markup or code. The options are built with
 // go-echarts, taken as JSON and written into the page by html/template,
@@ -49,7 +53,7 @@ var kinds = map[string]struct {
 	"summary":     {"summary", nil, "summary", drawSummary},
 	"coverage":    {"coverage", nil, "coverage", drawCoverage},
 	"deployments": {"deployments", nil, "deployments", drawDeployments},
-	"flows":       {"flows", map[string]string{"group": "party,sector,location"}, "flows", drawFlows},
+	"flows":       {"flows", map[string]string{"group": "party,sector,location", "stages": "true"}, "stages", drawFlows},
 	"timeline":    {"timeline", nil, "timeline", drawTimeline},
 }
 
@@ -106,33 +110,50 @@ func WritePage(w io.Writer, it Item, l *model.Lang, opt Options) (err error) {
 	return write(w, newPage(l, []*canvas{c}, ""))
 }
 
-// WriteDashboard writes one page with every item's chart, under title, and
-// the provenance of the reports: once when they share it, otherwise the
-// fields that differ per report. When l is nil the first model's language is
-// used.
+// WriteDashboard writes one page with every item's chart, under title (when
+// empty, the dashboard's title in the reader's language), and the
+// provenance of the reports: once when they share it, otherwise the fields
+// that differ per report. When l is nil the first model's language is used.
+// Like a chart's page, it holds ECharts and opens offline on its own.
 func WriteDashboard(w io.Writer, title string, items []Item, l *model.Lang, opt Options) (err error) {
 	defer wrap(&err, "chart dashboard")
-	if len(items) == 0 {
-		return fmt.Errorf("%w: no charts to draw", ledger.ErrInvalid)
-	}
-	l, err = langOf(l, items[0].Model)
+	l, cs, err := drawAll(items, l, opt)
 	if err != nil {
 		return err
+	}
+	return write(w, newPage(l, cs, dashboardTitle(l, title)))
+}
+
+func dashboardTitle(l *model.Lang, title string) string {
+	if title == "" {
+		return tr(l, "dashboard.title")
+	}
+	return title
+}
+
+// drawAll draws every item, in l or the first model's language.
+func drawAll(items []Item, l *model.Lang, opt Options) (*model.Lang, []*canvas, error) {
+	if len(items) == 0 {
+		return nil, nil, fmt.Errorf("%w: no charts to draw", ledger.ErrInvalid)
+	}
+	l, err := langOf(l, items[0].Model)
+	if err != nil {
+		return nil, nil, err
 	}
 	seen := map[string]bool{}
 	var cs []*canvas
 	for _, it := range items {
 		if seen[it.Name] {
-			return fmt.Errorf("%w: chart %s twice", ledger.ErrInvalid, it.Name)
+			return nil, nil, fmt.Errorf("%w: chart %s twice", ledger.ErrInvalid, it.Name)
 		}
 		seen[it.Name] = true
 		c, err := draw(it, l, opt)
 		if err != nil {
-			return fmt.Errorf("chart %s: %w", it.Name, err)
+			return nil, nil, fmt.Errorf("chart %s: %w", it.Name, err)
 		}
 		cs = append(cs, c)
 	}
-	return write(w, newPage(l, cs, title))
+	return l, cs, nil
 }
 
 func wrap(err *error, format string, args ...any) {
@@ -153,12 +174,20 @@ func langOf(l *model.Lang, m *model.Model) (*model.Lang, error) {
 
 // write renders p and writes it to w in one piece.
 func write(w io.Writer, p *page) error {
-	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, p); err != nil {
+	b, err := render(p)
+	if err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(b)
 	return err
+}
+
+func render(p *page) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := pageTemplate.Execute(&buf, p); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // draw checks that it can be drawn and draws it.

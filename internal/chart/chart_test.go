@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -220,33 +221,60 @@ func TestOptions(t *testing.T) {
 	t.Run("flows", func(t *testing.T) {
 		s := get("flows", chart.Options{})
 		sk := seriesOf(t, s.Option)[0]
-		ids := map[string]bool{}
+		ids := map[string]int{}
 		names := map[string]int{}
-		for _, n := range sk["data"].([]any) {
+		var nodes []map[string]any
+		for i, n := range sk["data"].([]any) {
 			node := n.(map[string]any)
 			id := node["id"].(string)
-			if ids[id] {
+			if _, ok := ids[id]; ok {
 				t.Errorf("node id %s twice", id)
 			}
-			ids[id] = true
+			ids[id] = i
 			names[node["name"].(string)]++
+			nodes = append(nodes, node)
 		}
-		if !ids["party:DEU"] || !ids["sector:DEU"] || names["DEU"] != 1 || names["Germany"] != 1 {
+		if _, ok := ids["sector:DEU"]; !ok || names["DEU"] != 1 || names["Germany"] != 1 {
 			t.Errorf("a sector named like a party must be its own node: %v", ids)
 		}
-		if ids["party:FRA"] {
-			t.Errorf("FRA pledged nothing, yet is a node")
-		}
-		var total float64
+		// France committed without a pledge: it enters at committed.
+		in, out := map[string]float64{}, map[string]float64{}
+		var fra []string
 		for _, l := range sk["links"].([]any) {
 			link := l.(map[string]any)
-			total += link["value"].(float64)
+			from, to := nodes[int(link["source"].(float64))]["id"].(string), nodes[int(link["target"].(float64))]["id"].(string)
+			v := link["value"].(float64)
+			out[from] += v
+			in[to] += v
+			if from == "party:FRA" || from == "sector:demining" {
+				fra = append(fra, from+" > "+to+": "+tipOf(link))
+			}
 		}
-		if total != 2*180 { // every row flows party -> sector -> location
-			t.Errorf("links carry %v, want %v", total, 2*180)
+		want := []string{
+			"party:FRA > sector:demining: France → demining | Committed_alone: more than 70.00 EUR",
+			"sector:demining > stage:commitment: demining → Committed | Committed_alone: more than 70.00 EUR",
+			"sector:demining > stage:disbursement: demining → Disbursed | Disbursed_alone: 8.00 EUR",
 		}
-		if !strings.Contains(s.Option["series"].([]any)[0].(map[string]any)["name"].(string), "Pledged") {
-			t.Errorf("the sankey does not say it draws pledges")
+		if strings.Join(fra, "\n") != strings.Join(want, "\n") {
+			t.Errorf("France's commitment flows\n%s\nwant\n%s", strings.Join(fra, "\n"), strings.Join(want, "\n"))
+		}
+		// The flows add up: what enters a stage leaves it.
+		for stage, v := range map[string]float64{"stage:pledge": 130, "stage:commitment": 120} {
+			if in[stage] != v || out[stage] != v {
+				t.Errorf("%s: %v in, %v out, want %v", stage, in[stage], out[stage], v)
+			}
+		}
+		if in["stage:disbursement"] != 43 || in["stage:uncommitted"] != 75 || in["stage:undisbursed"] != 90 {
+			t.Errorf("disbursed %v, not yet committed %v, not yet disbursed %v", in["stage:disbursement"], in["stage:uncommitted"], in["stage:undisbursed"])
+		}
+		// Members enter with what they pledged, committed without a pledge
+		// or disbursed without either.
+		if out["party:BEL"] != 100 || out["party:DEU"] != 38 || out["party:FRA"] != 70 {
+			t.Errorf("members' flows %v", out)
+		}
+		tip := tipOf(nodes[ids["stage:commitment"]])
+		if tip != "Committed | Committed_alone: more than 70.00 EUR | Committed_on_pledge: 50.00 EUR" {
+			t.Errorf("committed's tooltip %q", tip)
 		}
 	})
 
@@ -376,22 +404,38 @@ func keys(m map[string]bool) []string {
 }
 
 // The page loads nothing: no URL in its markup, and the only scripts are
-// inline.
+// inline: ECharts, and the page's own (which makes a URL only of the chart's
+// own image, to save it).
 func TestOffline(t *testing.T) {
 	html := string(dashboard(t, "Dashboard", handItems(false), lang(t, "en"), chart.Options{}))
-	lib, err := os.ReadFile("assets/echarts.min.js")
-	if err != nil {
-		t.Fatal(err)
+	markup := html
+	for _, f := range []string{"assets/echarts.min.js", "draw.js"} {
+		lib, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := strings.Index(markup, string(lib))
+		if i < 0 {
+			t.Fatalf("%s is not inlined as it is", f)
+		}
+		markup = markup[:i] + markup[i+len(lib):]
 	}
-	i := strings.Index(html, string(lib))
-	if i < 0 {
-		t.Fatal("ECharts is not inlined as it is")
-	}
-	markup := html[:i] + html[i+len(lib):]
 	for _, re := range []string{`(?i)\b(src|href|action|poster|srcset|data)\s*=`, `(?i)https?:`, `(?i)url\(`, `(?i)@import`, `(?i)<link\b`, `(?i)<(iframe|object|embed|img)\b`} {
 		if m := regexp.MustCompile(re).FindString(markup); m != "" {
 			t.Errorf("the page's markup has %q", m)
 		}
+	}
+	draw, err := os.ReadFile("draw.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, re := range []string{`(?i)https?:`, `(?i)\b(fetch|XMLHttpRequest|import|WebSocket|EventSource|sendBeacon)\b`, `(?i)\bsrc\b`} {
+		if m := regexp.MustCompile(re).FindString(string(draw)); m != "" {
+			t.Errorf("the page's script has %q", m)
+		}
+	}
+	if n := strings.Count(string(draw), ".href = "); n != 1 || !strings.Contains(string(draw), "a.href = inst.getDataURL(") {
+		t.Errorf("the page's script links to something else than the chart's image")
 	}
 }
 
@@ -529,5 +573,64 @@ func TestEmpty(t *testing.T) {
 		if len(specs(t, []byte(html))) != 1 {
 			t.Errorf("%s: no chart", it.Name)
 		}
+	}
+}
+
+// Each chart is followed by a table of the figures it draws, written as
+// its tooltips write them, from the model.
+func TestDataTables(t *testing.T) {
+	en := lang(t, "en")
+	items := handItems(false)
+	want := map[string][]string{
+		"summary": {
+			`<caption>Data of the chart: Hand-made summary</caption>`,
+			`<thead><tr><th scope="col">Party</th><th scope="col" class="num">Pledged</th><th scope="col" class="num">Committed</th><th scope="col" class="num">Disbursed</th></tr></thead>`,
+			`<tr><th scope="row">Germany</th><td class="num">47,309,612.40 EUR</td><td class="num"></td><td class="num"></td></tr>`,
+			`<tr><th scope="row">Belgium</th><td class="num">more than 18,000,000.00 EUR</td><td class="num">12,000,000.50 EUR</td><td class="num">3,000,000.25 EUR</td></tr>`,
+		},
+		"coverage": {
+			`<tr><th scope="row">need-2 (United Nations, 2022-03, demining)</th><td class="num">100.00 EUR</td><td class="num">120.00 EUR</td><td class="num">0.00 EUR</td><td class="num">120.0%</td><td class="num">0.00 EUR</td></tr>`,
+		},
+		"deployments": {
+			`<tr><th scope="row">NATO · advisers</th><td class="num">500</td><td>Iraq</td><td>2018-10-15</td><td>open (drawn to 2026-01-15)</td><td class="num">44,000</td></tr>`,
+		},
+		"flows": {
+			`<thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Stage</th><th scope="col" class="num">Amount</th></tr></thead>`,
+			`<tr><th scope="row">France</th><td>demining</td><td>Committed_alone</td><td class="num">more than 70.00 EUR</td></tr>`,
+			`<tr><th scope="row">Pledged</th><td>Committed</td><td>Committed_on_pledge</td><td class="num">50.00 EUR</td></tr>`,
+		},
+		"timeline": {
+			`<tr><th scope="row">2017</th><td class="num"></td><td class="num">about 20.00 EUR</td><td class="num"></td><td class="num"></td></tr>`,
+		},
+	}
+	for _, it := range items {
+		html := string(writePage(t, it, en, chart.Options{}))
+		for _, w := range want[it.Name] {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s: the data table lacks\n%s", it.Name, w)
+			}
+		}
+		if !strings.Contains(html, `<div id="data-`+it.Name+`" class="table sr-only">`) {
+			t.Errorf("%s: the table is not in the page for screen readers", it.Name)
+		}
+	}
+	// A chart with nothing to draw has no table (its page says so).
+	m := *items[0].Model
+	m.Sections = []model.Section{{Key: "summary", Columns: m.Sections[0].Columns}}
+	if html := writePage(t, chart.Item{Name: "summary", Model: &m}, en, chart.Options{}); bytes.Contains(html, []byte("<table id=")) {
+		t.Errorf("an empty chart has a data table")
+	}
+}
+
+// A dashboard folder is written whole or not at all.
+func TestFolderErrors(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dash")
+	ms := handModels(false)
+	_, err := chart.WriteFolder(dir, "", []chart.Item{{Name: "summary", Model: ms["summary"]}, {Name: "flows", Model: ms["summary"]}}, lang(t, "en"), chart.Options{})
+	if !errors.Is(err, ledger.ErrInvalid) {
+		t.Errorf("a wrong report: %v", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a failed folder left %s behind (%v)", dir, err)
 	}
 }

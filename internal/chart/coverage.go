@@ -59,7 +59,10 @@ func drawCoverage(c *canvas) error {
 		}
 		gap = append(gap, g)
 		disbursed = append(disbursed, c.barItem(r, "disbursement"))
+		c.table.row(head[0], c.cellText(r, "needed"), c.cellText(r, "funded"), c.cellText(r, "gap"), covered, c.cellText(r, "disbursement"))
 	}
+	c.table.head([]string{c.labels["need"], c.labels["needed"], c.labels["funded"], c.labels["gap"], c.labels["covered"],
+		c.labels["disbursement"]}, 1, 2, 3, 4, 5)
 
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(c.base("axis")...)

@@ -95,6 +95,15 @@ func drawDeployments(c *canvas) error {
 		if lbl, ok := c.labels["asset_months"]; ok && !r["asset_months"].Empty {
 			tip = append(tip, c.line(lbl, c.l.Count(r["asset_months"])))
 		}
+		row := []string{label, c.l.Count(r["quantity"]), c.l.List("location", r["location"].Text), startText, endText}
+		if _, ok := c.labels["asset_months"]; ok {
+			months := ""
+			if !r["asset_months"].Empty {
+				months = c.l.Count(r["asset_months"])
+			}
+			row = append(row, months)
+		}
+		c.table.row(row...)
 		span := millis(to) - millis(from)
 		offset = append(offset, tipped{Value: millis(from)})
 		none := tipped{Value: 0}
@@ -109,6 +118,13 @@ func drawDeployments(c *canvas) error {
 			anyClosed = true
 			closed, open, unknown = append(closed, tipped{Value: span, Tip: tip}), append(open, none), append(unknown, none)
 		}
+	}
+	heads := []string{tr(c.l, "table.deployment"), c.labels["quantity"], c.labels["location"], c.labels["start"], c.labels["end"]}
+	if lbl, ok := c.labels["asset_months"]; ok {
+		heads = append(heads, lbl)
+		c.table.head(heads, 1, 5)
+	} else {
+		c.table.head(heads, 1)
 	}
 	if c.empty {
 		first, last = asOfDay.AddDate(-1, 0, 0), asOfDay
@@ -164,7 +180,11 @@ func drawDeployments(c *canvas) error {
 		"series": []map[string]any{
 			{"silent": true, "tooltip": map[string]any{"show": false}, "emphasis": map[string]any{"disabled": true}},
 			{"emphasis": map[string]any{"focus": "none"}},
-			{"markLine": map[string]any{"silent": true, "label": map[string]any{"formatter": "{b}", "position": "start", "color": muted, "fontSize": 12}}},
+			// The as-of label ends at its line, to the left of it: the line
+			// may stand at the right edge of the chart, and the label never
+			// runs past it.
+			{"markLine": map[string]any{"silent": true, "label": map[string]any{"formatter": "{b}", "position": "start", "align": "right",
+				"padding": []int{0, 4, 0, 0}, "color": muted, "fontSize": 12}}},
 			{"emphasis": map[string]any{"focus": "none"}},
 		},
 	})

@@ -55,7 +55,29 @@ type canvas struct {
 	format   format
 	height   int  // of the chart, in CSS pixels
 	empty    bool // no rows: the page says so
+	table    dataTable
 }
+
+// dataTable is a chart's data as an HTML table, after the chart: the
+// figures it draws, written from the model as its tooltips write them,
+// for screen readers (and anyone who wants the numbers).
+type dataTable struct {
+	Head    []string // column titles; the first column heads the rows
+	Numeric []bool   // per column: figures, aligned to the right
+	Rows    [][]string
+}
+
+// head sets the table's columns: titles, and which hold figures.
+func (t *dataTable) head(titles []string, numeric ...int) {
+	t.Head = titles
+	t.Numeric = make([]bool, len(titles))
+	for _, i := range numeric {
+		t.Numeric[i] = true
+	}
+}
+
+// row adds a row; its first cell heads it.
+func (t *dataTable) row(cells ...string) { t.Rows = append(t.Rows, cells) }
 
 // format tells the page's fixed script how to write a chart's tooltips
 // and axis labels. Every text in it was written in Go, and the script
@@ -195,7 +217,7 @@ func (c *canvas) finish(chart interface {
 	if err := dec.Decode(&o); err != nil {
 		return fmt.Errorf("chart %s: options: %w", c.name, err)
 	}
-	delete(o, "toolbox") // no download or zoom buttons: the page is the document
+	delete(o, "toolbox") // go-echarts' own; ours is below
 	if t, ok := o["title"].(map[string]any); ok && len(t) == 0 {
 		delete(o, "title") // titles are in the page, where they print and wrap
 	}
@@ -206,10 +228,35 @@ func (c *canvas) finish(chart interface {
 			"textStyle":    map[string]any{"color": ink, "fontSize": 13, "fontFamily": fontFamily},
 			"extraCssText": "max-width: 460px; white-space: normal; box-shadow: 0 2px 8px rgba(0,0,0,.15);",
 		},
+		"toolbox": c.toolbox(),
 	})
 	merge(o, extra)
 	c.option = o
 	return nil
+}
+
+// toolbox is the chart's two buttons: save the chart as a PNG image
+// (named after the chart and the ledger's as-of day) and show its data
+// (read-only; the page's script shows the chart's data table there).
+func (c *canvas) toolbox() map[string]any {
+	name := "pledger-" + c.name
+	if !c.m.AsOf.IsZero() {
+		name += "-" + c.m.AsOf.UTC().Format("2006-01-02")
+	}
+	return map[string]any{
+		"show": true, "right": 6, "top": 2, "itemSize": 15, "itemGap": 12,
+		"iconStyle": map[string]any{"borderColor": muted},
+		"emphasis":  map[string]any{"iconStyle": map[string]any{"borderColor": ink, "textFill": ink, "textPosition": "left"}},
+		"feature": map[string]any{
+			"dataView": map[string]any{"show": true, "readOnly": true, "title": tr(c.l, "toolbox.data"),
+				"lang":            []string{tr(c.l, "toolbox.data"), tr(c.l, "toolbox.close"), tr(c.l, "toolbox.refresh")},
+				"buttonColor":     "#1f4e79",
+				"textColor":       ink,
+				"backgroundColor": "#ffffff"},
+			"saveAsImage": map[string]any{"show": true, "type": "png", "name": name, "title": tr(c.l, "toolbox.save"),
+				"pixelRatio": 2, "backgroundColor": "#ffffff", "lang": []string{tr(c.l, "toolbox.save")}},
+		},
+	}
 }
 
 // merge copies src into dst, merging nested objects and, key by key, the

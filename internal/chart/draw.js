@@ -127,6 +127,68 @@ function pledgerCharts(specs) {
   }
   root.setAttribute('data-drawing', '');
 
+  // The toolbox's data view shows the chart's data table (written in Go,
+  // after the chart), copied as elements: no markup is built from text.
+  function dataView(opt, id) {
+    var dv = opt.toolbox && opt.toolbox.feature && opt.toolbox.feature.dataView;
+    var table = document.getElementById(id.replace(/^chart-/, 'table-'));
+    if (!dv) {
+      return;
+    }
+    if (!table) {
+      dv.show = false;
+      return;
+    }
+    dv.optionToContent = function () {
+      var box = document.createElement('div');
+      box.className = 'data';
+      box.style.cssText = 'padding:4px 12px;overflow:auto;height:100%;box-sizing:border-box';
+      // It scrolls: a keyboard reaches it, and it is named as its table.
+      box.tabIndex = 0;
+      box.setAttribute('role', 'region');
+      box.setAttribute('aria-label', table.caption ? table.caption.textContent : '');
+      var copy = table.cloneNode(true);
+      copy.removeAttribute('id');
+      box.appendChild(copy);
+      return box;
+    };
+  }
+
+  // The buttons after each chart. One shows the data table to sighted
+  // readers (screen readers read it where it is, shown or not); the other
+  // saves the chart as a PNG image as the toolbox does, from the keyboard.
+  function tableButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll('button.save-image'), function (b) {
+      var el = document.getElementById(b.getAttribute('data-chart'));
+      var inst = el && echarts.getInstanceByDom(el);
+      var save = inst && inst.getOption().toolbox;
+      save = save && save[0] && save[0].feature && save[0].feature.saveAsImage;
+      if (!save) {
+        return;
+      }
+      b.hidden = false;
+      b.addEventListener('click', function () {
+        var a = document.createElement('a');
+        a.download = save.name + '.png';
+        a.href = inst.getDataURL({ type: 'png', pixelRatio: save.pixelRatio, backgroundColor: save.backgroundColor,
+          excludeComponents: ['toolbox'] });
+        a.click();
+      });
+    });
+    var buttons = document.querySelectorAll('button.show-data');
+    Array.prototype.forEach.call(buttons, function (b) {
+      var box = document.getElementById(b.getAttribute('aria-controls'));
+      if (!box) {
+        return;
+      }
+      b.hidden = false;
+      b.addEventListener('click', function () {
+        var shown = box.classList.toggle('sr-only') === false;
+        b.textContent = b.getAttribute(shown ? 'data-hide' : 'data-show');
+      });
+    });
+  }
+
   var drawn = [];
   specs.forEach(function (s) {
     var f = s.format;
@@ -139,6 +201,7 @@ function pledgerCharts(specs) {
     opt.tooltip.formatter = f.tooltip === 'axis' ? axisTip(f) : itemTip;
     label(opt, f.money, moneyAxis(f));
     label(opt, f.years, yearAxis);
+    dataView(opt, f.id);
     var chart = echarts.init(el, null, {
       renderer: 'canvas',
       devicePixelRatio: Math.max(2, window.devicePixelRatio || 1)
@@ -154,6 +217,7 @@ function pledgerCharts(specs) {
     chart.setOption(opt);
     drawn.push(chart);
   });
+  tableButtons();
   done();
   window.addEventListener('resize', function () {
     drawn.forEach(function (c) { c.resize(); });

@@ -31,34 +31,72 @@ type flowLink struct {
 	Tip    []string `json:"tip"`
 }
 
-// drawFlows draws the flows report (rows of party, sector, location and an
-// amount per kind) as a sankey diagram from member to sector to location.
-// It draws one kind, pledged, so that no money is counted twice through its
-// stages. The links are the rows summed per pair of nodes; the parties
-// beyond the top N by amount pledged are one "others" node.
+// The stages of the money, as the flows report's stages section counts
+// them (internal/report/stages.go): where each amount enters its chain,
+// and where it goes from there.
+var (
+	// entries are the columns of money entering a chain, and the stage
+	// it enters at.
+	entries = []struct{ col, stage string }{
+		{"pledge", "pledge"}, {"committed_alone", "commitment"}, {"disbursed_alone", "disbursement"},
+	}
+	// onward are the columns of money going on from a stage, and where to.
+	onward = []struct{ col, from, to string }{
+		{"committed_on_pledge", "pledge", "commitment"},
+		{"disbursed_on_pledge", "pledge", "disbursement"},
+		{"uncommitted", "pledge", "uncommitted"},
+		{"disbursed_on_commitment", "commitment", "disbursement"},
+		{"undisbursed", "commitment", "undisbursed"},
+	}
+	// stageDepth is the column of the diagram each stage stands in.
+	stageDepth = map[string]int{"pledge": 2, "commitment": 3, "uncommitted": 3, "disbursement": 4, "undisbursed": 4}
+)
+
+// drawFlows draws the flows report's stages section as a sankey diagram:
+// from member to sector to the stages of the money, pledged, committed and
+// disbursed, with what each stage has not yet passed on. Each amount is
+// counted once, where it enters its chain, so nothing is counted twice and
+// the flows add up: a pledge enters at pledged, a commitment without a
+// pledge (Belgium's) at committed, a disbursement without either at
+// disbursed. The links from members to sectors are the rows of the
+// section, those between stages its columns, summed exactly; the members
+// beyond the top N by amount entering are one "others" node.
 func drawFlows(c *canvas) error {
-	if err := c.need("party", "sector", "location", "pledge"); err != nil {
+	need := []string{"party", "sector"}
+	for _, e := range entries {
+		need = append(need, e.col)
+	}
+	for _, o := range onward {
+		need = append(need, o.col)
+	}
+	if err := c.need(need...); err != nil {
 		return err
 	}
 	c.subtitle = tr(c.l, "sub.flows", strconv.Itoa(c.top))
-	type row struct {
-		party, sector, location string
-		cell                    model.Cell
+	has := func(r model.Row, col string) bool {
+		cell, ok := r[col]
+		return ok && !cell.Empty && cell.Value.IsPositive()
 	}
-	var rows []row
+
+	// Members ranked by the money entering chains through them.
 	var parties []string
 	byParty := map[string]decimal.Decimal{}
+	var rows []model.Row
 	for _, r := range c.sec.Rows {
-		cell := r["pledge"]
-		if cell.Empty || !cell.Value.IsPositive() {
-			continue
+		in := false
+		for _, e := range entries {
+			if has(r, e.col) {
+				in = true
+				p := r["party"].Text
+				if _, ok := byParty[p]; !ok {
+					parties = append(parties, p)
+				}
+				byParty[p] = byParty[p].Add(r[e.col].Value)
+			}
 		}
-		p := r["party"].Text
-		if _, ok := byParty[p]; !ok {
-			parties = append(parties, p)
+		if in {
+			rows = append(rows, r)
 		}
-		byParty[p] = byParty[p].Add(cell.Value)
-		rows = append(rows, row{p, r["sector"].Text, r["location"].Text, cell})
 	}
 	c.empty = len(rows) == 0
 	top, rest := ranked(parties, byParty, c.top)
@@ -69,76 +107,112 @@ func drawFlows(c *canvas) error {
 
 	var nodes []flowNode
 	index := map[string]int{}
-	node := func(depth int, id, name string, tipHead ...string) int {
+	node := func(depth int, id, name, colour string, tip ...string) int {
 		if i, ok := index[id]; ok {
 			return i
 		}
 		index[id] = len(nodes)
-		colour := []string{colours["pledge"], "#5b86c2", "#98b4dc"}[depth]
-		nodes = append(nodes, flowNode{ID: id, Name: name, Depth: depth, Tip: tipHead,
+		nodes = append(nodes, flowNode{ID: id, Name: name, Depth: depth, Tip: tip,
 			ItemStyle: &opts.ItemStyle{Color: colour, BorderColor: colour}})
 		return index[id]
 	}
-	// Nodes in a fixed order, which the layout keeps: parties as ranked,
-	// then the others, then sectors and locations.
+	// Nodes in a fixed order, which the layout keeps: members as ranked,
+	// then the others, sectors by the money through them, then the stages.
 	for _, p := range top {
-		node(0, "party:"+p, c.party(p), c.party(p))
+		node(0, "party:"+p, c.party(p), colours["need"], c.party(p))
 	}
 	if len(rest) > 0 {
-		node(0, "party:*others*", c.othersLabel(rest), c.othersLabel(rest), c.othersTip(rest))
+		node(0, "party:*others*", c.othersLabel(rest), colours["others"], c.othersLabel(rest), c.othersTip(rest))
 	}
 	none := c.l.T("none")
-	display := func(col, list string) string {
-		if s := c.l.List(col, list); s != "" {
+	display := func(list string) string {
+		if s := c.l.List("sector", list); s != "" {
 			return s
 		}
 		return none
 	}
-	// Sectors and locations by the amount through them, largest first,
-	// as the parties are.
-	var sectors, locations []string
-	bySector, byLocation := map[string]decimal.Decimal{}, map[string]decimal.Decimal{}
+	var sectors []string
+	bySector := map[string]decimal.Decimal{}
 	for _, r := range rows {
-		if _, ok := bySector[r.sector]; !ok {
-			sectors = append(sectors, r.sector)
+		s := r["sector"].Text
+		if _, ok := bySector[s]; !ok {
+			sectors = append(sectors, s)
 		}
-		bySector[r.sector] = bySector[r.sector].Add(r.cell.Value)
-		if _, ok := byLocation[r.location]; !ok {
-			locations = append(locations, r.location)
+		for _, e := range entries {
+			if has(r, e.col) {
+				bySector[s] = bySector[s].Add(r[e.col].Value)
+			}
 		}
-		byLocation[r.location] = byLocation[r.location].Add(r.cell.Value)
 	}
 	sectors, _ = ranked(sectors, bySector, len(sectors))
-	locations, _ = ranked(locations, byLocation, len(locations))
 	for _, s := range sectors {
-		node(1, "sector:"+s, display("sector", s), display("sector", s))
+		node(1, "sector:"+s, display(s), "#98a3b0", display(s))
 	}
-	for _, l := range locations {
-		node(2, "location:"+l, display("location", l), display("location", l))
+	stageName := map[string]string{
+		"pledge": kindLabel(c.l, "pledge"), "commitment": kindLabel(c.l, "commitment"), "disbursement": kindLabel(c.l, "disbursement"),
+		"uncommitted": c.labels["uncommitted"], "undisbursed": c.labels["undisbursed"],
 	}
-
-	// Links: the rows' amounts summed per pair of nodes, exactly.
-	type pair struct{ from, to int }
-	cells := map[pair][]model.Cell{}
-	var order []pair
-	add := func(p pair, cell model.Cell) {
-		if _, ok := cells[p]; !ok {
-			order = append(order, p)
+	stageColour := map[string]string{"pledge": colours["pledge"], "commitment": colours["commitment"],
+		"disbursement": colours["disbursement"], "uncommitted": colours["gap"], "undisbursed": colours["gap"]}
+	// The stages that any money reaches, in a fixed order.
+	for _, s := range []string{"pledge", "commitment", "uncommitted", "disbursement", "undisbursed"} {
+		used := false
+		for _, r := range c.sec.Rows {
+			for _, e := range entries {
+				used = used || e.stage == s && has(r, e.col)
+			}
+			for _, o := range onward {
+				used = used || (o.from == s || o.to == s) && has(r, o.col)
+			}
 		}
-		cells[p] = append(cells[p], cell)
+		if used {
+			node(stageDepth[s], "stage:"+s, stageName[s], stageColour[s], stageName[s])
+		}
 	}
-	out := map[int][]model.Cell{} // node -> the cells flowing through it
+	stage := func(s string) int { return index["stage:"+s] }
+
+	// Links, each the exact sum of the cells it draws, in the order of the
+	// columns they come from.
+	type link struct {
+		from, to int
+		col      string
+	}
+	cells := map[link][]model.Cell{}
+	var order []link
+	add := func(l link, cell model.Cell) {
+		if _, ok := cells[l]; !ok {
+			order = append(order, l)
+		}
+		cells[l] = append(cells[l], cell)
+	}
 	for _, r := range rows {
-		pid := "party:" + r.party
-		if !inTop[r.party] {
+		pid := "party:" + r["party"].Text
+		if !inTop[r["party"].Text] {
 			pid = "party:*others*"
 		}
-		p, s, l := index[pid], index["sector:"+r.sector], index["location:"+r.location]
-		add(pair{p, s}, r.cell)
-		add(pair{s, l}, r.cell)
-		out[p] = append(out[p], r.cell)
-		out[s] = append(out[s], r.cell)
-		out[l] = append(out[l], r.cell)
+		p, s := index[pid], index["sector:"+r["sector"].Text]
+		for _, e := range entries {
+			if has(r, e.col) {
+				add(link{p, s, e.col}, r[e.col])
+			}
+		}
+	}
+	for _, r := range rows {
+		s := index["sector:"+r["sector"].Text]
+		for _, e := range entries {
+			if has(r, e.col) {
+				add(link{s, stage(e.stage), e.col}, r[e.col])
+			}
+		}
+	}
+	// Onward from the stages: every row of the section (members with
+	// nothing entering may still have money going on).
+	for _, o := range onward {
+		for _, r := range c.sec.Rows {
+			if has(r, o.col) {
+				add(link{stage(o.from), stage(o.to), o.col}, r[o.col])
+			}
+		}
 	}
 	sort.SliceStable(order, func(i, j int) bool {
 		if order[i].from != order[j].from {
@@ -146,37 +220,60 @@ func drawFlows(c *canvas) error {
 		}
 		return order[i].to < order[j].to
 	})
-	pledgedLabel := kindLabel(c.l, "pledge")
+
+	// Each node's tooltip: the figures through it, by column.
+	through := map[int]map[string][]model.Cell{}
+	var cols []string
+	seenCol := map[string]bool{}
+	note := func(n int, col string, cs []model.Cell) {
+		if through[n] == nil {
+			through[n] = map[string][]model.Cell{}
+		}
+		through[n][col] = append(through[n][col], cs...)
+		if !seenCol[col] {
+			seenCol[col] = true
+			cols = append(cols, col)
+		}
+	}
 	var links []flowLink
-	for _, p := range order {
-		t := sum(cells[p])
-		links = append(links, flowLink{Source: p.from, Target: p.to, Value: drawn(t.Value),
-			Tip: []string{tr(c.l, "flow.link", nodes[p.from].Name, nodes[p.to].Name), c.line(pledgedLabel, c.amount(t))}})
+	c.table.head([]string{tr(c.l, "table.from"), tr(c.l, "table.to"), tr(c.l, "table.stage"), tr(c.l, "table.amount")}, 3)
+	for _, l := range order {
+		t := sum(cells[l])
+		from, to := nodes[l.from].Name, nodes[l.to].Name
+		line := c.line(c.labels[l.col], c.amount(t))
+		links = append(links, flowLink{Source: l.from, Target: l.to, Value: drawn(t.Value),
+			Tip: []string{tr(c.l, "flow.link", from, to), line}})
+		c.table.row(from, to, c.labels[l.col], c.amount(t))
+		if nodes[l.from].Depth == 0 { // a member: what leaves it
+			note(l.from, l.col, cells[l])
+		}
+		note(l.to, l.col, cells[l]) // a sector or stage: what enters it
 	}
-	tallest := 0
 	for i := range nodes {
-		nodes[i].Tip = append(nodes[i].Tip, c.line(pledgedLabel, c.amount(sum(out[i]))))
+		for _, col := range cols {
+			if cs := through[i][col]; len(cs) > 0 {
+				nodes[i].Tip = append(nodes[i].Tip, c.line(c.labels[col], c.amount(sum(cs))))
+			}
+		}
 	}
-	for _, n := range []int{len(index) - len(sectors) - len(locations), len(sectors), len(locations)} {
-		tallest = max(tallest, n)
-	}
+	tallest := max(len(top)+min(len(rest), 1), len(sectors), 2)
 
 	sk := charts.NewSankey()
 	sk.SetGlobalOptions(c.base("item")...)
 	sk.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}))
-	sk.MultiSeries = append(sk.MultiSeries, charts.SingleSeries{Name: pledgedLabel, Type: types.ChartSankey,
-		Data: nodes, Links: links, NodeWidth: opts.Int(14), NodeGap: opts.Int(12), NodeAlign: "justify",
-		Left: "8", Right: "190", Top: "16", Bottom: "16"})
+	sk.MultiSeries = append(sk.MultiSeries, charts.SingleSeries{Name: c.m.Title, Type: types.ChartSankey,
+		Data: nodes, Links: links, NodeWidth: opts.Int(14), NodeGap: opts.Int(14), NodeAlign: "justify",
+		Left: "8", Right: "210", Top: "28", Bottom: "16"})
 	c.format.Tooltip = "item"
-	c.height = max(420, 40+40*tallest)
+	c.height = max(440, 60+40*tallest)
 	return c.finish(sk, map[string]any{
 		"series": []map[string]any{{
 			"layoutIterations": 0,
 			"draggable":        false,
 			"emphasis":         map[string]any{"focus": "adjacency"},
-			"lineStyle":        map[string]any{"color": colours["pledge"], "opacity": 0.28, "curveness": 0.5},
+			"lineStyle":        map[string]any{"color": "target", "opacity": 0.3, "curveness": 0.5},
 			"label": map[string]any{"formatter": "{b}", "color": ink, "fontSize": 13, "fontFamily": fontFamily,
-				"textBorderColor": "#ffffff", "textBorderWidth": 3, "width": 220, "overflow": "truncate"},
+				"textBorderColor": "#ffffff", "textBorderWidth": 3, "width": 196, "overflow": "truncate"},
 		}},
 	})
 }

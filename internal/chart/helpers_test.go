@@ -95,20 +95,22 @@ func handModels(hostile bool) map[string]*model.Model {
 			{"ref": text("d3"), "party": text("NLD"), "asset": text("trainers"), "quantity": {Int: 250, Qualifier: "about"},
 				"location": text("IRQ"), "start": text("unknown"), "end": text("2021-10"), "asset_months": {Empty: true}},
 		})
-	ms["flows"] = handModel("flows",
-		[]model.Column{col("party", "party"), col("sector", "list"), col("location", "list"), col("pledge", "amount"),
-			col("commitment", "amount"), col("disbursement", "amount"), col("entries", "count")},
-		[]model.Row{
-			{"party": text(party), "sector": text(sector), "location": text("IRQ"), "pledge": amt("100.00"),
-				"commitment": amt("5.00"), "disbursement": {Empty: true}},
-			{"party": text(party), "sector": text(sector), "location": text("SYR"), "pledge": amt("50.00"),
-				"commitment": {Empty: true}, "disbursement": {Empty: true}},
-			// A sector named like a party: its node must not be the party's.
-			{"party": text("DEU"), "sector": text("DEU"), "location": text("IRQ"), "pledge": amt("30.00"),
-				"commitment": {Empty: true}, "disbursement": {Empty: true}},
-			{"party": text("FRA"), "sector": text("demining"), "location": text("IRQ"), "pledge": {Empty: true},
-				"commitment": amt("70.00"), "disbursement": {Empty: true}},
-		})
+	// The stages of the money (the flows report's stages section): they
+	// add up, pledged 130 = 50 committed + 5 disbursed on a pledge + 45 not
+	// yet committed + 30 (DEU's, in a sector named like a party); committed
+	// 120 = 50 on a pledge + 70 without one = 30 disbursed + 90 not yet.
+	ms["flows"] = handModel("flows", stageColumns(), []model.Row{
+		stageRow(party, sector, map[string]model.Cell{"pledge": amt("100.00"), "uncommitted": amt("45.00"),
+			"committed_on_pledge": amt("50.00"), "undisbursed": amt("20.00"), "disbursed_on_commitment": amt("30.00"),
+			"disbursed_on_pledge": amt("5.00")}),
+		// A sector named like a party: its node must not be the party's.
+		stageRow("DEU", "DEU", map[string]model.Cell{"pledge": amt("30.00"), "uncommitted": amt("30.00")}),
+		stageRow("DEU", "demining", map[string]model.Cell{"disbursed_alone": amt("8.00")}),
+		// A commitment without a pledge, as Belgium's in the demo.
+		stageRow("FRA", "demining", map[string]model.Cell{"committed_alone": {Value: dec("70.00"), Int: 1, Qualifier: "at-least"},
+			"undisbursed": {Value: dec("70.00"), Int: 1, Qualifier: "at-least"}}),
+	})
+	ms["flows"].Sections[0].Key = "stages"
 	ms["timeline"] = handModel("timeline",
 		[]model.Column{col("period", "text"), col("need", "amount"), col("pledge", "amount"), col("commitment", "amount"),
 			col("disbursement", "amount"), col("deployment", "amount"), col("entries", "count")},
@@ -128,6 +130,30 @@ func handModels(hostile bool) map[string]*model.Model {
 		}
 	}
 	return ms
+}
+
+// stageColumns are the columns of the flows report's stages section.
+func stageColumns() []model.Column {
+	cols := []model.Column{col("party", "party"), col("sector", "list")}
+	for _, k := range []string{"pledge", "uncommitted", "committed_on_pledge", "committed_alone", "undisbursed",
+		"disbursed_on_commitment", "disbursed_on_pledge", "disbursed_alone"} {
+		cols = append(cols, col(k, "amount"))
+	}
+	return cols
+}
+
+// stageRow is a row of the stages section: the cells given, the others
+// empty.
+func stageRow(party, sector string, cells map[string]model.Cell) model.Row {
+	r := model.Row{"party": text(party), "sector": text(sector)}
+	for _, c := range stageColumns()[2:] {
+		if cell, ok := cells[c.Key]; ok {
+			r[c.Key] = cell
+		} else {
+			r[c.Key] = model.Cell{Empty: true}
+		}
+	}
+	return r
 }
 
 func handItems(hostile bool) []chart.Item {

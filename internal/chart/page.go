@@ -11,7 +11,8 @@ import (
 )
 
 // echartsJS is Apache ECharts, vendored (see assets/README.md) and inlined
-// into every page: nothing is fetched from anywhere.
+// into every page, or written once beside the pages of a dashboard folder
+// (WriteFolder): nothing is fetched from anywhere.
 //
 //go:embed assets/echarts.min.js
 var echartsJS string
@@ -35,6 +36,9 @@ type page struct {
 	Footer                []model.Field // the provenance every chart shares
 	PerReport             *perReport    // the provenance that differs between charts
 	Lib, Script           template.JS
+	LibSrc                string // ECharts from this file beside the page (a dashboard folder); "": inlined
+	ShowTable, HideTable  string
+	SaveImage             string
 	Specs                 []spec
 }
 
@@ -46,6 +50,38 @@ type chartView struct {
 	Height                    int
 	Notes                     []string
 	NoData                    string
+	Table                     *tableView
+}
+
+// tableView is a chart's data table as the template lays it out.
+type tableView struct {
+	ID, Box, Caption string // the table's id, and its box's
+	Chart            string // the chart's id
+	Head             []cellView
+	Rows             [][]cellView
+}
+
+type cellView struct {
+	Text string
+	Num  bool
+}
+
+func newTableView(id, caption string, t dataTable) *tableView {
+	if len(t.Rows) == 0 {
+		return nil
+	}
+	v := &tableView{ID: "table-" + id, Box: "data-" + id, Chart: "chart-" + id, Caption: caption}
+	for i, h := range t.Head {
+		v.Head = append(v.Head, cellView{h, t.Numeric[i]})
+	}
+	for _, r := range t.Rows {
+		var row []cellView
+		for i, x := range r {
+			row = append(row, cellView{x, i < len(t.Numeric) && t.Numeric[i]})
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
 }
 
 // spec is what the page's script gets for a chart: data only.
@@ -69,6 +105,9 @@ func newPage(l *model.Lang, cs []*canvas, title string) *page {
 		Provenance: l.T("footer.provenance"),
 		Lib:        template.JS(echartsJS),
 		Script:     template.JS(drawJS),
+		ShowTable:  tr(l, "table.show"),
+		HideTable:  tr(l, "table.hide"),
+		SaveImage:  tr(l, "toolbox.save"),
 	}
 	// The meta line goes under the page's title when the longest one says
 	// all the others do; otherwise each chart has its own.
@@ -91,7 +130,8 @@ func newPage(l *model.Lang, cs []*canvas, title string) *page {
 	}
 	for i, c := range cs {
 		c.format.ID, c.format.Lang, c.format.Currency = c.id, l.Code, c.m.Currency
-		v := chartView{ID: c.id, What: c.subtitle, Height: c.height, Label: tr(l, "chart.label", c.m.Title)}
+		v := chartView{ID: c.id, What: c.subtitle, Height: c.height, Label: tr(l, "chart.label", c.m.Title),
+			Table: newTableView(c.name, tr(l, "table.caption", c.m.Title), c.table)}
 		if !shared {
 			v.Meta = metas[i]
 		}
@@ -162,8 +202,10 @@ func provenance(l *model.Lang, m *model.Model) []model.Field { return model.Foot
 var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
 
 // pageHTML looks like the report pages of internal/render (the same type,
-// colours, header and footer), with the charts between. It loads nothing:
-// the style, ECharts and the page's script are inline. The charts' data is
+// colours, header and footer), with the charts between, each followed by
+// its data table. It loads nothing from anywhere: the style, ECharts and
+// the page's script are inline, except in a dashboard folder, whose pages
+// load ECharts from the one file beside them. The charts' data is
 // a JSON data block, which html/template escapes as it does a script, so
 // that both scripts are the same on every page (a Content-Security-Policy
 // can allow them by hash).
@@ -174,6 +216,20 @@ section.figure + section.figure { margin-top: 34px; padding-top: 8px; border-top
 .what { margin: 6px 0 10px; font-size: 0.95rem; }
 .chart { width: 100%; }
 .nodata { margin: 12px 0; padding: 10px 12px; background: var(--head); color: var(--muted); }
+.sr-only { position: absolute !important; width: 1px !important; height: 1px !important; margin: -1px; padding: 0; border: 0;
+  overflow: hidden !important; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
+.data { position: relative; margin-top: 6px; }
+.data button { font: inherit; font-size: 0.85rem; color: var(--accent); background: #ffffff; border: 1px solid var(--rule);
+  border-radius: 4px; padding: 3px 10px; cursor: pointer; }
+.data button + button { margin-left: 6px; }
+.data button:hover { border-color: var(--accent); }
+.data button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+.data table { border-collapse: collapse; margin-top: 8px; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
+.data caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
+.data th, .data td { text-align: left; vertical-align: top; padding: 3px 12px 3px 0; border-bottom: 1px solid var(--rule); }
+.data thead th { font-weight: 600; border-bottom-color: var(--ink); }
+.data tbody th { font-weight: 400; }
+.data .num { text-align: right; white-space: nowrap; }
 .notes h3 { margin: 14px 0 4px; font-size: 0.9rem; font-weight: 600; color: var(--muted); }
 .notes ul { margin: 0; padding-left: 1.25em; font-size: 0.85rem; color: var(--muted); }
 .notes li { margin: 3px 0; }
@@ -198,6 +254,7 @@ footer th { font-weight: 600; }
   .chart canvas { position: static !important; display: block; width: auto !important; height: auto !important;
     max-width: 100%; max-height: 140mm; }
   .chart > div + div { display: none !important; }
+  .data button { display: none; }
   .notes { font-size: 8.5pt; }
   footer { break-inside: avoid; page-break-inside: avoid; }
 }
@@ -227,6 +284,23 @@ footer th { font-weight: 600; }
 {{- end}}
 <div id="{{.ID}}" class="chart" role="img" aria-label="{{.Label}}" style="height: {{.Height}}px"></div>
 </div>
+{{- with .Table}}
+<div class="data">
+<button type="button" class="show-data" aria-controls="{{.Box}}" data-show="{{$.ShowTable}}" data-hide="{{$.HideTable}}" hidden>{{$.ShowTable}}</button>
+<button type="button" class="save-image" data-chart="{{.Chart}}" hidden>{{$.SaveImage}}</button>
+<div id="{{.Box}}" class="table sr-only">
+<table id="{{.ID}}">
+<caption>{{.Caption}}</caption>
+<thead><tr>{{range .Head}}<th scope="col"{{if .Num}} class="num"{{end}}>{{.Text}}</th>{{end}}</tr></thead>
+<tbody>
+{{- range .Rows}}
+<tr>{{range $i, $c := .}}{{if eq $i 0}}<th scope="row">{{$c.Text}}</th>{{else}}<td{{if $c.Num}} class="num"{{end}}>{{$c.Text}}</td>{{end}}{{end}}</tr>
+{{- end}}
+</tbody>
+</table>
+</div>
+</div>
+{{- end}}
 {{- if .Notes}}
 <div class="notes">
 <h3>{{$.NotesLabel}}</h3>
@@ -258,7 +332,7 @@ footer th { font-weight: 600; }
 </footer>
 </main>
 <script type="application/json" id="pledger-charts">{{.Specs}}</script>
-<script>{{.Lib}}</script>
+{{if .LibSrc}}<script src="{{.LibSrc}}"></script>{{else}}<script>{{.Lib}}</script>{{end}}
 <script>{{.Script}}</script>
 </body>
 </html>

@@ -90,6 +90,18 @@ func drawSummary(c *canvas) error {
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colours[k]}),
 			charts.WithBarChartOpts(opts.BarChart{BarGap: "8%", BarCategoryGap: "28%"})))
 	}
+	heads := []string{c.labels["party"]}
+	for _, k := range moneyKinds {
+		heads = append(heads, kindLabel(c.l, k))
+	}
+	c.table.head(heads, 1, 2, 3)
+	for i, r := range rows {
+		cells := []string{categories[i]}
+		for _, k := range moneyKinds {
+			cells = append(cells, c.cellText(r, k))
+		}
+		c.table.row(cells...)
+	}
 	c.format.Tooltip = "axis"
 	c.format.Money = []string{"xAxis"}
 	c.height = 70 + 38*max(len(categories), 3)
@@ -115,4 +127,14 @@ func (c *canvas) barItem(r map[string]model.Cell, kind string) tipped {
 		return tipped{Value: "-"}
 	}
 	return tipped{Value: drawn(cell.Value), Tip: []string{c.amount(cell)}}
+}
+
+// cellText is the amount of kind in row r as the table shows it: as its
+// tooltip does, and blank when the row has none.
+func (c *canvas) cellText(r map[string]model.Cell, kind string) string {
+	cell, ok := r[kind]
+	if !ok || cell.Empty {
+		return ""
+	}
+	return c.amount(cell)
 }

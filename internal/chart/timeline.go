@@ -57,6 +57,8 @@ func drawTimeline(c *canvas) error {
 		typ = types.ChartLine
 	}
 	var all []charts.SingleSeries
+	heads := []string{c.labels["period"]}
+	cols := [][]string{} // per kind drawn, the figure of each period
 	for _, k := range kinds {
 		items := make([]tipped, len(c.sec.Rows))
 		var run []model.Cell
@@ -81,6 +83,12 @@ func drawTimeline(c *canvas) error {
 		if len(run) == 0 {
 			continue // a kind never seen: no empty legend entry
 		}
+		heads = append(heads, kindLabel(c.l, k))
+		col := make([]string, len(items))
+		for i, it := range items {
+			col[i] = strings.Join(it.Tip, " ")
+		}
+		cols = append(cols, col)
 		options := []charts.SeriesOpts{charts.WithItemStyleOpts(opts.ItemStyle{Color: colours[k]})}
 		if c.opt.Lines {
 			options = append(options, charts.WithLineStyleOpts(opts.LineStyle{Color: colours[k], Width: 2.5}),
@@ -89,6 +97,22 @@ func drawTimeline(c *canvas) error {
 			options = append(options, charts.WithBarChartOpts(opts.BarChart{BarGap: "6%", BarCategoryGap: "22%"}))
 		}
 		all = append(all, series(kindLabel(c.l, k), typ, items, options...))
+	}
+
+	numeric := make([]int, len(cols))
+	for i := range numeric {
+		numeric[i] = i + 1
+	}
+	c.table.head(heads, numeric...)
+	for i, p := range periods {
+		if h := c.format.Heads[i]; len(h) > 1 {
+			p += " (" + h[1] + ")"
+		}
+		row := []string{p}
+		for _, col := range cols {
+			row = append(row, col[i])
+		}
+		c.table.row(row...)
 	}
 
 	rotate := 0.0

@@ -21,7 +21,9 @@ var dims = map[string]bool{"period": true, "year": true, "party": true, "sector"
 // dimensions (params "group": comma-separated, of period, year, party,
 // sector, location; "by": year, quarter or month for period), with one
 // amount column per kind and a count of entries. Sector and location
-// group by the combination an entry states, so rows add up.
+// group by the combination an entry states, so rows add up. With param
+// "stages" set to true, it also fills the section "stages": the stages of
+// the money per member and sector (stages.go).
 func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error) {
 	group := strings.Split(opt.Params["group"], ",")
 	if len(group) == 0 || len(group) > 3 || group[0] == "" {
@@ -90,9 +92,21 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 			break
 		}
 	}
-	if err := chainNotes(ctx, s, st, opt, l, c, ag.conv); err != nil {
+	if opt.Params["stages"] != "true" {
+		if err := chainNotes(ctx, s, st, opt, l, c, ag.conv); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	// The stages of the money per member and sector (stages.go), from the
+	// chains that the notes read too.
+	ch, err := loadChainsParts(ctx, s, st, st.filter(opt), ag.conv, opt.Currency, true)
+	if err != nil {
 		return nil, err
 	}
+	pledges := ch.pledgeChains()
+	fillStages(c.section("stages"), ch, pledges, l, opt.Currency)
+	c.notes = append(c.notes, ch.anomalies(l, opt.Currency, pledges)...)
 	return c, nil
 }
 

@@ -34,6 +34,9 @@ type link struct {
 	// tally counts the entries valued with its conversion: a computation
 	// that counts the link adds one (count), and rated collects them.
 	tally *tally
+	// parts are its portions in scope (split.go), kept only when the
+	// chains are loaded for a computation that groups by them (stages).
+	parts []portion
 }
 
 // count counts a link in scope among the entries whose values the report
@@ -70,6 +73,13 @@ var stage = map[string]int{"pledge": 1, "commitment": 2, "disbursement": 3}
 // one rounding rule (money.Factor.Value), in two lean scans, each in
 // parallel parts.
 func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, conv *Converter, cur money.Currency) (*chains, error) {
+	return loadChainsParts(ctx, s, st, f, conv, cur, false)
+}
+
+// loadChainsParts is loadChains; with keepParts, each link in scope also
+// keeps its portions (link.parts), for a computation that groups the chains
+// by sector or location.
+func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Filter, conv *Converter, cur money.Currency, keepParts bool) (*chains, error) {
 	kinds := []ledger.Kind{ledger.Pledge, ledger.Commitment, ledger.Disbursement}
 	parts := runtime.GOMAXPROCS(0)
 	type part struct {
@@ -129,6 +139,9 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 		for _, pt := range p.portions {
 			sc.value += pt.value
 			sc.minor += pt.minor
+		}
+		if keepParts {
+			sc.parts = slices.Clone(p.portions)
 		}
 		return sc, true, nil
 	}
@@ -200,6 +213,7 @@ func loadChains(ctx context.Context, s *store.Store, st *State, f store.Filter, 
 // scope puts the link in the report's scope with its value.
 func (l *link) scope(v scoped) {
 	l.value, l.minor, l.cur, l.factor, l.tally, l.inScope = v.value, v.minor, v.cur, v.tally.conv.exact, v.tally, true
+	l.parts = v.parts
 }
 
 // scoped is a contribution's amount as stated and its value.
@@ -207,7 +221,8 @@ type scoped struct {
 	value int64
 	minor int64
 	cur   money.Currency
-	tally *tally // its conversion
+	tally *tally    // its conversion
+	parts []portion // with keepParts
 }
 
 // need is the need a contribution goes toward: its own toward, or that of
