@@ -94,7 +94,11 @@ is not a published statement: every report that counts it says so.`,
 				return &ledger.Problems{List: ps}
 			}
 			known := s.PartyCheck(ctx)
-			e, ps := ledger.ParseEntry(f, 0, known.Known, ledger.RefOptional)
+			sectors, err := s.SectorVocab(ctx)
+			if err != nil {
+				return err
+			}
+			e, ps := ledger.ParseEntry(f, 0, ledger.Known{Party: known.Known, Sectors: sectors}, ledger.RefOptional)
 			if err := known.Err(); err != nil {
 				return err
 			}

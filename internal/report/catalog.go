@@ -58,7 +58,8 @@ func mustLoadCatalog(fsys fs.FS) map[string]*Def {
 }
 
 // LoadCatalog reads the report definitions in fsys (every *.json but
-// i18n.json, ui.json, assets.json and parties.json, which internal/model reads) and checks them.
+// i18n.json, ui.json, assets.json and parties.json, which internal/model
+// reads, and sectors.json, internal/ledger's) and checks them.
 func LoadCatalog(fsys fs.FS) (map[string]*Def, error) {
 	names, err := fs.Glob(fsys, "*.json")
 	if err != nil {
@@ -66,7 +67,7 @@ func LoadCatalog(fsys fs.FS) (map[string]*Def, error) {
 	}
 	out := map[string]*Def{}
 	for _, n := range names {
-		if n == "i18n.json" || n == "ui.json" || n == "assets.json" || n == "parties.json" {
+		if n == "i18n.json" || n == "ui.json" || n == "assets.json" || n == "parties.json" || n == "sectors.json" {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, n)

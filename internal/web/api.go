@@ -282,7 +282,11 @@ func (s *Server) apiEntryCreate(w http.ResponseWriter, r *http.Request, p *princ
 	}
 	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
 		known := tx.PartyCheck(r.Context())
-		e, ps := ledger.ParseEntry(in.fields(), 0, known.Known, ledger.RefOptional)
+		sectors, err := tx.SectorVocab(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		e, ps := ledger.ParseEntry(in.fields(), 0, ledger.Known{Party: known.Known, Sectors: sectors}, ledger.RefOptional)
 		if err := known.Err(); err != nil {
 			return 0, nil, err
 		}

@@ -348,9 +348,14 @@ func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principa
 	f := formFieldsOf(r, append([]string{"kind", "ref"}, postedFields...))
 	maps.Copy(d.Values, f)
 	known := s.st.PartyCheck(r.Context())
+	sectors, err := s.st.SectorVocab(r.Context())
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
 	// Amounts and dates as the person writes them in their language.
 	f, ps := ledger.HumanFields(f, notation(p.lang), 0)
-	e, more := ledger.ParseEntry(f, 0, known.Known, ledger.RefOptional)
+	e, more := ledger.ParseEntry(f, 0, ledger.Known{Party: known.Known, Sectors: sectors}, ledger.RefOptional)
 	ps = append(ps, more...)
 	if err := known.Err(); err != nil {
 		s.errorPage(w, r, p, err)
