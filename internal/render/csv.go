@@ -38,16 +38,15 @@ func writeCSV(w io.Writer, m *model.Model, _ *model.Lang) error {
 		if i > 0 {
 			write()
 		}
-		keys := make([]string, len(s.Columns))
-		for j, c := range s.Columns {
-			keys[j] = c.Key
-		}
-		write(keys...)
+		write(columnKeys(s.Columns)...)
 		for _, rows := range [][]model.Row{s.Rows, s.Totals} {
 			for _, r := range rows {
-				rec := make([]string, len(s.Columns))
-				for j, c := range s.Columns {
-					rec[j] = neutral(c, r, units)
+				rec := make([]string, 0, len(s.Columns)+1)
+				for _, c := range s.Columns {
+					rec = append(rec, neutral(c, r, units))
+					if c.Type == "ref" {
+						rec = append(rec, noFormula(titleOf(m, r[c.Key])))
+					}
 				}
 				write(rec...)
 			}
@@ -99,6 +98,27 @@ func writeCSV(w io.Writer, m *model.Model, _ *model.Lang) error {
 	return cw.Error()
 }
 
+// columnKeys are the keys of the neutral formats' columns: each column's
+// key, and after a ref column KEY_title, the titles of its entries.
+func columnKeys(cols []model.Column) []string {
+	keys := make([]string, 0, len(cols)+1)
+	for _, c := range cols {
+		keys = append(keys, c.Key)
+		if c.Type == "ref" {
+			keys = append(keys, c.Key+"_title")
+		}
+	}
+	return keys
+}
+
+// titleOf is the title of the entry a ref cell names, "" without one.
+func titleOf(m *model.Model, cell model.Cell) string {
+	if cell.Empty {
+		return ""
+	}
+	return m.Titles[cell.Text]
+}
+
 // neutral is a cell as a spreadsheet reads it, whatever the language.
 func neutral(c model.Column, r model.Row, units int32) string {
 	cell, ok := r[c.Key]
@@ -112,7 +132,7 @@ func neutral(c model.Column, r model.Row, units int32) string {
 		return cell.Value.StringFixed(1)
 	case "count":
 		return strconv.FormatInt(cell.Int, 10)
-	default: // text, party, kind (its code), date (as stated), list (';'-joined)
+	default: // text, party, ref, kind (its code), date (as stated), list (';'-joined)
 		return noFormula(cell.Text)
 	}
 }
