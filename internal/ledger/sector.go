@@ -12,8 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/coalition/pledger/reports"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -307,17 +305,29 @@ func editDistance(a, b string) int {
 // one space, trimmed ("Déminage" and "deminage", "counter-financing" and
 // "Counter financing" fold alike).
 func FoldSpelling(s string) string {
-	folded := s
 	if !isASCII(s) {
-		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-		if f, _, err := transform.String(t, s); err == nil {
-			folded = f
-		}
+		// Decomposed, an accented letter is its letter and a combining
+		// mark, which is dropped below.
+		s = norm.NFD.String(s)
 	}
 	var b strings.Builder
+	b.Grow(len(s))
 	space := false
-	for _, r := range strings.ToLower(folded) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	for _, r := range s {
+		var keep bool
+		if r < utf8.RuneSelf {
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			keep = r >= 'a' && r <= 'z' || r >= '0' && r <= '9'
+		} else {
+			if unicode.Is(unicode.Mn, r) {
+				continue
+			}
+			r = unicode.ToLower(r)
+			keep = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		if keep {
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}

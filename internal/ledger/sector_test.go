@@ -270,3 +270,18 @@ func TestAmendKeepsRecordedSector(t *testing.T) {
 		t.Errorf("a changed sector field is checked whole: %v", ps)
 	}
 }
+
+// BenchmarkSectorLookup: what reading a sector costs an import, as a code
+// (most rows) and as a spelling with accents.
+func BenchmarkSectorLookup(b *testing.B) {
+	v := BuiltinSectors()
+	for _, in := range []string{"demining", "Déminage humanitaire"} {
+		b.Run(in, func(b *testing.B) {
+			for b.Loop() {
+				if _, ok := v.Lookup(in); !ok {
+					b.Fatal(in)
+				}
+			}
+		})
+	}
+}
