@@ -24,13 +24,14 @@ func entryFlags(cmd *cobra.Command, values map[string]*string) func() ledger.Not
 		"qualifier":    "exact (default), at-least, about or up-to: of the amount, or of a deployment's quantity when it has none",
 		"quantity":     "deployments: how many assets",
 		"asset":        "deployments: what (F-16, trainers, ...)",
-		"sector":       "sectors, separated by ';', each with an optional share in percent ('demining:40;camps:60'); several without shares: shared",
+		"sector":       "sectors of the vocabulary (pledger sector list; a code, name or known spelling: stabilization, wederopbouw), separated by ';', each with an optional share in percent ('demining:40;camps:60'); several without shares: shared",
 		"location":     "ISO 3166-1 alpha-3 country codes, separated by ';' ('IRQ;SYR'), each with an optional share ('IRQ:70;SYR:30')",
 		"toward":       "ref of the need this entry addresses",
 		"fulfils":      "ref of the pledge or commitment this fulfils",
 		"source":       "citation or URL",
 		"note":         "free text",
 		"illustrative": "flag the entry as illustrative: not a published statement (--illustrative, or --illustrative=false to clear it)",
+		"title":        "needs: what reports call the need (\"Stabilisation of liberated areas, 2021\"), shown with its ref",
 	}
 	for _, c := range ledger.Columns {
 		if c == "ref" || c == "kind" {
@@ -71,8 +72,10 @@ Money kinds need --amount and --currency; a deployment needs --quantity and
 --asset (and may carry an --amount, its cost). Without --ref, the ref is made
 from the party, kind, date and content, so running the same command twice is
 refused instead of entering the figure twice. --illustrative flags an entry that
-is not a published statement: every report that counts it says so.`,
-		Example: `  pledger add need --party COALITION --date 2021 --amount 670000000 --currency USD --sector stabilisation --location "IRQ;SYR" --ref coal-need-2021-stab
+is not a published statement: every report that counts it says so. A need may
+have a --title, which reports show with its ref. Sectors are codes of the sector
+vocabulary (pledger sector list), given by code, name or a known spelling.`,
+		Example: `  pledger add need --party COALITION --date 2021 --amount 670000000 --currency USD --sector stabilisation --location "IRQ;SYR" --ref coal-need-2021-stab --title "Stabilisation of liberated areas, 2021"
   pledger add commitment --party BEL --date 2016 --amount 18000000 --currency EUR --qualifier at-least --sector "reconstruction;demining;camps" --location "IRQ;SYR"
   pledger add deployment --party BEL --date 2021 --end 2021-10 --quantity 4 --asset F-16 --location "IRQ;SYR"
   pledger add disbursement --party BEL --date 15/09/2021 --amount "2.500.000,00" --currency EUR --decimal-comma
@@ -94,7 +97,11 @@ is not a published statement: every report that counts it says so.`,
 				return &ledger.Problems{List: ps}
 			}
 			known := s.PartyCheck(ctx)
-			e, ps := ledger.ParseEntry(f, 0, known.Known, ledger.RefOptional)
+			sectors, err := s.SectorVocab(ctx)
+			if err != nil {
+				return err
+			}
+			e, ps := ledger.ParseEntry(f, 0, ledger.Known{Party: known.Known, Sectors: sectors}, ledger.RefOptional)
 			if err := known.Err(); err != nil {
 				return err
 			}

@@ -103,8 +103,8 @@ func TestCLIIllustrativeCSV(t *testing.T) {
 		mustPledger(t, dsn, "import", writeFile(t, "in.csv", in))
 		exp := mustPledger(t, dsn, "export")
 		lines := strings.Split(exp, "\n")
-		if !strings.HasSuffix(lines[0], ",note,illustrative") || !strings.HasSuffix(lines[1], ",true") ||
-			!strings.HasSuffix(lines[2], ",6.00,EUR,,,,,,,,,,") || !strings.HasSuffix(lines[3], ",true") {
+		if !strings.HasSuffix(lines[0], ",note,illustrative,title") || !strings.HasSuffix(lines[1], ",true,") ||
+			!strings.HasSuffix(lines[2], ",6.00,EUR,,,,,,,,,,,") || !strings.HasSuffix(lines[3], ",true,") {
 			t.Errorf("export:\n%s", exp)
 		}
 		again := storetest.DSN(t, engine)

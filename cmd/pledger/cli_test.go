@@ -150,7 +150,7 @@ func historyJSON(t *testing.T, dsn, ref string) []jsonRevision {
 const header = "ref,kind,party,date,end,amount,currency,qualifier,quantity,asset,sector,location,toward,fulfils,source,note"
 
 // exportHeader is the header export writes.
-const exportHeader = header + ",illustrative"
+const exportHeader = header + ",illustrative,title"
 
 var columns = strings.Split(header, ",")
 

@@ -144,14 +144,30 @@ func (a *app) partyCandidates(cmd *cobra.Command, _ string) []string {
 	return out
 }
 
-// sectorCandidates: the sectors the ledger names.
+// sectorCandidates: the sector vocabulary (the ledger's, or the built-in
+// one without a ledger), each code with its English name, then the other
+// sectors entries name (recorded before the vocabulary: a report or a
+// list may still ask for them).
 func (a *app) sectorCandidates(cmd *cobra.Command, _ string) []string {
-	var sectors []string
+	vocab := ledger.BuiltinSectors()
+	var inUse []string
 	a.withLedger(cmd, func(ctx context.Context, s *store.Store) (err error) {
-		sectors, err = s.Sectors(ctx)
+		if vocab, err = s.SectorVocab(ctx); err != nil {
+			return err
+		}
+		inUse, err = s.Sectors(ctx)
 		return err
 	})
-	return sectors
+	var out []string
+	for _, sec := range vocab.List() {
+		out = append(out, sec.Code+"\t"+sec.Name["en"])
+	}
+	for _, sec := range inUse {
+		if !vocab.Has(sec) {
+			out = append(out, sec)
+		}
+	}
+	return out
 }
 
 // placeCandidates: ISO 3166-1 alpha-3 codes with their names.

@@ -44,6 +44,11 @@ var hints = map[string]func(value string) string{
 		return "add it first with `pledger party add " + code + " --name \"...\"`"
 	},
 	ledger.CodeNoSource: func(string) string { return "add a source column or give --source NAME" },
+	ledger.CodeUnknownSector: func(string) string {
+		return "the sectors are listed by `pledger sector list`; add one with `pledger sector add CODE --name-en \"...\" --name-nl \"...\" --name-fr \"...\"`"
+	},
+	"sector_exists":         func(string) string { return "see `pledger sector list`" },
+	"sector_spelling_taken": func(string) string { return "see `pledger sector list`: choose another code, name or spelling" },
 }
 
 // missingRateHint is the command-line advice for a missing exchange rate:

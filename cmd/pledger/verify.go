@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"fmt"
 	"os"
@@ -24,12 +25,17 @@ func (a *app) verifyCmd() *cobra.Command {
 		Use:   "verify",
 		Short: "Recompute the chain of every fact, check the checkpoints, and name what was tampered with",
 		Long: `Every fact a report's figures depend on is a link of one hash chain: entry
-revisions (every stored column), exchange rates, parties and the asset catalog in
-force. verify recomputes the whole chain from what is stored and checks every
-signed checkpoint (see pledger checkpoint); if anyone changed, removed or inserted
-a row behind pledger's back, or rewrote or cut off the chain after a checkpoint, it
-names what and where and exits with status 5. The result is recorded: until a
-later verify passes, reports on a ledger that failed refuse to run.
+revisions (every stored column), exchange rates, parties, the sectors added to the
+vocabulary and the asset catalog in force. verify recomputes the whole chain from
+what is stored and checks every signed checkpoint (see pledger checkpoint); if
+anyone changed, removed or inserted a row behind pledger's back, or rewrote or cut
+off the chain after a checkpoint, it names what and where and exits with status 5.
+The result is recorded: until a later verify passes, reports on a ledger that
+failed refuse to run.
+
+Entries recorded before the sector vocabulary may name other sectors: they
+verify, reports show them as written, and verify lists them in a note, with how
+to bring them into the vocabulary.
 
 --head SEQ:HASH (as a report's footer prints the ledger state) also confirms that
 the ledger still holds exactly that state; no key is needed. --public-key (or
@@ -82,7 +88,11 @@ the keys are listed.`,
 					return err
 				}
 			}
-			fmt.Fprintf(a.out, "ok: %d revisions, %d rates, %d parties in %d states; %d checkpoints", res.Revisions, res.Rates, res.Parties, res.Links, res.Checkpoints)
+			sectors := ""
+			if res.Sectors > 0 {
+				sectors = fmt.Sprintf(", %d added sectors", res.Sectors)
+			}
+			fmt.Fprintf(a.out, "ok: %d revisions, %d rates, %d parties%s in %d states; %d checkpoints", res.Revisions, res.Rates, res.Parties, sectors, res.Links, res.Checkpoints)
 			switch {
 			case res.Checkpoints > 0 && len(opt.TrustedKeys) > 0:
 				fmt.Fprintf(a.out, ", signed with a trusted key")
@@ -93,7 +103,7 @@ the keys are listed.`,
 			if head != "" {
 				fmt.Fprintf(a.out, "the ledger holds state %s\n", ledger.FormatState(seq, hash))
 			}
-			return nil
+			return a.sectorsOutside(ctx, s)
 		},
 	}
 	cmd.Flags().StringVar(&head, "head", "", "also confirm the ledger holds this state (SEQ:HASH, as a report's footer prints it)")
@@ -185,4 +195,29 @@ or sign-out, a token created) is written to the audit log, with who made it and 
 	}
 	cmd.Flags().IntVar(&n, "last", 100, "how many of the latest lines")
 	return cmd
+}
+
+// sectorsOutside notes, after a verification, the sectors that current
+// entries name outside the vocabulary: recorded before it, they verify and
+// reports show them as written, but a correction of their sector must use
+// the vocabulary.
+func (a *app) sectorsOutside(ctx context.Context, s *store.Store) error {
+	v, err := s.SectorVocab(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := s.SectorsOutside(ctx, v)
+	if err != nil || len(out) == 0 {
+		return err
+	}
+	fmt.Fprintf(a.out, "note: %d sectors that entries name are outside the sector vocabulary (recorded before it; reports show them as written):\n", len(out))
+	for _, u := range out {
+		refs := strings.Join(u.Refs, ", ")
+		if u.Entries > len(u.Refs) {
+			refs += ", …"
+		}
+		fmt.Fprintf(a.out, "  %q: %d entries (%s)\n", oneLine(u.Sector), u.Entries, refs)
+	}
+	fmt.Fprintln(a.out, "  amend them to sectors of `pledger sector list` (--sector), or add the sector with `pledger sector add`")
+	return nil
 }

@@ -222,7 +222,7 @@ func draw(it Item, l *model.Lang, opt Options) (*canvas, error) {
 		return nil, fmt.Errorf("%w: the %s report has no section to draw", ledger.ErrInvalid, m.Report)
 	}
 	c := &canvas{
-		name: it.Name, id: "chart-" + it.Name, m: m, sec: sec, l: l,
+		name: it.Name, id: "chart-" + it.Name, m: m, sec: sec, l: l.WithSectors(m.SectorNames),
 		opt: opt, top: top, labels: map[string]string{},
 	}
 	if c.hasAmounts() { // a report of amounts needs its currency; one of deployments does not

@@ -22,8 +22,9 @@ func drawCoverage(c *canvas) error {
 	var categories []string
 	var funded, gap, disbursed []tipped
 	for _, r := range c.sec.Rows {
-		label := r["need"].Text
-		head := []string{label}
+		ref := r["need"].Text
+		label := c.l.RefName(ref, c.m.Titles[ref])
+		head := []string{c.l.RefLabel(ref, c.m.Titles[ref])}
 		if who := joinNonEmpty(", ", c.party(r["party"].Text), r["date"].Text, c.l.List("sector", r["sector"].Text)); who != "" {
 			label += "\n" + joinNonEmpty(" · ", c.party(r["party"].Text), r["date"].Text)
 			head[0] += " (" + who + ")"

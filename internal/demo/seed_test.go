@@ -26,7 +26,7 @@ func TestOnlyTheSeedIsReal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, ps := ledger.ParseEntry(f, line, nil, ledger.RefRequired)
+		e, ps := ledger.ParseEntry(f, line, ledger.Known{}, ledger.RefRequired)
 		if len(ps) > 0 {
 			t.Fatalf("line %d: %v", line, ps)
 		}

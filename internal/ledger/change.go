@@ -42,7 +42,7 @@ func Changes(cs []Change) string {
 }
 
 // freeText are the columns whose values are prose, always quoted.
-var freeText = map[string]bool{"source": true, "note": true, "asset": true}
+var freeText = map[string]bool{"source": true, "note": true, "asset": true, "title": true}
 
 func changeValue(field, v string) string {
 	plain := v != "" && !freeText[field] && strings.IndexFunc(v, func(r rune) bool {

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -16,8 +17,12 @@ type parser struct {
 	f       Fields
 	line    int
 	known   PartyLookup
+	sectors *Sectors
 	refRule RefRule
-	ps      Problems
+	// recorded is the entry an amendment corrects (nil for a new one):
+	// its sector field, given back unchanged, is kept as recorded.
+	recorded *Entry
+	ps       Problems
 }
 
 // get is a field without surrounding spaces.
@@ -52,6 +57,7 @@ var checks = []check{
 	checkLocations,
 	checkLinks,
 	checkTextLimits,
+	checkTitle,
 	checkIllustrative,
 	checkUTF8,
 }
@@ -237,9 +243,15 @@ func checkDeployment(p *parser, e *Entry) {
 	}
 }
 
-// checkSectors: a ';'-separated list of short values, each once, with
-// optional shares (see the share rule in split.go).
+// checkSectors: a ';'-separated list of sectors of the vocabulary (each
+// by its code, a name or a known spelling, stored as the code), each once,
+// with optional shares (see the share rule in split.go). An amendment that
+// gives back the sector field it corrects keeps it as recorded.
 func checkSectors(p *parser, e *Entry) {
+	if r := p.recorded; r != nil && p.get("sector") == FormatSplit(r.Sectors, r.SectorShares) {
+		e.Sectors, e.SectorShares = slices.Clone(r.Sectors), slices.Clone(r.SectorShares)
+		return
+	}
 	e.Sectors, e.SectorShares = parseSplit(p, "sector", func(s string) (string, string) {
 		switch {
 		case utf8.RuneCountInString(s) > maxShort:
@@ -249,7 +261,13 @@ func checkSectors(p *parser, e *Entry) {
 		case strings.EqualFold(s, Multiple):
 			return "", fmt.Sprintf("%q is what reports call an entry shared between several sectors: name the sectors instead, e.g. demining;camps", Multiple)
 		}
-		return s, ""
+		if code, ok := p.sectors.Lookup(s); ok {
+			return code, ""
+		}
+		pr := p.sectors.sectorProblem(s)
+		pr.Line = p.line
+		p.ps.List = append(p.ps.List, pr)
+		return "", skipValue
 	})
 }
 
@@ -303,6 +321,21 @@ func checkTextLimits(p *parser, e *Entry) {
 	}
 	if utf8.RuneCountInString(e.Note) > maxNote {
 		p.bad("note", "too long (%d characters at most)", maxNote)
+	}
+}
+
+// checkTitle: a need's title, on one line and not too long; other kinds
+// have none.
+func checkTitle(p *parser, e *Entry) {
+	e.Title = p.get("title")
+	switch {
+	case e.Title == "":
+	case e.Kind != "" && e.Kind != Need:
+		p.bad("title", "only a need has a title: a %s is named by its ref", e.Kind)
+	case strings.ContainsFunc(e.Title, unicode.IsControl):
+		p.bad("title", "control characters (a line break, a tab) are not allowed: a title is one line")
+	case utf8.RuneCountInString(e.Title) > maxShort:
+		p.bad("title", "too long (%d characters at most)", maxShort)
 	}
 }
 

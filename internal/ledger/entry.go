@@ -53,11 +53,11 @@ const (
 // Qualifiers lists every qualifier.
 var Qualifiers = []Qualifier{Exact, AtLeast, About, UpTo}
 
-// Columns is the canonical CSV header, in order. illustrative came last
-// and later: a file without it still imports (its entries are not
-// illustrative).
+// Columns is the canonical CSV header, in order. illustrative and title
+// came later, each last when it came: a file without them still imports
+// (its entries are not illustrative and have no title).
 var Columns = []string{"ref", "kind", "party", "date", "end", "amount", "currency", "qualifier",
-	"quantity", "asset", "sector", "location", "toward", "fulfils", "source", "note", "illustrative"}
+	"quantity", "asset", "sector", "location", "toward", "fulfils", "source", "note", "illustrative", "title"}
 
 // Fields is an entry as text, one value per canonical column: what a CSV
 // row, a form or a command line gives. ParseEntry turns it into an Entry.
@@ -90,19 +90,30 @@ type Entry struct {
 	// example, an estimate for a demonstration): every report whose scope
 	// includes one says so.
 	Illustrative bool
+	// Title names a need for a reader ("Stabilisation of liberated areas,
+	// 2021"): reports show it, with the ref in small print. Only a need
+	// has one; it is optional.
+	Title string
 }
 
 // Limits on text fields, so that a runaway spreadsheet cell is refused with
 // a message rather than stored.
 const (
 	maxRef    = 100
-	maxShort  = 200  // party, asset, one sector
+	maxShort  = 200  // party, asset, one sector, a title
 	maxSource = 2000 // source
 	maxNote   = 10000
 )
 
 // PartyLookup tells whether a party code is known.
 type PartyLookup func(code string) bool
+
+// Known is what ParseEntry checks an entry's codes against: the parties
+// and the sector vocabulary.
+type Known struct {
+	Party   PartyLookup // nil: every party code is taken as known
+	Sectors *Sectors    // nil: the built-in vocabulary (BuiltinSectors)
+}
 
 // RefRule says whether an entry may come without a ref.
 type RefRule int
@@ -120,15 +131,22 @@ const (
 // input line for the problems (0 for none). With RefOptional and no ref
 // given, the entry gets a default ref: party, kind, date and a digest of
 // the content. It checks everything that can be checked from the entry
-// alone plus the party list (see checks); links to other entries (toward,
-// fulfils) are checked by the caller with CheckLink.
-func ParseEntry(f Fields, line int, known PartyLookup, ref RefRule) (Entry, []Problem) {
-	p := &parser{f: f, line: line, known: known, refRule: ref}
+// alone plus the party list and the sector vocabulary (see checks); links
+// to other entries (toward, fulfils) are checked by the caller with
+// CheckLink.
+func ParseEntry(f Fields, line int, known Known, ref RefRule) (Entry, []Problem) {
+	return parseEntry(&parser{f: f, line: line, known: known.Party, sectors: known.Sectors, refRule: ref})
+}
+
+func parseEntry(p *parser) (Entry, []Problem) {
+	if p.sectors == nil {
+		p.sectors = BuiltinSectors()
+	}
 	var e Entry
 	for _, check := range checks {
 		check(p, &e)
 	}
-	if len(p.ps.List) == 0 && e.Ref == "" && ref == RefOptional {
+	if len(p.ps.List) == 0 && e.Ref == "" && p.refRule == RefOptional {
 		e.Ref = defaultRef(e)
 	}
 	return e, p.ps.List
@@ -202,13 +220,15 @@ func (e Entry) Record() []string {
 	}
 	return []string{e.Ref, string(e.Kind), e.Party, e.Date.String(), e.End.String(), amount, e.Currency.Code,
 		qualifier, quantity, e.Asset, FormatSplit(e.Sectors, e.SectorShares), FormatSplit(e.Locations, e.LocationShares),
-		e.Toward, e.Fulfils, e.Source, e.Note, illustrative}
+		e.Toward, e.Fulfils, e.Source, e.Note, illustrative, e.Title}
 }
 
 // Amended applies changes (only the columns present) to cur and validates
 // the result as a whole, as ParseEntry does. The ref and the kind cannot change:
-// void the entry and add a new one instead.
-func Amended(cur Entry, changes Fields, known PartyLookup) (Entry, []Problem) {
+// void the entry and add a new one instead. A sector field left as cur
+// records it is kept as it is, even outside the vocabulary (an entry
+// recorded before it): only a changed one must name its sectors.
+func Amended(cur Entry, changes Fields, known Known) (Entry, []Problem) {
 	f := cur.Fields()
 	var ps Problems
 	for k, v := range changes {
@@ -228,7 +248,7 @@ func Amended(cur Entry, changes Fields, known PartyLookup) (Entry, []Problem) {
 		}
 		f[k] = v
 	}
-	e, more := ParseEntry(f, 0, known, RefRequired)
+	e, more := parseEntry(&parser{f: f, known: known.Party, sectors: known.Sectors, refRule: RefRequired, recorded: &cur})
 	ps.List = append(ps.List, more...)
 	if len(ps.List) == 0 && ContentHash(e) == ContentHash(cur) {
 		ps.List = append(ps.List, Problem{Code: CodeUnchanged, Msg: "nothing changes: the amendment equals the current entry"})

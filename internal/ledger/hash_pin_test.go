@@ -24,7 +24,7 @@ func TestContentHashPinned(t *testing.T) {
 		{Fields{"ref": "dnk-dep-f16", "kind": "deployment", "party": "DNK", "date": "2016-06", "end": "2016-12",
 			"amount": "250000000", "currency": "DKK", "qualifier": "about", "quantity": "7", "asset": "F-16"}, "849aedd61b01cf3f82b411ed28edd0f499398c793c7e559d271e5439eb61cf8a"},
 	} {
-		e, ps := ParseEntry(c.f, 0, known, RefRequired)
+		e, ps := ParseEntry(c.f, 0, Known{Party: known}, RefRequired)
 		if len(ps) > 0 {
 			t.Fatalf("%s: %v", c.f["ref"], ps)
 		}
@@ -44,19 +44,19 @@ func TestUnknownStartRoundTrip(t *testing.T) {
 	known := func(c string) bool { return c == "BEL" }
 	f := Fields{"ref": "bel-dep-f16", "kind": "deployment", "party": "BEL", "date": "unknown", "end": "2021-10",
 		"quantity": "4", "asset": "F-16", "location": "IRQ;SYR", "qualifier": "about"}
-	e, ps := ParseEntry(f, 0, known, RefRequired)
+	e, ps := ParseEntry(f, 0, Known{Party: known}, RefRequired)
 	if len(ps) > 0 {
 		t.Fatal(ps)
 	}
 	if !e.Date.IsUnknown() || e.Qualifier != About || e.Quantity != 4 {
 		t.Fatalf("entry %+v", e)
 	}
-	back, ps := ParseEntry(e.Fields(), 0, known, RefRequired)
+	back, ps := ParseEntry(e.Fields(), 0, Known{Party: known}, RefRequired)
 	if len(ps) > 0 || ContentHash(back) != ContentHash(e) || back.Fields()["date"] != "unknown" {
 		t.Errorf("round trip: %v %+v", ps, back)
 	}
 	f["ref"] = ""
-	if e, ps := ParseEntry(f, 0, known, RefOptional); len(ps) > 0 || e.Ref[:len("bel-deployment-unknown-")] != "bel-deployment-unknown-" {
+	if e, ps := ParseEntry(f, 0, Known{Party: known}, RefOptional); len(ps) > 0 || e.Ref[:len("bel-deployment-unknown-")] != "bel-deployment-unknown-" {
 		t.Errorf("default ref %q %v", e.Ref, ps)
 	}
 }

@@ -41,17 +41,17 @@ func TestParseEntry(t *testing.T) {
 	known := func(c string) bool { return c == "BEL" || c == "COALITION" }
 	e, ps := ParseEntry(Fields{"ref": "bel-com-2016-stab", "kind": "commitment", "party": "bel", "date": "2016",
 		"amount": "18000000", "currency": "eur", "qualifier": "at-least", "sector": "reconstruction;demining;camps",
-		"location": "IRQ;SY"}, 2, known, RefRequired)
+		"location": "IRQ;SY"}, 2, Known{Party: known}, RefRequired)
 	if len(ps) > 0 {
 		t.Fatal(ps)
 	}
 	rec := strings.Join(e.Record(), ",")
-	if want := "bel-com-2016-stab,commitment,BEL,2016,,18000000.00,EUR,at-least,,,camps;demining;reconstruction,IRQ;SYR,,,,,"; rec != want {
+	if want := "bel-com-2016-stab,commitment,BEL,2016,,18000000.00,EUR,at-least,,,camps;demining;reconstruction,IRQ;SYR,,,,,,"; rec != want {
 		t.Errorf("record:\n got %s\nwant %s", rec, want)
 	}
 	// Every problem of a bad row is reported, each with its field.
 	_, ps = ParseEntry(Fields{"ref": "x y", "kind": "gift", "party": "XYZ", "date": "2021-02-30", "end": "2020",
-		"amount": "1.5", "currency": "JPY", "location": "ATLANTIS"}, 7, known, RefRequired)
+		"amount": "1.5", "currency": "JPY", "location": "ATLANTIS"}, 7, Known{Party: known}, RefRequired)
 	fields := map[string]bool{}
 	for _, p := range ps {
 		if p.Line != 7 {
@@ -64,7 +64,7 @@ func TestParseEntry(t *testing.T) {
 			t.Errorf("no problem reported for %s in %v", f, ps)
 		}
 	}
-	_, ps = ParseEntry(Fields{"ref": "d", "kind": "deployment", "party": "BEL", "date": "2021", "end": "2020"}, 1, known, RefRequired)
+	_, ps = ParseEntry(Fields{"ref": "d", "kind": "deployment", "party": "BEL", "date": "2021", "end": "2020"}, 1, Known{Party: known}, RefRequired)
 	got := (&Problems{List: ps}).Error()
 	for _, want := range []string{"quantity: required", "asset: required", "end: end 2020 is before date 2021"} {
 		if !strings.Contains(got, want) {
@@ -86,7 +86,7 @@ func TestStatesFromXText(t *testing.T) {
 }
 
 func TestChain(t *testing.T) {
-	e, _ := ParseEntry(Fields{"ref": "n", "kind": "need", "party": "COALITION", "date": "2021", "amount": "670000000", "currency": "USD"}, 0, nil, RefRequired)
+	e, _ := ParseEntry(Fields{"ref": "n", "kind": "need", "party": "COALITION", "date": "2021", "amount": "670000000", "currency": "USD"}, 0, Known{}, RefRequired)
 	r := Revision{Seq: 1, Ref: "n", Rev: 1, Action: Add, Entry: e, Author: "a"}
 	r.Seal("")
 	if err := r.Verify(""); err != nil {
@@ -105,7 +105,7 @@ func TestChain(t *testing.T) {
 func TestContentHashPinnedIllustrative(t *testing.T) {
 	e, ps := ParseEntry(Fields{"ref": "bel-commit-2016-2021", "kind": "commitment", "party": "BEL", "date": "2016", "end": "2021",
 		"amount": "18000000", "currency": "EUR", "qualifier": "at-least", "sector": "stabilisation;demining", "location": "IRQ;SYR",
-		"toward": "coal-need", "source": "https://example.org/a", "note": "meer dan 18 miljoen euro"}, 0, nil, RefRequired)
+		"toward": "coal-need", "source": "https://example.org/a", "note": "meer dan 18 miljoen euro"}, 0, Known{}, RefRequired)
 	if len(ps) > 0 {
 		t.Fatal(ps)
 	}
@@ -139,4 +139,66 @@ func TestContentHashPinnedIllustrative(t *testing.T) {
 	if err := ill.Verify("abc"); err == nil {
 		t.Error("clearing the flag behind the ledger's back is not detected")
 	}
+}
+
+// TestContentHashTitle: a need's title is covered by its content hash
+// (version 3, over every field), while an entry without one hashes as it
+// did before titles existed: version 1, or version 2 when illustrative
+// (the value below was computed with the code of that time).
+func TestContentHashTitle(t *testing.T) {
+	e, ps := ParseEntry(Fields{"ref": "bel-commit-2016-2021", "kind": "commitment", "party": "BEL", "date": "2016", "end": "2021",
+		"amount": "18000000", "currency": "EUR", "qualifier": "at-least", "sector": "stabilisation;demining", "location": "IRQ;SYR",
+		"toward": "coal-need", "source": "https://example.org/a", "note": "meer dan 18 miljoen euro", "illustrative": "true"}, 0, Known{}, RefRequired)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	if got, want := ContentHash(e), "92536d6427eb4e43d997c0b5cbab21ec7d8217952fca5bb39ec3df09cb564c13"; got != want {
+		t.Errorf("illustrative, no title: content hash %s, want %s (as before titles)", got, want)
+	}
+	if got := ContentHashOf(e.Record()[:17]); got != ContentHash(e) {
+		t.Errorf("a record of the 17 fields before title hashes %s, want %s", got, ContentHash(e))
+	}
+
+	need := Fields{"ref": "coal-need-2021-stab", "kind": "need", "party": "COALITION", "date": "2021", "amount": "670000000",
+		"currency": "USD", "sector": "stabilisation", "location": "IRQ;SYR", "source": "s", "note": "n"}
+	plain, _ := ParseEntry(need, 0, Known{}, RefRequired)
+	need["title"] = "  Stabilisation of liberated areas, 2021 "
+	titled, ps := ParseEntry(need, 0, Known{}, RefRequired)
+	if len(ps) > 0 || titled.Title != "Stabilisation of liberated areas, 2021" {
+		t.Fatalf("titled need: %q %v", titled.Title, ps)
+	}
+	if ContentHash(plain) == ContentHash(titled) {
+		t.Error("the title is not covered by the content hash")
+	}
+	for _, illustrative := range []bool{false, true} {
+		a, b := titled, titled
+		a.Illustrative, b.Illustrative = illustrative, illustrative
+		b.Title = "Another title"
+		if ContentHash(a) == ContentHash(b) {
+			t.Errorf("illustrative %v: two titles hash alike", illustrative)
+		}
+	}
+	back, ps := ParseEntry(titled.Fields(), 0, Known{}, RefRequired)
+	if len(ps) > 0 || ContentHash(back) != ContentHash(titled) || back.Fields()["title"] != titled.Title {
+		t.Errorf("round trip: %v %+v", ps, back)
+	}
+	r := Revision{Seq: 1, Ref: titled.Ref, Rev: 1, Action: Add, Entry: titled, Author: "a"}
+	r.Seal("")
+	r.Entry.Title = "Changed behind the ledger's back"
+	if err := r.Verify(""); err == nil {
+		t.Error("a changed title is not detected")
+	}
+}
+
+func TestCheckTitle(t *testing.T) {
+	runChecks(t, checkTitle, []checkCase{
+		{name: "need", before: Entry{Kind: Need}, f: Fields{"title": "Demining of Mosul"}},
+		{name: "none", before: Entry{Kind: Pledge}, f: Fields{}},
+		{name: "pledge", before: Entry{Kind: Pledge}, f: Fields{"title": "Demining"},
+			want: []Problem{p("title", "only a need has a title: a pledge is named by its ref")}},
+		{name: "two lines", before: Entry{Kind: Need}, f: Fields{"title": "Demining\nof Mosul"},
+			want: []Problem{p("title", "control characters (a line break, a tab) are not allowed: a title is one line")}},
+		{name: "too long", before: Entry{Kind: Need}, f: Fields{"title": strings.Repeat("é", maxShort+1)},
+			want: []Problem{p("title", "too long (200 characters at most)")}},
+	})
 }

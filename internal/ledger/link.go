@@ -11,13 +11,14 @@ import (
 )
 
 // The chain of the ledger's state. Every write transaction appends one
-// Link: what it wrote (revisions by seq, rates by id, parties by the link's
-// own seq), a digest of the canonical form of those items, who and when,
-// and a hash over the previous link's hash and all of that. The head link
-// names the ledger's state as SEQ:HASH; a report prints it, and verify
-// confirms later that the ledger still holds exactly that state. Revisions
-// keep their own chain (Revision.Hash); a revisions link's digest is the
-// hash of the last revision it covers, which commits to every one before.
+// Link: what it wrote (revisions by seq, rates by id, parties and added
+// sectors by the link's own seq), a digest of the canonical form of those
+// items, who and when, and a hash over the previous link's hash and all of
+// that. The head link names the ledger's state as SEQ:HASH; a report
+// prints it, and verify confirms later that the ledger still holds exactly
+// that state. Revisions keep their own chain (Revision.Hash); a revisions
+// link's digest is the hash of the last revision it covers, which commits
+// to every one before.
 
 // What a link covers.
 const (
@@ -25,6 +26,7 @@ const (
 	LinkRates     = "rates"     // rates First..Last (id); digest over each rate's stored columns
 	LinkParties   = "parties"   // the parties whose chain_seq is the link's seq; digest over their columns
 	LinkAssets    = "assets"    // the asset catalog in force from then on; digest of its file
+	LinkSectors   = "sectors"   // the sectors whose chain_seq is the link's seq (added to the vocabulary); digest over their columns
 )
 
 // Link is one link of the chain.
@@ -111,6 +113,12 @@ func RateItem(id int64, day, base, quote, rate, source string, supersedes int64,
 // PartyItem is a stored party's columns as a digest covers them.
 func PartyItem(p Party) []string { return []string{p.Code, p.Name, p.Type} }
 
+// SectorItem is a stored sector's columns as a digest covers them: its
+// code, its names in en, nl and fr, and its other spellings.
+func SectorItem(s Sector) []string {
+	return []string{s.Code, s.Name["en"], s.Name["nl"], s.Name["fr"], strings.Join(s.Spellings, ";")}
+}
+
 // Verify checks a link against the previous link's hash.
 func (l *Link) Verify(prevHash string) error {
 	var why []string
@@ -139,6 +147,8 @@ func (l *Link) Describe() string {
 		span = fmt.Sprintf("parties: %d", l.Last)
 	case LinkAssets:
 		span = "the asset catalog"
+	case LinkSectors:
+		span = fmt.Sprintf("sectors: %d", l.Last)
 	default:
 		span = l.What
 	}

@@ -45,25 +45,36 @@ func ContentHash(e Entry) string {
 	return ContentHashOf(e.Record())
 }
 
-// entryV1Fields is how many canonical fields version 1 of the content
-// hash covers: every column before illustrative.
-const entryV1Fields = 16
+// hashFields[v-1] is how many canonical fields version v of the content
+// hash covers: version 1 every column before illustrative, version 2 up
+// to illustrative, version 3 up to title. Each column that came later is
+// covered only by the versions after it.
+var hashFields = []int{16, 17, 18}
 
 // ContentHashOf is ContentHash over an entry's canonical record (in the
-// order of Columns). An entry that is not illustrative hashes as it always
-// has ("pledger-entry/1" over the first 16 fields), so every ledger
-// recorded before the flag still verifies; an illustrative one hashes as
-// "pledger-entry/2" over all its fields, flag included.
+// order of Columns). An entry hashes with the first version that covers
+// every field it fills: one that is neither illustrative nor titled as it
+// always has ("pledger-entry/1" over the first 16 fields), so every ledger
+// recorded before those columns still verifies; an illustrative one
+// without a title as "pledger-entry/2" over 17 fields, as since the flag;
+// a titled need as "pledger-entry/3" over all 18.
 func ContentHashOf(rec []string) string {
-	buf := make([]byte, 0, 256)
-	if len(rec) > entryV1Fields && rec[entryV1Fields] != "" {
-		buf = append(buf, "pledger-entry/2\n"...)
-	} else {
-		buf = append(buf, "pledger-entry/1\n"...)
-		rec = rec[:min(len(rec), entryV1Fields)]
+	v := 1
+	for i := len(rec) - 1; i >= hashFields[0]; i-- {
+		if rec[i] != "" {
+			for v < len(hashFields) && hashFields[v-1] <= i {
+				v++
+			}
+			break
+		}
 	}
-	for _, v := range rec {
-		buf = appendField(buf, v)
+	rec = rec[:min(len(rec), hashFields[v-1])]
+	buf := make([]byte, 0, 256)
+	buf = append(buf, "pledger-entry/"...)
+	buf = strconv.AppendInt(buf, int64(v), 10)
+	buf = append(buf, '\n')
+	for _, f := range rec {
+		buf = appendField(buf, f)
 	}
 	sum := sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:])

@@ -169,6 +169,9 @@ func parseSplit(p *parser, field string, norm func(string) (string, string)) ([]
 			without++
 		}
 		value, msg := norm(v)
+		if msg == skipValue {
+			continue // norm reported the problem itself
+		}
 		if msg != "" {
 			p.bad(field, "%s", msg)
 			continue
@@ -209,6 +212,10 @@ func parseSplit(p *parser, field string, norm func(string) (string, string)) ([]
 	}
 	return values, shares
 }
+
+// skipValue is what a parseSplit norm returns for a value whose problem
+// it recorded itself (with its code).
+const skipValue = "\x00skip"
 
 // parseShare reads a share: a number greater than zero, at most 100, with
 // at most two decimals. It returns the problem, or "".

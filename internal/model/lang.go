@@ -105,13 +105,17 @@ func Words(code, prefix string) map[string]string {
 // Lang formats words and numbers for one reader.
 type Lang struct {
 	Code string // en, nl, fr
-	// Codes shows parties and places by their codes (USA, IRQ) instead of
-	// their names in the reader's language.
+	// Codes shows parties, places, sectors and needs by their codes (USA,
+	// IRQ, demining, coal-need-2021-stab) instead of their names in the
+	// reader's language.
 	Codes    bool
 	tag      language.Tag
 	p        *message.Printer
 	group    string
 	decimals string
+	// sectorNames are the names of sectors a ledger added to the
+	// vocabulary, by code then language (see WithSectors).
+	sectorNames map[string]map[string]string
 }
 
 // ParseLang matches a --lang value (en, nl, fr, or a tag such as nl-BE) to
@@ -267,6 +271,54 @@ func (l *Lang) regionName(code string) string {
 	return display.Regions(l.tag).Name(r)
 }
 
+// WithSectors is l reading also the sectors a ledger added to the
+// vocabulary by their names (by code, then language: Model.SectorNames).
+func (l *Lang) WithSectors(names map[string]map[string]string) *Lang {
+	if len(names) == 0 {
+		return l
+	}
+	c := *l
+	c.sectorNames = names
+	return &c
+}
+
+// SectorLabel is how a sector reads in a table or a chart: a sector of the
+// vocabulary by its name in the reader's language (reports/sectors.json,
+// or the names it was added with: WithSectors); its code when Codes is
+// set. A sector outside the vocabulary (recorded before it) reads as it
+// was recorded.
+func (l *Lang) SectorLabel(code string) string {
+	if l.Codes {
+		return code
+	}
+	if n := l.sectorNames[code][l.Code]; n != "" {
+		return n
+	}
+	if s, ok := ledger.BuiltinSectors().Get(code); ok && s.Name[l.Code] != "" {
+		return s.Name[l.Code]
+	}
+	return code
+}
+
+// RefName is how an entry named by its ref reads where there is room for
+// one name (a chart's axis): its title when it has one, else its ref; the
+// ref when Codes is set.
+func (l *Lang) RefName(ref, title string) string {
+	if l.Codes || title == "" {
+		return ref
+	}
+	return title
+}
+
+// RefLabel is how an entry named by its ref reads in a table: "Title
+// (ref)" when it has a title, its ref otherwise or when Codes is set.
+func (l *Lang) RefLabel(ref, title string) string {
+	if l.Codes || title == "" {
+		return ref
+	}
+	return title + " (" + ref + ")"
+}
+
 // Has tells whether the catalog has key.
 func (l *Lang) Has(key string) bool { return keys[key] }
 
@@ -398,8 +450,9 @@ func (l *Lang) Percent(d decimal.Decimal) string {
 }
 
 // List writes a list cell of column col (a sector or location field, a
-// ';'-joined list): its values joined by ", ", each share as a percentage
-// ("demining (40%), camps (60%)"), and the pseudo-value of a shared entry
+// ';'-joined list): its values by their names (SectorLabel, PlaceName)
+// joined by ", ", each share as a percentage ("Ontmijning (40%), Kampen en
+// ontheemden (60%)"), and the pseudo-value of a shared entry
 // (ledger.Multiple) in the reader's words.
 func (l *Lang) List(col, text string) string {
 	if text == ledger.Multiple && keys["multiple."+col] {
@@ -408,8 +461,11 @@ func (l *Lang) List(col, text string) string {
 	values, shares := ledger.ReadSplit(text)
 	for i, v := range values {
 		values[i] = strings.TrimSpace(v)
-		if col == "location" {
+		switch col {
+		case "location":
 			values[i] = l.PlaceName(values[i])
+		case "sector":
+			values[i] = l.SectorLabel(values[i])
 		}
 		if shares != nil {
 			pct := l.Number(shares[i], max(0, -shares[i].Exponent()))

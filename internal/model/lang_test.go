@@ -62,3 +62,42 @@ func TestLangFormats(t *testing.T) {
 		t.Error("ParseLang(de): no error")
 	}
 }
+
+// TestSectorAndRefLabels: sectors by their names in the reader's language
+// (shipped, or added to the ledger), as recorded when outside the
+// vocabulary; needs by their titles with the ref; codes with Codes.
+func TestSectorAndRefLabels(t *testing.T) {
+	added := map[string]map[string]string{"mre": {"en": "Mine risk education", "nl": "Voorlichting over mijnrisico's", "fr": "Éducation aux risques des mines"}}
+	for _, c := range []struct{ lang, code, want string }{
+		{"en", "demining", "Demining"}, {"nl", "demining", "Ontmijning"}, {"fr", "demining", "Déminage"},
+		{"nl", "reconstruction", "Wederopbouw"}, {"fr", "communications", "Lutte contre la propagande de Daech"},
+		{"nl", "mre", "Voorlichting over mijnrisico's"}, {"fr", "mre", "Éducation aux risques des mines"},
+		{"nl", "Post-conflict support", "Post-conflict support"},
+	} {
+		if got := MustLang(c.lang).WithSectors(added).SectorLabel(c.code); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.lang, c.code, got, c.want)
+		}
+	}
+	if got := MustLang("nl").SectorLabel("mre"); got != "mre" {
+		t.Errorf("an added sector without its names: %q", got)
+	}
+	l := MustLang("nl")
+	if got := l.List("sector", "demining:40;reconstruction:60"); got != "Ontmijning (40%), Wederopbouw (60%)" {
+		t.Errorf("list: %q", got)
+	}
+	if got := l.List("sector", "multiple"); got != l.T("multiple.sector") {
+		t.Errorf("shared: %q", got)
+	}
+	if got := l.RefLabel("coal-need-2021-stab", "Stabilisation needs for 2021"); got != "Stabilisation needs for 2021 (coal-need-2021-stab)" {
+		t.Errorf("ref label: %q", got)
+	}
+	if got := l.RefLabel("n", ""); got != "n" {
+		t.Errorf("ref label without a title: %q", got)
+	}
+	codes := MustLang("fr")
+	codes.Codes = true
+	if codes.SectorLabel("demining") != "demining" || codes.RefLabel("n", "T") != "n" || codes.RefName("n", "T") != "n" ||
+		codes.List("sector", "demining;camps") != "demining, camps" || MustLang("fr").RefName("n", "T") != "T" {
+		t.Error("--codes shows codes")
+	}
+}

@@ -37,6 +37,14 @@ type Model struct {
 	// columns name, by code, for parties with no name of their own in the
 	// reader's language (see Lang.PartyLabel).
 	PartyNames map[string]string
+	// SectorNames are the names, by code then language, of the sectors
+	// the ledger added to the vocabulary that the report's sector columns
+	// name (the shipped ones are named by the vocabulary itself; see
+	// Lang.WithSectors and Lang.SectorLabel).
+	SectorNames map[string]map[string]string
+	// Titles are the titles of the entries the report's ref columns name,
+	// by ref, for those that have one (see Lang.RefLabel).
+	Titles map[string]string
 	// Unit is the display unit of the amounts in tables and charts
 	// (thousand, million, billion; "" for one): rounded for display only.
 	Unit        string
@@ -64,7 +72,7 @@ type Section struct {
 type Column struct {
 	Key   string
 	Label string // in Lang
-	Type  string // text, kind, party, amount, count, percent, date, list
+	Type  string // text, kind, party, ref (an entry, shown by its title), amount, count, percent, date, list
 }
 
 // Row is one row: a cell per column key.

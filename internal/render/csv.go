@@ -86,6 +86,7 @@ const (
 	valueCol     = iota // the model column's own cells
 	qualifierCol        // how the figure of the column before reads (qualifier or bound)
 	currencyCol         // the report currency
+	titleCol            // the title of the entry the ref column before names (CSV)
 )
 
 // outCol is a column of a CSV file or a sheet: a model column, the
@@ -179,7 +180,13 @@ func writeCSV(w io.Writer, m *model.Model, _ *model.Lang, opt Options) error {
 		cw.Comma, cw.UseCRLF = ';', true
 		number = func(s string) string { return strings.Replace(s, ".", ",", 1) }
 	}
-	cols := dataColumns(s)
+	var cols []outCol
+	for _, c := range dataColumns(s) {
+		cols = append(cols, c)
+		if c.what == valueCol && c.col.Type == "ref" {
+			cols = append(cols, outCol{col: c.col, what: titleCol})
+		}
+	}
 	head := make([]string, len(cols))
 	for j, c := range cols {
 		switch c.what {
@@ -189,6 +196,8 @@ func writeCSV(w io.Writer, m *model.Model, _ *model.Lang, opt Options) error {
 			head[j] = c.col.Key + "_qualifier"
 		case currencyCol:
 			head[j] = "currency"
+		case titleCol:
+			head[j] = c.col.Key + "_title"
 		}
 	}
 	if err := cw.Write(head); err != nil {
@@ -204,6 +213,8 @@ func writeCSV(w io.Writer, m *model.Model, _ *model.Lang, opt Options) error {
 				rec[j] = qualifierCode(r[c.col.Key])
 			case currencyCol:
 				rec[j] = m.Currency
+			case titleCol:
+				rec[j] = csvio.Neutralise(titleOf(m, r[c.col.Key]))
 			}
 		}
 		if err := cw.Write(rec); err != nil {
@@ -212,6 +223,14 @@ func writeCSV(w io.Writer, m *model.Model, _ *model.Lang, opt Options) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// titleOf is the title of the entry a ref cell names, "" without one.
+func titleOf(m *model.Model, cell model.Cell) string {
+	if cell.Empty {
+		return ""
+	}
+	return m.Titles[cell.Text]
 }
 
 // neutral is a cell as a program or a spreadsheet reads it, whatever the
@@ -228,7 +247,7 @@ func neutral(c model.Column, r model.Row, units int32, number func(string) strin
 		return number(cell.Value.StringFixed(1))
 	case "count":
 		return strconv.FormatInt(cell.Int, 10)
-	default: // text, party, kind (its code), date (as stated), list (';'-joined)
+	default: // text, party, ref, kind (its code), date (as stated), list (';'-joined)
 		return csvio.Neutralise(cell.Text)
 	}
 }
@@ -286,4 +305,17 @@ func WriteCSVZip(w io.Writer, m *model.Model, l *model.Lang, dialect, base strin
 	}
 	_, err = w.Write(b.Bytes())
 	return err
+}
+
+// columnKeys are the keys of the neutral formats' columns: each column's
+// key, and after a ref column KEY_title, the titles of its entries.
+func columnKeys(cols []model.Column) []string {
+	keys := make([]string, 0, len(cols)+1)
+	for _, c := range cols {
+		keys = append(keys, c.Key)
+		if c.Type == "ref" {
+			keys = append(keys, c.Key+"_title")
+		}
+	}
+	return keys
 }

@@ -8,6 +8,7 @@ type EntryJSON struct {
 	Ref       string   `json:"ref"`
 	Kind      string   `json:"kind"`
 	Party     string   `json:"party"`
+	Title     string   `json:"title,omitempty"` // a need's title
 	Date      string   `json:"date"`
 	Precision string   `json:"date_precision"`
 	End       string   `json:"end,omitempty"`
@@ -40,7 +41,7 @@ type EntryJSON struct {
 func Entry(r ledger.Revision) EntryJSON {
 	e := r.Entry
 	f := e.Fields()
-	j := EntryJSON{Ref: e.Ref, Kind: string(e.Kind), Party: e.Party, Date: f["date"], Precision: e.Date.Precision.String(),
+	j := EntryJSON{Ref: e.Ref, Kind: string(e.Kind), Party: e.Party, Title: e.Title, Date: f["date"], Precision: e.Date.Precision.String(),
 		End: f["end"], Amount: f["amount"], Currency: f["currency"], Qualifier: string(e.Qualifier), Quantity: e.Quantity,
 		Asset: e.Asset, Sectors: e.Sectors, Locations: e.Locations, Toward: e.Toward, Fulfils: e.Fulfils,
 		Source: e.Source, Note: e.Note, Illustrative: e.Illustrative, Revision: r.Rev, RecordedAt: r.RecordedAt.Format(ledger.TimeLayout), Author: r.Author}

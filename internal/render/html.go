@@ -109,6 +109,7 @@ type htmlSection struct {
 // they may go onto a line of their own while the figure never breaks.
 type htmlCell struct {
 	Pre, Text, Post string
+	Small           string // in small print under the text: the ref of an entry shown by its title
 	Class           string // num: a number, right-aligned, on one line; short: a code, date or kind, on one line
 }
 
@@ -118,6 +119,9 @@ const shortText = 24
 
 func (v *layout) htmlCell(c model.Column, r model.Row) htmlCell {
 	h := htmlCell{Text: v.text(c, r)}
+	if cell := r[c.Key]; c.Type == "ref" && h.Text != cell.Text {
+		h.Text, h.Small = v.l.RefName(cell.Text, v.m.Titles[cell.Text]), cell.Text
+	}
 	switch {
 	case numeric(c):
 		h.Class = "num"
@@ -151,6 +155,7 @@ func (hs htmlSection) minWidth() float64 {
 		if c.Class != "" {
 			n = utf8.RuneCountInString(c.Text)
 		}
+		n = max(n, utf8.RuneCountInString(c.Small)) // kept on one line
 		for _, part := range []string{c.Pre, c.Text, c.Post} {
 			for _, w := range strings.Fields(part) {
 				n = max(n, utf8.RuneCountInString(w))
@@ -195,6 +200,7 @@ tfoot td { border-top: 2px solid var(--accent); border-bottom: 1px solid var(--r
 .num { text-align: right; white-space: nowrap; }
 .num .sp { white-space: normal; }
 .short { white-space: nowrap; }
+small.ref { display: block; color: var(--muted); font-size: 0.8em; white-space: nowrap; }
 table.dense { font-size: 12.5px; }
 table.dense thead th { font-size: 12px; }
 table.dense th, table.dense td { padding: 5px 6px; }
@@ -273,4 +279,4 @@ table.dense th, table.dense td { padding: 5px 6px; }
 </main>
 </body>
 </html>
-{{- define "cell"}}{{with .Pre}}<span class="q">{{.}}</span><span class="sp"> </span>{{end}}{{.Text}}{{with .Post}}<span class="sp"> </span><span class="q">{{.}}</span>{{end}}{{end}}`
+{{- define "cell"}}{{with .Pre}}<span class="q">{{.}}</span><span class="sp"> </span>{{end}}{{.Text}}{{with .Small}} <small class="ref">{{.}}</small>{{end}}{{with .Post}}<span class="sp"> </span><span class="q">{{.}}</span>{{end}}{{end}}`

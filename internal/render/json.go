@@ -67,9 +67,10 @@ type jsonRateSource struct {
 
 // jsonRow keeps the columns' order.
 type jsonRow struct {
-	cols []model.Column
-	row  model.Row
-	cur  money.Currency
+	cols   []model.Column
+	row    model.Row
+	cur    money.Currency
+	titles map[string]string // of the entries ref columns name
 }
 
 func (r jsonRow) MarshalJSON() ([]byte, error) { return r.appendJSON(nil) }
@@ -106,6 +107,20 @@ func (r jsonRow) appendJSON(buf []byte) ([]byte, error) {
 			}
 			buf = append(buf, b...)
 		}
+		if c.Type == "ref" {
+			// The entry's title beside its ref: null without one.
+			buf = strconv.AppendQuote(append(buf, ','), c.Key+"_title")
+			buf = append(buf, ':')
+			if t := r.titles[cell.Text]; t != "" && !cell.Empty {
+				b, err := json.Marshal(t)
+				if err != nil {
+					return nil, err
+				}
+				buf = append(buf, b...)
+			} else {
+				buf = append(buf, "null"...)
+			}
+		}
 	}
 	return append(buf, '}'), nil
 }
@@ -118,7 +133,7 @@ func writeJSON(w io.Writer, m *model.Model, l *model.Lang) error {
 	rows := func(cols []model.Column, rs []model.Row) []jsonRow {
 		out := make([]jsonRow, len(rs))
 		for i, r := range rs {
-			out[i] = jsonRow{cols, r, cur}
+			out[i] = jsonRow{cols, r, cur, m.Titles}
 		}
 		return out
 	}
@@ -129,11 +144,7 @@ func writeJSON(w io.Writer, m *model.Model, l *model.Lang) error {
 		j.Notes = []string{}
 	}
 	for i, s := range m.Sections {
-		keys := make([]string, len(s.Columns))
-		for k, c := range s.Columns {
-			keys[k] = c.Key
-		}
-		js := jsonSection{Key: s.Key, Title: s.Title, Columns: keys, Rows: rows(s.Columns, s.Rows), Totals: rows(s.Columns, s.Totals)}
+		js := jsonSection{Key: s.Key, Title: s.Title, Columns: columnKeys(s.Columns), Rows: rows(s.Columns, s.Rows), Totals: rows(s.Columns, s.Totals)}
 		if i == 0 {
 			j.Rows = js.Rows
 		}
@@ -141,7 +152,7 @@ func writeJSON(w io.Writer, m *model.Model, l *model.Lang) error {
 	}
 	kindCols := []model.Column{{Key: "kind", Type: "kind"}, {Key: "amount", Type: "amount"}, {Key: "entries", Type: "count"}}
 	for _, t := range m.Totals {
-		j.Totals = append(j.Totals, jsonRow{kindCols, model.Row{"kind": {Text: t.Kind}, "amount": t.Amount, "entries": {Int: t.Amount.Int}}, cur})
+		j.Totals = append(j.Totals, jsonRow{cols: kindCols, row: model.Row{"kind": {Text: t.Kind}, "amount": t.Amount, "entries": {Int: t.Amount.Int}}, cur: cur})
 	}
 	p := m.Provenance
 	j.Provenance = jsonProvenance{Valuation: p.Valuation, RateSources: []jsonRateSource{}, AsOf: p.AsOf.UTC().Format(ledger.TimeLayout),

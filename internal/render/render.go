@@ -14,8 +14,14 @@
 // state produced the figures; a CSV file is one clean table of data, for a
 // program or a spreadsheet to read.
 //
-// Ledger text (party names, sectors, notes) is data, never markup: each
-// layout escapes it for its own syntax.
+// Ledger text (party names, sectors, titles, notes) is data, never markup:
+// each layout escapes it for its own syntax.
+//
+// A column of type ref names entries by their refs. The reader's layouts
+// show an entry with a title by it, the ref after it in small print
+// ("Title (ref)"; in HTML, the ref in a <small> under it), and the ref
+// alone with --codes; CSV and JSON keep the ref in the column and the
+// title in a column of its own after it, KEY_title.
 package render
 
 import (
@@ -88,6 +94,7 @@ func WriteWith(w io.Writer, m *model.Model, format string, l *model.Lang, opt Op
 			return fmt.Errorf("render %s: %w", format, err)
 		}
 	}
+	l = l.WithSectors(m.SectorNames)
 	var buf bytes.Buffer
 	if err := write(&buf, m, l); err != nil {
 		return fmt.Errorf("render %s: %w", format, err)
@@ -172,6 +179,8 @@ func (v *layout) text(c model.Column, r model.Row) string {
 			return cell.Text
 		}
 		return v.l.PartyLabel(cell.Text, v.m.PartyNames[cell.Text])
+	case "ref":
+		return v.l.RefLabel(cell.Text, v.m.Titles[cell.Text])
 	default: // text
 		return cell.Text
 	}

@@ -42,7 +42,7 @@ type DefColumn struct {
 	Label map[string]string `json:"label"`
 }
 
-var columnTypes = map[string]bool{"text": true, "kind": true, "party": true, "amount": true, "count": true, "percent": true, "date": true, "list": true}
+var columnTypes = map[string]bool{"text": true, "kind": true, "party": true, "ref": true, "amount": true, "count": true, "percent": true, "date": true, "list": true}
 
 var defs = mustLoadCatalog(reports.FS)
 
@@ -57,7 +57,8 @@ func mustLoadCatalog(fsys fs.FS) map[string]*Def {
 }
 
 // LoadCatalog reads the report definitions in fsys (every *.json but
-// i18n.json, ui.json, assets.json and parties.json, which internal/model reads) and checks them.
+// i18n.json, ui.json, assets.json and parties.json, which internal/model
+// reads, and sectors.json, internal/ledger's) and checks them.
 func LoadCatalog(fsys fs.FS) (map[string]*Def, error) {
 	names, err := fs.Glob(fsys, "*.json")
 	if err != nil {
@@ -65,7 +66,7 @@ func LoadCatalog(fsys fs.FS) (map[string]*Def, error) {
 	}
 	out := map[string]*Def{}
 	for _, n := range names {
-		if n == "i18n.json" || n == "ui.json" || n == "assets.json" || n == "parties.json" {
+		if n == "i18n.json" || n == "ui.json" || n == "assets.json" || n == "parties.json" || n == "sectors.json" {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, n)
@@ -178,6 +179,16 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 	if err != nil {
 		return nil, err
 	}
+	// Sectors read by their names, those the ledger added too.
+	added, err := s.AddedSectors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sectorNames := map[string]map[string]string{}
+	for _, sec := range added {
+		sectorNames[sec.Code] = sec.Name
+	}
+	l = l.WithSectors(sectorNames)
 	c, err := computes[def.Compute](ctx, s, st, opt, l)
 	if err != nil {
 		return nil, err
@@ -209,6 +220,8 @@ func Run(ctx context.Context, s *store.Store, name string, opt Options) (*model.
 	if err := nameParties(ctx, s, m); err != nil {
 		return nil, err
 	}
+	nameSectors(m, sectorNames)
+	m.Titles = c.titles
 	m.Totals = c.totals
 	if n := c.illus; n > 0 {
 		m.Illustrative, m.Mark = n, l.T("mark.illustrative")
@@ -272,6 +285,38 @@ func nameParties(ctx context.Context, s *store.Store, m *model.Model) error {
 		}
 	}
 	return nil
+}
+
+// nameSectors records, for the sectors the ledger added that m's sector
+// columns name, their names (added: by code, then language): renderers and
+// charts show a sector by its name in the reader's language.
+func nameSectors(m *model.Model, added map[string]map[string]string) {
+	if len(added) == 0 {
+		return
+	}
+	for _, sec := range m.Sections {
+		for _, c := range sec.Columns {
+			if c.Key != "sector" {
+				continue
+			}
+			for _, rows := range [][]model.Row{sec.Rows, sec.Totals} {
+				for _, r := range rows {
+					values := ledger.ListValues(r[c.Key].Text)
+					for _, p := range ledger.Parts(r[c.Key].Text) {
+						values = append(values, p.Members...)
+					}
+					for _, v := range values {
+						if names, ok := added[v]; ok {
+							if m.SectorNames == nil {
+								m.SectorNames = map[string]map[string]string{}
+							}
+							m.SectorNames[v] = names
+						}
+					}
+				}
+			}
+		}
+	}
 }
 
 // reportDay is the day a report is "as of", for open-ended periods.

@@ -28,6 +28,8 @@ type computed struct {
 	// shows (its figures and its notes'): the provenance names the rate
 	// sources with these counts.
 	rated rated
+	// titles are the titles of the entries its ref columns name, by ref.
+	titles map[string]string
 }
 
 // maxQualifierNotes caps the notes about qualified figures: a large report

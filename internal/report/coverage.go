@@ -69,6 +69,15 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		}
 	}
 	c := newComputed(ag)
+	// The needs by their titles, as the ledger held them at the state.
+	refs := make([]string, 0, len(ag.groups))
+	for k := range ag.groups {
+		refs = append(refs, k[0])
+	}
+	if c.titles, err = s.Titles(ctx, st.Head.Seq, refs); err != nil {
+		return nil, err
+	}
+	needName := func(ref string) string { return l.RefLabel(ref, c.titles[ref]) }
 	c.shared.merge(ch.split)
 	c.entries += counted
 	c.illus += illus
@@ -81,14 +90,14 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		sg := byNeed[k[0]]
 		needed := amountCell(g, opt.Currency)
 		r := model.Row{"need": {Text: k[0]}, "party": {Text: k[1]}, "date": {Text: k[2]}, "sector": {Text: k[3]}, "needed": needed}
-		c.qualifierNotes(l, func() string { return k[0] + " " + l.Kind("need") }, g)
+		c.qualifierNotes(l, func() string { return needName(k[0]) + " " + l.Kind("need") }, g)
 		for _, x := range []struct {
 			kind string
 			a    *acc
 		}{{"pledge", &sg.pledge}, {"commitment", &sg.commitment}, {"disbursement", &sg.disbursement}, {"funded", &sg.funded}} {
 			r[x.kind] = amountCell(x.a, opt.Currency)
 			if x.kind != "funded" {
-				c.qualifierNotes(l, func() string { return k[0] + " " + l.Kind(x.kind) }, x.a)
+				c.qualifierNotes(l, func() string { return needName(k[0]) + " " + l.Kind(x.kind) }, x.a)
 			}
 		}
 		r["uncommitted"] = model.Cell{Value: sg.uncommitted.Decimal(opt.Currency)}
@@ -96,7 +105,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		r["covered"] = percent(funded.Value, needed.Value)
 		gap := model.Cell{Value: needed.Value.Sub(funded.Value)}
 		if gap.Value.IsNegative() {
-			over = append(over, l.T("note.over-funded", k[0], l.Number(gap.Value.Neg(), opt.Currency.Units)+" "+opt.Currency.Code))
+			over = append(over, l.T("note.over-funded", needName(k[0]), l.Number(gap.Value.Neg(), opt.Currency.Units)+" "+opt.Currency.Code))
 			gap.Value = money.FromMinor(0, opt.Currency)
 		}
 		if needed.Qualifier != "" || needed.Bound != "" || funded.Qualifier != "" || funded.Bound != "" {

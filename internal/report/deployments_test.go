@@ -21,13 +21,13 @@ import (
 // canonical CSV (export's header and order): F-16s of two parties, one
 // spelt F16, a Rafale, about 250 trainers, advisers, an asset the catalog
 // does not know, and F-16s "until October 2021" with an unknown start.
-const deploymentEntries = `ref,kind,party,date,end,amount,currency,qualifier,quantity,asset,sector,location,toward,fulfils,source,note,illustrative
-bel-dep-f16,deployment,BEL,unknown,2021-10,,,,4,F-16,military,IRQ;SYR,,,seed,until October 2021,
-dnk-dep-f16,deployment,DNK,2016-06,2016-12,,,,7,F16,military,IRQ,,,test,,
-fra-dep-rafale,deployment,FRA,2015,2015,,,,12,Rafale,military,IRQ,,,test,,
-gbr-dep-widget,deployment,GBR,2020-01,2020-02,,,,3,Widget 9000,,IRQ,,,test,,
-nato-dep-advisers,deployment,NATO,2018-10,2018-11,,,,500,advisers,training,IRQ,,,test,,
-usa-dep-trainers,deployment,USA,2015-06,2015-07,,,about,250,trainers,training,IRQ,,,test,,
+const deploymentEntries = `ref,kind,party,date,end,amount,currency,qualifier,quantity,asset,sector,location,toward,fulfils,source,note,illustrative,title
+bel-dep-f16,deployment,BEL,unknown,2021-10,,,,4,F-16,military,IRQ;SYR,,,seed,until October 2021,,
+dnk-dep-f16,deployment,DNK,2016-06,2016-12,,,,7,F16,military,IRQ,,,test,,,
+fra-dep-rafale,deployment,FRA,2015,2015,,,,12,Rafale,military,IRQ,,,test,,,
+gbr-dep-widget,deployment,GBR,2020-01,2020-02,,,,3,Widget 9000,,IRQ,,,test,,,
+nato-dep-advisers,deployment,NATO,2018-10,2018-11,,,,500,advisers,training,IRQ,,,test,,,
+usa-dep-trainers,deployment,USA,2015-06,2015-07,,,about,250,trainers,training,IRQ,,,test,,,
 `
 
 // deployClock records the test ledgers at one moment, so that what is

@@ -101,7 +101,16 @@ func (f Request) Options(ctx context.Context, s *store.Store) (Options, error) {
 		if err != nil {
 			return o, err
 		}
+		vocab, err := s.SectorVocab(ctx)
+		if err != nil {
+			return o, err
+		}
 		for _, sec := range f.Sectors {
+			// Asked for as entries are written: a code, a name or a known
+			// spelling of the vocabulary is its code.
+			if code, ok := vocab.Lookup(sec); ok && !slices.Contains(all, sec) {
+				sec = code
+			}
 			if sec != ledger.Multiple && !slices.Contains(all, sec) {
 				return o, ledger.Fail(ledger.ErrInvalid, "no_such_sector", "sector", sec, "%q: no entry has this sector; the sectors are %s (and %s, for entries shared between several)", sec, strings.Join(all, ", "), ledger.Multiple)
 			}

@@ -148,9 +148,9 @@ func (sp *splitter) notes(l *model.Lang, cur money.Currency) []string {
 			n := len(refs)
 			cell := model.Cell{Value: o.sum.Decimal(cur), Int: int64(n)}
 			cell.Qualifier, cell.Bound = model.QualifierOf(qualifiedOnly(o.quals), n)
-			key, values := "note.shared.sector", strings.Join(filter, ", ")
+			key, values := "note.shared.sector", l.List("sector", strings.Join(filter, ";"))
 			if dim == 1 {
-				key = "note.shared.location"
+				key, values = "note.shared.location", strings.Join(filter, ", ")
 			}
 			out = append(out, l.T(key, l.N(n), l.Plural(n, "entry", "entries"), l.Kind(string(kind)), values,
 				l.Amount(cell, cur.Code, cur.Units), joinRefs(refs[:min(n, 3)], n)))

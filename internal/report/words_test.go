@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/model"
 	"github.com/coalition/pledger/internal/report"
 	"github.com/coalition/pledger/reports"
@@ -29,8 +30,9 @@ func TestColumnTitlesUnique(t *testing.T) {
 }
 
 // TestEveryLabelInEveryLanguage: every title, description and column
-// label of the catalog, and every word of reports/i18n.json, exists in
-// English, Dutch and French.
+// label of the catalog, every word of reports/i18n.json and every sector
+// of the vocabulary (reports/sectors.json) exists in English, Dutch and
+// French.
 func TestEveryLabelInEveryLanguage(t *testing.T) {
 	has := func(what string, m map[string]string) {
 		t.Helper()
@@ -69,6 +71,14 @@ func TestEveryLabelInEveryLanguage(t *testing.T) {
 			}
 		}
 	}
+	for _, s := range ledger.BuiltinSectors().List() {
+		has("sector "+s.Code, s.Name)
+		for _, lang := range model.Languages {
+			if got := model.MustLang(lang).SectorLabel(s.Code); got != s.Name[lang] || got == s.Code {
+				t.Errorf("sector %s reads %q in %s", s.Code, got, lang)
+			}
+		}
+	}
 }
 
 // TestGlossary: the words of the glossary, as a native reader would write
@@ -92,6 +102,22 @@ func TestGlossary(t *testing.T) {
 	} {
 		if got := model.MustLang(c.lang).T(c.key); got != c.want {
 			t.Errorf("%s %s: %q, want %q", c.lang, c.key, got, c.want)
+		}
+	}
+	// The sectors, as the Coalition's own texts and a ministry write them.
+	for _, c := range []struct{ lang, code, want string }{
+		{"nl", "reconstruction", "Wederopbouw"}, {"fr", "reconstruction", "Reconstruction"},
+		{"nl", "demining", "Ontmijning"}, {"fr", "demining", "Déminage"},
+		{"nl", "stabilisation", "Stabilisatie"}, {"fr", "stabilisation", "Stabilisation"}, {"en", "stabilisation", "Stabilisation"},
+		{"nl", "humanitarian", "Humanitaire hulp"}, {"fr", "humanitarian", "Aide humanitaire"},
+		{"nl", "camps", "Kampen en ontheemden"}, {"fr", "camps", "Camps et personnes déplacées"},
+		{"nl", "foreign-fighters", "Buitenlandse terroristische strijders"}, {"fr", "foreign-fighters", "Combattants terroristes étrangers"},
+		{"nl", "counter-financing", "Bestrijding van de financiering van Daesh"}, {"fr", "counter-financing", "Lutte contre le financement de Daech"},
+		{"en", "communications", "Countering Daesh's propaganda"}, {"nl", "communications", "Bestrijding van de propaganda van Daesh"},
+		{"fr", "communications", "Lutte contre la propagande de Daech"},
+	} {
+		if got := model.MustLang(c.lang).SectorLabel(c.code); got != c.want {
+			t.Errorf("%s sector %s: %q, want %q", c.lang, c.code, got, c.want)
 		}
 	}
 }

@@ -121,7 +121,11 @@ func (tx *Tx) Amend(ctx context.Context, ref string, base int, changes ledger.Fi
 		if cur.Action == ledger.Void {
 			return fmt.Errorf("%w: %s was withdrawn (voided) in revision %d; add a new entry instead", ledger.ErrConflict, ref, cur.Rev)
 		}
-		e, ps := ledger.Amended(cur.Entry, changes, known.Known)
+		sectors, err := tx.SectorVocab(ctx)
+		if err != nil {
+			return err
+		}
+		e, ps := ledger.Amended(cur.Entry, changes, ledger.Known{Party: known.Known, Sectors: sectors})
 		if err := known.Err(); err != nil {
 			return err
 		}

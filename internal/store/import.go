@@ -234,11 +234,15 @@ func (s *Store) Import(ctx context.Context, src csvio.Source, opt ImportOptions)
 	probs := &problemList{file: src.Name, cell: src.Cell}
 	list := &outcomes{}
 	err := s.InTx(ctx, func(tx *Tx) error {
-		known, err := tx.PartySet(ctx)
+		parties, err := tx.PartySet(ctx)
 		if err != nil {
 			return err
 		}
-		start, err := tx.importRows(ctx, src, known, opt, probs, list, &res)
+		sectors, err := tx.SectorVocab(ctx)
+		if err != nil {
+			return err
+		}
+		start, err := tx.importRows(ctx, src, ledger.Known{Party: parties, Sectors: sectors}, opt, probs, list, &res)
 		if err != nil {
 			return err
 		}
@@ -274,7 +278,7 @@ func (s *Store) Import(ctx context.Context, src csvio.Source, opt ImportOptions)
 var errDryRun = errors.New("dry run")
 
 // readChunks reads and validates src, sending chunks of valid rows.
-func readChunks(ctx context.Context, src csvio.Source, known ledger.PartyLookup, out chan<- chunk) {
+func readChunks(ctx context.Context, src csvio.Source, known ledger.Known, out chan<- chunk) {
 	defer close(out)
 	c := chunk{rows: make([]parsed, 0, importChunk)}
 	for row, err := range src.Rows {
@@ -293,8 +297,10 @@ func readChunks(ctx context.Context, src csvio.Source, known ledger.PartyLookup,
 		switch {
 		case len(bad) == 0:
 			c.rows = append(c.rows, parsed{line: row.Line, ref: e.Ref, e: e, content: ledger.ContentHash(e), fields: row.Fields})
-		case len(row.Fields) < len(ledger.Columns) && e.Ref != "" && !refBad(bad):
-			// Missing columns: the row may correct a known ref.
+		case (len(row.Fields) < len(ledger.Columns) || onlyCode(bad, ledger.CodeUnknownSector)) && e.Ref != "" && !refBad(bad):
+			// Missing columns: the row may correct a known ref. So may a
+			// row whose only fault is a sector outside the vocabulary: one
+			// recorded before it, given back as it is, is kept.
 			c.rows = append(c.rows, parsed{line: row.Line, ref: e.Ref, fields: row.Fields, bad: bad})
 		default:
 			c.bad = append(c.bad, parsed{line: row.Line, ref: strings.TrimSpace(row.Fields["ref"]), bad: bad})
@@ -312,6 +318,16 @@ func readChunks(ctx context.Context, src csvio.Source, known ledger.PartyLookup,
 	case out <- c:
 	case <-ctx.Done():
 	}
+}
+
+// onlyCode reports whether every problem has code.
+func onlyCode(ps []ledger.Problem, code string) bool {
+	for _, p := range ps {
+		if p.Code != code {
+			return false
+		}
+	}
+	return len(ps) > 0
 }
 
 // refBad reports whether problems include one with the ref.
@@ -336,7 +352,7 @@ type latest struct {
 
 // importRows appends the valid rows and returns the seq the ledger had
 // before the import.
-func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.PartyLookup, opt ImportOptions, probs *problemList, list *outcomes, res *ImportResult) (int64, error) {
+func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.Known, opt ImportOptions, probs *problemList, list *outcomes, res *ImportResult) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	chunks := make(chan chunk, 2)

@@ -96,7 +96,7 @@ type Filter struct {
 	Locations   []string // only entries with one of these locations
 	Wide        bool     // Amounts: also read ref, sector, location and toward of every entry
 	OrderBySeq  bool
-	SearchText  string // in ref, source, note, asset or sector, case-insensitively, taken literally
+	SearchText  string // in ref, source, note, asset, sector or title, case-insensitively, taken literally
 	Limit, Skip int
 }
 
@@ -122,7 +122,7 @@ func (f *Filter) addTo(c *conds) {
 		like := `LIKE ? ESCAPE '` + likeEscape + `'`
 		pat := containsPattern(strings.ToLower(f.SearchText))
 		c.add(`(lower(r.ref) `+like+` OR lower(r.source) `+like+` OR lower(r.note) `+like+
-			` OR lower(r.asset) `+like+` OR lower(r.sector) `+like+`)`, pat, pat, pat, pat, pat)
+			` OR lower(r.asset) `+like+` OR lower(r.sector) `+like+` OR lower(r.title) `+like+`)`, pat, pat, pat, pat, pat, pat)
 	}
 }
 
@@ -283,6 +283,39 @@ func (s *Store) Current(ctx context.Context, ref string) (ledger.Revision, error
 		return ledger.Revision{}, noSuchRef(ref)
 	}
 	return *found, nil
+}
+
+// Titles returns the titles of those of refs that have one, as the
+// ledger held them at revision seq (0: now), by ref.
+func (s *Store) Titles(ctx context.Context, seq int64, refs []string) (map[string]string, error) {
+	out := map[string]string{}
+	const batch = 500
+	for len(refs) > 0 {
+		n := min(len(refs), batch)
+		c := &conds{}
+		currentAt(c, seq)
+		c.add(`r.title <> ''`)
+		in(c, "r.ref", refs[:n])
+		refs = refs[n:]
+		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.ref, r.title FROM revisions r`+c.where()), c.args...)
+		if err != nil {
+			return nil, fmt.Errorf("store.Titles: %w", err)
+		}
+		for rows.Next() {
+			var ref, title string
+			if err := rows.Scan(&ref, &title); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store.Titles: %w", err)
+			}
+			out[ref] = title
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store.Titles: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // byteOrder sorts a text column by its bytes on both engines, whatever

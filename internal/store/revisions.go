@@ -15,7 +15,7 @@ import (
 var revCols = []string{"seq", "ref", "rev", "action", "supersedes", "kind", "party", "date", "date_first", "date_last",
 	"end_date", "end_last", "amount_minor", "currency", "qualifier", "quantity", "asset", "sector", "location",
 	"toward", "fulfils", "source", "note", "reason", "author", "recorded_at", "content_hash", "prev_hash", "hash",
-	"illustrative"}
+	"illustrative", "title"}
 
 var revColList = strings.Join(revCols, ", ")
 
@@ -56,7 +56,7 @@ func revValues(r *ledger.Revision) ([]any, error) {
 		amount, e.Currency.Code, string(e.Qualifier), quantity, e.Asset, ledger.FormatSplit(e.Sectors, e.SectorShares),
 		ledger.FormatSplit(e.Locations, e.LocationShares), e.Toward, e.Fulfils, e.Source, e.Note, r.Reason, r.Author,
 		r.RecordedAt.UTC().Format(ledger.TimeLayout), r.Content, r.PrevHash, r.Hash,
-		illustrative}, nil
+		illustrative, e.Title}, nil
 }
 
 // revRow is a scanned revisions row.
@@ -91,6 +91,7 @@ type revRow struct {
 	PrevHash     string        `db:"prev_hash"`
 	Hash         string        `db:"hash"`
 	Illustrative int64         `db:"illustrative"`
+	Title        string        `db:"title"`
 }
 
 // revision turns a row back into a Revision. It does not validate: what is
@@ -127,6 +128,7 @@ func (row *revRow) revision() (ledger.Revision, error) {
 	e.Locations, e.LocationShares = ledger.ReadSplit(row.Location)
 	e.Toward, e.Fulfils, e.Source, e.Note = row.Toward, row.Fulfils, row.Source, row.Note
 	e.Illustrative = row.Illustrative != 0
+	e.Title = row.Title
 	at, err := time.Parse(ledger.TimeLayout, row.RecordedAt)
 	if err != nil {
 		return ledger.Revision{}, fmt.Errorf("revision %d: recorded_at %q: %w", row.Seq, row.RecordedAt, err)

@@ -21,7 +21,7 @@ func parse(t *testing.T, s *store.Store, f ledger.Fields) ledger.Entry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, ps := ledger.ParseEntry(f, 0, known, ledger.RefRequired)
+	e, ps := ledger.ParseEntry(f, 0, ledger.Known{Party: known}, ledger.RefRequired)
 	if len(ps) > 0 {
 		t.Fatalf("parse %v: %v", f, ps)
 	}

@@ -97,7 +97,7 @@ func TestTamperEveryColumn(t *testing.T) {
 		cols := []string{"seq", "ref", "rev", "action", "supersedes", "kind", "party", "date", "date_first", "date_last",
 			"end_date", "end_last", "amount_minor", "currency", "qualifier", "quantity", "asset", "sector", "location",
 			"toward", "fulfils", "source", "note", "reason", "author", "recorded_at", "content_hash", "prev_hash", "hash",
-			"illustrative"}
+			"illustrative", "title"}
 		numeric := map[string]string{"rev": "rev + 1", "supersedes": "COALESCE(supersedes, 0) + 1000", "amount_minor": "amount_minor + 1",
 			"quantity": "COALESCE(quantity, 0) + 1", "illustrative": "1 - illustrative"}
 		special := map[string]string{"party": "'NLD'", "qualifier": "''", "kind": "'need'", "currency": "'USD'", "action": "'amend'"}

@@ -16,7 +16,8 @@ import (
 
 // What verify proves. Every fact a figure depends on is a link of one
 // chain (ledger.Link): revisions (each stored column, derived ones
-// recomputed and compared), rates, parties and the asset catalog in force.
+// recomputed and compared), rates, parties, the sectors a ledger added to
+// the vocabulary and the asset catalog in force.
 // Verify recomputes the chain and every link's digest from what is stored,
 // so a change to any stored value, and an insertion or a deletion between
 // links, is caught and named. What a writer of the database can still do
@@ -34,6 +35,7 @@ type VerifyOptions struct {
 // VerifyResult says what a full verification checked.
 type VerifyResult struct {
 	Revisions, Links, Rates, Parties, Checkpoints int64
+	Sectors                                       int64    // sectors the ledger added to the vocabulary
 	State                                         string   // the state verified, SEQ:HASH ("" when empty)
 	Keys                                          []string // the ids of the keys that signed checkpoints
 }
@@ -214,7 +216,7 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 			return fmt.Errorf("store.Verify: %w", err)
 		}
 	}
-	var partyLinks []int64
+	var partyLinks, sectorLinks []int64
 	ratesCovered := int64(0)
 	boundaries := map[int64]string{} // revision seq -> the hash a revisions link names
 	for i := range links {
@@ -256,6 +258,16 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 			}
 			partyLinks = append(partyLinks, l.Seq)
 			v.res.Parties += int64(len(codes))
+		case ledger.LinkSectors:
+			digest, codes, err := sectorDigestOf(v.ctx, v.s.db, l.Seq)
+			if err != nil {
+				return fmt.Errorf("store.Verify: %w", err)
+			}
+			if digest != l.Digest {
+				return tampered("the sectors of %s are not what was recorded (now: %s): a sector was changed, added or removed", l.Describe(), clipList(codes))
+			}
+			sectorLinks = append(sectorLinks, l.Seq)
+			v.res.Sectors += int64(len(codes))
 		case ledger.LinkAssets:
 		default:
 			return tampered("%s: unknown kind of link %q", l.Describe(), l.What)
@@ -289,7 +301,10 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 	if rates != ratesCovered {
 		return v.strayRate()
 	}
-	return v.strayParties(partyLinks)
+	if err := v.strayParties(partyLinks); err != nil {
+		return err
+	}
+	return v.straySectors(sectorLinks)
 }
 
 // revisions checks revisions start..h.Seq: the chain, every stored column
@@ -353,7 +368,7 @@ func (row *revRow) matches(r *ledger.Revision) error {
 	got := []any{row.Seq, row.Ref, row.Rev, row.Action, nullInt(row.Supersedes), row.Kind, row.Party, row.Date,
 		row.DateFirst, row.DateLast, row.EndDate, row.EndLast, nullInt(row.AmountMinor), row.Currency, row.Qualifier,
 		nullInt(row.Quantity), row.Asset, row.Sector, row.Location, row.Toward, row.Fulfils, row.Source, row.Note,
-		row.Reason, row.Author, row.RecordedAt, row.ContentHash, row.PrevHash, row.Hash, row.Illustrative}
+		row.Reason, row.Author, row.RecordedAt, row.ContentHash, row.PrevHash, row.Hash, row.Illustrative, row.Title}
 	for i, col := range revCols {
 		if fmt.Sprint(got[i]) != fmt.Sprint(want[i]) {
 			return tampered("revision %d (ref %s): %s is %q, but its recorded fields give %q", r.Seq, r.Ref, col, fmt.Sprint(got[i]), fmt.Sprint(want[i]))
@@ -403,6 +418,26 @@ func (v *verifier) strayParties(links []int64) error {
 		}
 		if !slices.Contains(links, seq) {
 			return tampered("party %s is in no state of the chain: it was written behind pledger's back", code)
+		}
+	}
+	return rows.Err()
+}
+
+// straySectors names an added sector that no sectors link covers.
+func (v *verifier) straySectors(links []int64) error {
+	rows, err := v.s.db.QueryContext(v.ctx, `SELECT code, chain_seq FROM sectors ORDER BY code`)
+	if err != nil {
+		return fmt.Errorf("store.Verify: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var seq int64
+		if err := rows.Scan(&code, &seq); err != nil {
+			return fmt.Errorf("store.Verify: %w", err)
+		}
+		if !slices.Contains(links, seq) {
+			return tampered("sector %s is in no state of the chain: it was written behind pledger's back", code)
 		}
 	}
 	return rows.Err()

@@ -159,13 +159,14 @@ type entryBody struct {
 	Note      string `json:"note"`
 	// Illustrative: true, false (or a string the CSV column takes).
 	Illustrative fieldValue `json:"illustrative"`
+	Title        string     `json:"title"` // a need's title
 }
 
 func (b entryBody) fields() ledger.Fields {
 	return ledger.Fields{"ref": b.Ref, "kind": b.Kind, "party": b.Party, "date": b.Date, "end": b.End, "amount": b.Amount,
 		"currency": b.Currency, "qualifier": b.Qualifier, "quantity": b.Quantity, "asset": b.Asset, "sector": b.Sector,
 		"location": b.Location, "toward": b.Toward, "fulfils": b.Fulfils, "source": b.Source, "note": b.Note,
-		"illustrative": string(b.Illustrative)}
+		"illustrative": string(b.Illustrative), "title": b.Title}
 }
 
 // fieldValue is an entry field in a request: a JSON string, or a JSON
@@ -282,7 +283,11 @@ func (s *Server) apiEntryCreate(w http.ResponseWriter, r *http.Request, p *princ
 	}
 	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
 		known := tx.PartyCheck(r.Context())
-		e, ps := ledger.ParseEntry(in.fields(), 0, known.Known, ledger.RefOptional)
+		sectors, err := tx.SectorVocab(r.Context())
+		if err != nil {
+			return 0, nil, err
+		}
+		e, ps := ledger.ParseEntry(in.fields(), 0, ledger.Known{Party: known.Known, Sectors: sectors}, ledger.RefOptional)
 		if err := known.Err(); err != nil {
 			return 0, nil, err
 		}

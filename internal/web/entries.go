@@ -194,10 +194,26 @@ func (s *Server) showEntry(w http.ResponseWriter, r *http.Request, p *principal,
 		d.Conflict = newConflict(l, stale, "ui.conflict.void")
 	}
 	shown := displayFields(l, cur.Entry)
+	added, err := s.st.AddedSectors(r.Context())
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	names := map[string]map[string]string{}
+	for _, sec := range added {
+		names[sec.Code] = sec.Name
+	}
 	for _, c := range ledger.Columns {
 		if v := shown[c]; v != "" && c != "ref" && c != "illustrative" { // the title says illustrative
 			if c == "kind" {
 				v = l.Kind(v)
+			}
+			if c == "sector" {
+				// By their names, the codes after them: "Ontmijning
+				// (40%), Kampen en ontheemden (60%) · demining:40;camps:60".
+				if named := l.WithSectors(names).List("sector", v); named != v {
+					v = named + " · " + v
+				}
 			}
 			if c == "qualifier" {
 				if v = qualifierWord(l, v); v == "" {
@@ -260,7 +276,7 @@ type formInput struct {
 	Numeric                                 bool
 }
 
-var formFields = []string{"party", "date", "end", "amount", "currency", "qualifier", "quantity", "asset", "sector", "location", "toward", "fulfils", "source", "note"}
+var formFields = []string{"party", "date", "end", "amount", "currency", "qualifier", "quantity", "asset", "sector", "location", "toward", "fulfils", "source", "note", "title"}
 
 // postedFields are the fields a form posts: the text fields and the
 // illustrative checkbox ("true" when ticked, absent, so "", when not).
@@ -348,9 +364,14 @@ func (s *Server) entryCreate(w http.ResponseWriter, r *http.Request, p *principa
 	f := formFieldsOf(r, append([]string{"kind", "ref"}, postedFields...))
 	maps.Copy(d.Values, f)
 	known := s.st.PartyCheck(r.Context())
+	sectors, err := s.st.SectorVocab(r.Context())
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
 	// Amounts and dates as the person writes them in their language.
 	f, ps := ledger.HumanFields(f, notation(p.lang), 0)
-	e, more := ledger.ParseEntry(f, 0, known.Known, ledger.RefOptional)
+	e, more := ledger.ParseEntry(f, 0, ledger.Known{Party: known.Known, Sectors: sectors}, ledger.RefOptional)
 	ps = append(ps, more...)
 	if err := known.Err(); err != nil {
 		s.errorPage(w, r, p, err)

@@ -35,8 +35,25 @@ var webHints = map[string]func(l *model.Lang, value string) string{
 	ledger.CodeUnknownParty: func(l *model.Lang, code string) string {
 		return l.T("ui.hint.unknown_party", code)
 	},
-	ledger.CodeNoSource: func(l *model.Lang, _ string) string { return l.T("ui.hint.no_source") },
-	"ledger_tampered":   func(l *model.Lang, _ string) string { return l.T("ui.hint.ledger_tampered") },
+	ledger.CodeNoSource:      func(l *model.Lang, _ string) string { return l.T("ui.hint.no_source") },
+	ledger.CodeUnknownSector: unknownSectorHint,
+	"ledger_tampered":        func(l *model.Lang, _ string) string { return l.T("ui.hint.ledger_tampered") },
+}
+
+// unknownSectorHint names, by their names in the page's language, the
+// shipped sectors close to what was typed (the domain's message names
+// those a ledger added too, in English: the API answers with it), and
+// points at the picker.
+func unknownSectorHint(l *model.Lang, value string) string {
+	close := ledger.BuiltinSectors().Close(value)
+	if len(close) == 0 {
+		return l.T("ui.hint.unknown_sector")
+	}
+	names := make([]string, len(close))
+	for i, c := range close {
+		names[i] = l.SectorLabel(c) + " (" + c + ")"
+	}
+	return l.T("ui.hint.unknown_sector.close", strings.Join(names, ", "))
 }
 
 // missingRateHint is the web's advice for a missing exchange rate.
@@ -75,7 +92,7 @@ func quoted(l *model.Lang, field string) string {
 // or none, is shown as the domain wrote it.
 var problemWords = map[string]bool{
 	ledger.CodeRequired: false, ledger.CodeUnknown: true, ledger.CodeEndBeforeDate: true, ledger.CodeNeedTowardNeed: false,
-	ledger.CodeNoSuchLink: true, ledger.CodeUnchanged: false, ledger.CodeUnknownParty: true,
+	ledger.CodeNoSuchLink: true, ledger.CodeUnchanged: false, ledger.CodeUnknownParty: true, ledger.CodeUnknownSector: true,
 }
 
 // problemMsg is a problem's message in l, when the catalog has its code.

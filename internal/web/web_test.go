@@ -17,6 +17,7 @@ import (
 
 	"github.com/coalition/pledger/internal/access"
 	"github.com/coalition/pledger/internal/demo"
+	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/coalition/pledger/internal/store/storetest"
 )
@@ -227,20 +228,42 @@ func TestSecurity(t *testing.T) {
 			if strings.Contains(body, evil) || !strings.Contains(body, "&lt;img src=x onerror=alert(1)&gt;") {
 				t.Error("party name not escaped on /parties")
 			}
-			form := url.Values{"csrf": {b.csrf("/entries/new")}, "kind": {"pledge"}, "ref": {"evil-1"}, "party": {"EVIL"}, "date": {"2021"},
-				"amount": {"5"}, "currency": {"EUR"}, "note": {evil}, "sector": {`</script><script>alert(1)</script>`}}
+			script := `</script><script>alert(1)</script>`
+			form := url.Values{"csrf": {b.csrf("/entries/new")}, "kind": {"need"}, "ref": {"evil-1"}, "party": {"EVIL"}, "date": {"2021"},
+				"amount": {"5"}, "currency": {"EUR"}, "note": {evil}, "sector": {script}}
+			// A sector outside the vocabulary is refused, and the page that
+			// says so quotes it escaped.
+			if st, body := b.post("/entries", form); st != http.StatusBadRequest || strings.Contains(body, "</script><script>") {
+				t.Fatalf("add with a script for a sector: %d", st)
+			}
+			form["csrf"], form["sector"], form["title"] = []string{b.csrf("/entries/new")}, []string{"demining"}, []string{script}
 			if st, body := b.post("/entries", form); st != http.StatusSeeOther {
 				t.Fatalf("add: %d %s", st, body)
 			}
-			for _, path := range []string{"/entries/evil-1", "/entries?q=evil"} {
+			// A sector recorded before the vocabulary is shown as recorded:
+			// escaped.
+			old, ps := ledger.ParseEntry(ledger.Fields{"ref": "evil-2", "kind": "pledge", "party": "EVIL", "date": "2021", "amount": "5", "currency": "EUR"},
+				0, ledger.Known{}, ledger.RefRequired)
+			if len(ps) > 0 {
+				t.Fatal(ps)
+			}
+			old.Sectors = []string{script}
+			if _, err := e.st.Add(context.Background(), old, "officer"); err != nil {
+				t.Fatal(err)
+			}
+			for _, path := range []string{"/entries/evil-1", "/entries?q=evil", "/entries/evil-2"} {
 				_, body := b.get(path)
 				if strings.Contains(body, evil) || strings.Contains(body, "</script><script>") {
 					t.Errorf("%s shows ledger text unescaped", path)
 				}
 			}
-			_, body = b.get("/reports/view?name=summary&format=html")
-			if strings.Contains(body, "</script><script>alert") {
-				t.Error("report html shows the sector unescaped")
+			_, body = b.get("/reports/view?name=coverage&format=html")
+			if strings.Contains(body, "</script><script>alert") || !strings.Contains(body, "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;") {
+				t.Error("report html shows a need's title unescaped, or not at all")
+			}
+			_, body = b.get("/reports/view?name=flows&format=html")
+			if strings.Contains(body, "</script><script>alert") || !strings.Contains(body, "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;") {
+				t.Error("report html shows the sector unescaped, or not at all")
 			}
 		})
 		t.Run("SQL metacharacters are stored and shown literally", func(t *testing.T) {

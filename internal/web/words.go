@@ -123,12 +123,13 @@ func shownAmount(l *model.Lang, canonical string) string {
 	return l.Number(d, -d.Exponent())
 }
 
-// pickers are the datalists of a page: parties by code and name, the
-// sectors, currencies and assets in use, the open needs an entry may be
-// toward, and the pledges and commitments it may fulfil.
+// pickers are the datalists of a page: parties by code and name, sectors
+// by code and name (the entry form: the vocabulary; a filter: the sectors
+// entries name), the currencies and assets in use, the open needs an entry
+// may be toward, and the pledges and commitments it may fulfil.
 type pickers struct {
 	Parties    []pickParty
-	Sectors    []string
+	Sectors    []pickParty
 	Currencies []string
 	Assets     []string
 	Needs      []pickEntry
@@ -162,13 +163,31 @@ func (s *Server) pickers(ctx context.Context, l *model.Lang, want pickList) (*pi
 	if err != nil {
 		return nil, err
 	}
-	p.Sectors, p.Currencies, p.Assets = v.Sectors, v.Currencies, v.Assets
+	p.Currencies, p.Assets = v.Currencies, v.Assets
+	vocab, err := s.st.SectorVocab(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]map[string]string{}
+	for _, sec := range vocab.List() {
+		names[sec.Code] = sec.Name
+	}
+	sl := l.WithSectors(names)
 	if !want.form {
+		for _, sec := range v.Sectors {
+			p.Sectors = append(p.Sectors, pickParty{Code: sec, Name: sl.SectorLabel(sec)})
+		}
 		return p, nil
+	}
+	for _, sec := range vocab.List() {
+		p.Sectors = append(p.Sectors, pickParty{Code: sec.Code, Name: sl.SectorLabel(sec.Code)})
 	}
 	label := func(r ledger.Revision) string {
 		e := r.Entry
 		s := l.Kind(string(e.Kind)) + " · " + e.Party + " · " + e.Date.String()
+		if e.Title != "" {
+			s = e.Title + " · " + s
+		}
 		if a := amountText(l, e); a != "" {
 			s += " · " + a
 		}

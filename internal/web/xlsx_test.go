@@ -77,7 +77,7 @@ func TestImportWorkbookUpload(t *testing.T) {
 			t.Fatalf("commit: %d %s", st, page)
 		}
 		r, err := e.st.Current(context.Background(), "wb-1")
-		if err != nil || r.Entry.Date.String() != "2021-09-15" || strings.Join(r.Entry.Record(), ",") != "wb-1,pledge,BEL,2021-09-15,,1250000.50,EUR,,,,,,,,,," {
+		if err != nil || r.Entry.Date.String() != "2021-09-15" || strings.Join(r.Entry.Record(), ",") != "wb-1,pledge,BEL,2021-09-15,,1250000.50,EUR,,,,,,,,,,," {
 			t.Errorf("wb-1: %v %v", r.Entry.Record(), err)
 		}
 	})

@@ -133,11 +133,11 @@ func goodBook(t *testing.T) *book {
 }
 
 var want = map[string]string{
-	"n1": "n1,need,COALITION,2021,,670000000.00,USD,,,,,,,,,a year and an amount typed as numbers,",
-	"p1": "p1,pledge,BEL,2021-09-15,,1250000.50,EUR,,,,,,n1,,,a Belgian date and amount typed as text,",
-	"p2": "p2,pledge,NLD,2021-03-15,,1250000.50,EUR,,,,,,n1,,,,",
-	"c1": "c1,commitment,BEL,2021-10,,4000000.00,EUR,,,,,,n1,p1,,,true",
-	"p3": "p3,pledge,FRA,2021-06,,2500000.00,EUR,,,,,,,,,,",
+	"n1": "n1,need,COALITION,2021,,670000000.00,USD,,,,,,,,,a year and an amount typed as numbers,,",
+	"p1": "p1,pledge,BEL,2021-09-15,,1250000.50,EUR,,,,,,n1,,,a Belgian date and amount typed as text,,",
+	"p2": "p2,pledge,NLD,2021-03-15,,1250000.50,EUR,,,,,,n1,,,,,",
+	"c1": "c1,commitment,BEL,2021-10,,4000000.00,EUR,,,,,,n1,p1,,,true,",
+	"p3": "p3,pledge,FRA,2021-06,,2500000.00,EUR,,,,,,,,,,,",
 }
 
 func TestImportWorkbook(t *testing.T) {
@@ -185,7 +185,7 @@ func TestImportWorkbook(t *testing.T) {
 		if err != nil || res.Amended != 1 || res.Skipped != 4 {
 			t.Fatalf("amend: %+v, %v", res, err)
 		}
-		if got := records(t, s)["p2"]; got != "p2,pledge,NLD,2021-03-15,,1300000.00,EUR,,,,,,n1,,,," {
+		if got := records(t, s)["p2"]; got != "p2,pledge,NLD,2021-03-15,,1300000.00,EUR,,,,,,n1,,,,," {
 			t.Errorf("p2 after the correction: %s", got)
 		}
 	})
@@ -366,7 +366,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			fill(2, lang+"-need", "need", "COALITION", "2021", "", 670000000, "USD", "", "", "", "demining:40;camps:60", "IRQ;SYR")
+			fill(2, lang+"-need", "need", "COALITION", "2021", "", 670000000, "USD", "", "", "", "Ontmijning:40;camps:60", "IRQ;SYR", "", "", "", "", "", "Demining and camps")
 			fill(3, lang+"-pledge", "pledge", "BE-FOD", "15/09/2021", "", "1.250.000,50", "EUR", "at-least", "", "", "", "", lang+"-need")
 			fill(4, lang+"-dep", "deployment", "BEL", "unknown", "2021-10", "", "", "about", 4, "F-16", "", "IRQ", "", "", "", "", "true")
 			out := filepath.Join(t.TempDir(), "filled.xlsx")
@@ -380,9 +380,9 @@ func TestTemplateRoundTrip(t *testing.T) {
 			}
 			got := records(t, s)
 			for ref, w := range map[string]string{
-				lang + "-need":   lang + "-need,need,COALITION,2021,,670000000.00,USD,,,,camps:60;demining:40,IRQ;SYR,,,,,",
-				lang + "-pledge": lang + "-pledge,pledge,BE-FOD,2021-09-15,,1250000.50,EUR,at-least,,,,," + lang + "-need,,,,",
-				lang + "-dep":    lang + "-dep,deployment,BEL,unknown,2021-10,,,about,4,F-16,,IRQ,,,,,true",
+				lang + "-need":   lang + "-need,need,COALITION,2021,,670000000.00,USD,,,,camps:60;demining:40,IRQ;SYR,,,,,,Demining and camps",
+				lang + "-pledge": lang + "-pledge,pledge,BE-FOD,2021-09-15,,1250000.50,EUR,at-least,,,,," + lang + "-need,,,,,",
+				lang + "-dep":    lang + "-dep,deployment,BEL,unknown,2021-10,,,about,4,F-16,,IRQ,,,,,true,",
 			} {
 				if got[ref] != w {
 					t.Errorf("%s:\n got %s\nwant %s", ref, got[ref], w)

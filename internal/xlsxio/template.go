@@ -23,7 +23,7 @@ const templateRows = 1048576
 var widths = map[string]float64{
 	"ref": 18, "kind": 14, "party": 10, "date": 12, "end": 12, "amount": 18, "currency": 10, "qualifier": 11,
 	"quantity": 10, "asset": 14, "sector": 28, "location": 14, "toward": 18, "fulfils": 18, "source": 32, "note": 40,
-	"illustrative": 12,
+	"illustrative": 12, "title": 36,
 }
 
 // WriteTemplate writes the officer's entry template in lang (en, nl or fr)
@@ -331,7 +331,7 @@ var examples = map[string]string{
 	"ref": "BEL-2021-001", "kind": "pledge", "party": "BEL", "date": "2021-03 · 15/09/2021", "end": "2021-10",
 	"amount": "1250000.50", "currency": "EUR", "qualifier": "at-least", "quantity": "4", "asset": "F-16",
 	"sector": "demining:40;camps:60", "location": "IRQ;SYR", "toward": "COAL-NEED-2021", "fulfils": "BEL-2021-001",
-	"source": "https://...", "note": "", "illustrative": "true",
+	"source": "https://...", "note": "", "illustrative": "true", "title": "Stabilisation needs for 2021",
 }
 
 // words are the template's words in one language.
@@ -366,13 +366,14 @@ var templateWords = map[string]words{
 			"qualifier":    "How exact the amount is: exact (or empty), at-least, about, up-to. \"More than 18 million euro\" is at-least 18000000.",
 			"quantity":     "For a deployment: how many (4 aircraft, 250 trainers).",
 			"asset":        "For a deployment: what is deployed (F-16, trainers).",
-			"sector":       "The sectors, separated by ';', each with an optional share in percent: demining:40;camps:60.",
+			"sector":       "The sectors, by code (military, training, stabilisation, demining, reconstruction, camps, humanitarian, counter-financing, foreign-fighters, communications) or by name in any language, separated by ';', each with an optional share in percent: demining:40;camps:60.",
 			"location":     "Where: ISO 3166-1 alpha-3 codes separated by ';': IRQ;SYR.",
 			"toward":       "The ref of the need this entry answers (a pledge toward a need).",
 			"fulfils":      "The ref of the pledge or commitment this entry carries out (a disbursement of a commitment).",
 			"source":       "Where the figure was published: a document, a page, the answer to a parliamentary question.",
 			"note":         "Anything else worth knowing.",
 			"illustrative": "true for an example or demonstration figure that is not a published statement; empty otherwise.",
+			"title":        "For a need: what reports call it, shown with its ref (Stabilisation needs for 2021). Empty for the other kinds.",
 		},
 		rules: []string{
 			"One entry per row, from row 2 on, on the first sheet. Keep the header row: columns may be moved or left out (ref, kind, party and date are required), not renamed.",
@@ -407,13 +408,14 @@ var templateWords = map[string]words{
 			"qualifier":    "Hoe precies het bedrag is: exact (of leeg), at-least (minstens), about (ongeveer), up-to (hoogstens). \"Meer dan 18 miljoen euro\" is at-least 18000000.",
 			"quantity":     "Voor een inzet: hoeveel (4 vliegtuigen, 250 instructeurs).",
 			"asset":        "Voor een inzet: wat wordt ingezet (F-16, instructeurs).",
-			"sector":       "De sectoren, gescheiden door ';', elk met een eventueel aandeel in procent: demining:40;camps:60.",
+			"sector":       "De sectoren, met hun code (military, training, stabilisation, demining, reconstruction, camps, humanitarian, counter-financing, foreign-fighters, communications) of hun naam in een van de talen (Ontmijning, Wederopbouw), gescheiden door ';', elk met een eventueel aandeel in procent: demining:40;camps:60.",
 			"location":     "Waar: ISO 3166-1 alpha-3-codes gescheiden door ';': IRQ;SYR.",
 			"toward":       "De ref van de behoefte waarop deze boeking antwoordt (een toezegging voor een behoefte).",
 			"fulfils":      "De ref van de toezegging of verbintenis die deze boeking uitvoert (een uitbetaling van een verbintenis).",
 			"source":       "Waar het cijfer gepubliceerd werd: een document, een pagina, het antwoord op een parlementaire vraag.",
 			"note":         "Al het andere dat het weten waard is.",
 			"illustrative": "true voor een voorbeeld- of demonstratiecijfer dat geen gepubliceerde verklaring is; anders leeg.",
+			"title":        "Voor een behoefte: hoe rapporten ze noemen, met haar ref erbij (Stabilisatiebehoeften voor 2021). Leeg voor de andere soorten.",
 		},
 		rules: []string{
 			"Eén boeking per rij, vanaf rij 2, op het eerste blad. Behoud de kopregel: kolommen mogen verplaatst of weggelaten worden (ref, kind, party en date zijn verplicht), niet hernoemd.",
@@ -448,13 +450,14 @@ var templateWords = map[string]words{
 			"qualifier":    "La précision du montant : exact (ou vide), at-least (au moins), about (environ), up-to (au plus). « Plus de 18 millions d'euros » est at-least 18000000.",
 			"quantity":     "Pour un déploiement : combien (4 avions, 250 formateurs).",
 			"asset":        "Pour un déploiement : ce qui est déployé (F-16, formateurs).",
-			"sector":       "Les secteurs, séparés par « ; », chacun avec une part facultative en pour cent : demining:40;camps:60.",
+			"sector":       "Les secteurs, par leur code (military, training, stabilisation, demining, reconstruction, camps, humanitarian, counter-financing, foreign-fighters, communications) ou leur nom dans l'une des langues (Déminage, Reconstruction), séparés par « ; », chacun avec une part facultative en pour cent : demining:40;camps:60.",
 			"location":     "Où : des codes ISO 3166-1 alpha-3 séparés par « ; » : IRQ;SYR.",
 			"toward":       "La ref du besoin auquel répond cette écriture (une promesse pour un besoin).",
 			"fulfils":      "La ref de la promesse ou de l'engagement que cette écriture exécute (un décaissement d'un engagement).",
 			"source":       "Où le chiffre a été publié : un document, une page, la réponse à une question parlementaire.",
 			"note":         "Tout autre élément utile.",
 			"illustrative": "true pour un chiffre d'exemple ou de démonstration qui n'est pas une déclaration publiée ; vide sinon.",
+			"title":        "Pour un besoin : comment les rapports le nomment, avec sa ref (Besoins de stabilisation pour 2021). Vide pour les autres types.",
 		},
 		rules: []string{
 			"Une écriture par ligne, à partir de la ligne 2, sur la première feuille. Gardez la ligne d'en-tête : les colonnes peuvent être déplacées ou omises (ref, kind, party et date sont obligatoires), pas renommées.",
