@@ -195,7 +195,7 @@ func TestCLIReportCSVOneTable(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(dir, "new")); len(entries) != 2 || entries[0].Name() != "coverage.csv" || entries[1].Name() != "summary-balance.csv" {
 		t.Errorf("--out DIR with one table wrote %v", entries)
 	}
-	if one := mustPledger(t, dsn, "report", "coverage", "--format", "csv"); !strings.HasPrefix(one, "need,party,date,sector,needed,needed_qualifier,") {
+	if one := mustPledger(t, dsn, "report", "coverage", "--format", "csv"); !strings.HasPrefix(one, "need,need_title,party,date,sector,needed,needed_qualifier,") {
 		t.Errorf("a report of one table: %q", one[:min(len(one), 200)])
 	}
 }
@@ -207,7 +207,7 @@ func TestCLIReportCSVExcelBE(t *testing.T) {
 	dsn := demoLedger(t)
 	be := mustPledger(t, dsn, "report", "coverage", "--format", "csv", "--csv-dialect", "excel-be", "--lang", "nl")
 	plain := mustPledger(t, dsn, "report", "coverage", "--format", "csv", "--lang", "nl")
-	if !strings.HasPrefix(be, "\uFEFFneed;party;date;sector;needed;needed_qualifier;") {
+	if !strings.HasPrefix(be, "\uFEFFneed;need_title;party;date;sector;needed;needed_qualifier;") {
 		t.Errorf("no BOM or no ';' header: %q", be[:min(len(be), 80)])
 	}
 	if strings.Count(be, "\r\n") != strings.Count(be, "\n") {
@@ -251,17 +251,18 @@ func TestCLIReportXLSXNotForATerminal(t *testing.T) {
 
 // TestCLIExportNeutralisesFormulas: text that a spreadsheet would run as
 // a formula is exported with a quote in front, imported without it, and
-// export -> import -> export stays byte-identical.
+// export -> import -> export stays byte-identical. (Sectors are codes of
+// the vocabulary, so none reads as a formula.)
 func TestCLIExportNeutralisesFormulas(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
 		dsn := storetest.DSN(t, engine)
 		f := writeFile(t, "formulas.csv", header+"\n"+
-			row(with(goodPledge, "ref", "f-1", "note", "=1+1", "source", "@SUM(A1)", "sector", "+y;-x"))+
+			row(with(goodPledge, "ref", "f-1", "note", "=1+1", "source", "@SUM(A1)"))+
 			row(with(goodPledge, "ref", "f-2", "note", "'=HYPERLINK(\"x\")", "source", "plain"))+
 			row(with(goodPledge, "ref", "f-3", "note", "''-1", "asset", "")))
 		mustPledger(t, dsn, "import", f)
 		list := listJSON(t, dsn)
-		if n := list["f-1"]; n.Note != "=1+1" || n.Source != "@SUM(A1)" || strings.Join(n.Sectors, "|") != "+y|-x" {
+		if n := list["f-1"]; n.Note != "=1+1" || n.Source != "@SUM(A1)" {
 			t.Errorf("f-1 as stored: %+v", n)
 		}
 		if n := list["f-2"]; n.Note != "=HYPERLINK(\"x\")" {
@@ -286,7 +287,7 @@ func TestCLIExportNeutralisesFormulas(t *testing.T) {
 			return -1
 		}
 		for _, c := range []struct{ ref, col, want string }{
-			{"f-1", "note", "'=1+1"}, {"f-1", "source", "'@SUM(A1)"}, {"f-1", "sector", "'+y;-x"},
+			{"f-1", "note", "'=1+1"}, {"f-1", "source", "'@SUM(A1)"},
 			{"f-2", "note", "'=HYPERLINK(\"x\")"}, {"f-2", "source", "plain"}, {"f-3", "note", "''-1"}, {"f-1", "amount", "1000.00"},
 		} {
 			if got := byRef[c.ref][col(c.col)]; got != c.want {

@@ -251,9 +251,9 @@ func TestOptions(t *testing.T) {
 			}
 		}
 		want := []string{
-			"party:FRA > sector:demining: France → demining | Committed_alone: more than 70.00 EUR",
-			"sector:demining > stage:commitment: demining → Committed | Committed_alone: more than 70.00 EUR",
-			"sector:demining > stage:disbursement: demining → Disbursed | Disbursed_alone: 8.00 EUR",
+			"party:FRA > sector:demining: France → Demining | Committed_alone: more than 70.00 EUR",
+			"sector:demining > stage:commitment: Demining → Committed | Committed_alone: more than 70.00 EUR",
+			"sector:demining > stage:disbursement: Demining → Disbursed | Disbursed_alone: 8.00 EUR",
 		}
 		if strings.Join(fra, "\n") != strings.Join(want, "\n") {
 			t.Errorf("France's commitment flows\n%s\nwant\n%s", strings.Join(fra, "\n"), strings.Join(want, "\n"))
@@ -589,14 +589,14 @@ func TestDataTables(t *testing.T) {
 			`<tr><th scope="row">Belgium</th><td class="num">more than 18,000,000.00 EUR</td><td class="num">12,000,000.50 EUR</td><td class="num">3,000,000.25 EUR</td></tr>`,
 		},
 		"coverage": {
-			`<tr><th scope="row">need-2 (United Nations, 2022-03, demining)</th><td class="num">100.00 EUR</td><td class="num">120.00 EUR</td><td class="num">0.00 EUR</td><td class="num">120.0%</td><td class="num">0.00 EUR</td></tr>`,
+			`<tr><th scope="row">need-2 (United Nations, 2022-03, Demining)</th><td class="num">100.00 EUR</td><td class="num">120.00 EUR</td><td class="num">0.00 EUR</td><td class="num">120.0%</td><td class="num">0.00 EUR</td></tr>`,
 		},
 		"deployments": {
 			`<tr><th scope="row">NATO · advisers</th><td class="num">500</td><td>Iraq</td><td>2018-10-15</td><td>open (drawn to 2026-01-15)</td><td class="num">44,000</td></tr>`,
 		},
 		"flows": {
 			`<thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Stage</th><th scope="col" class="num">Amount</th></tr></thead>`,
-			`<tr><th scope="row">France</th><td>demining</td><td>Committed_alone</td><td class="num">more than 70.00 EUR</td></tr>`,
+			`<tr><th scope="row">France</th><td>Demining</td><td>Committed_alone</td><td class="num">more than 70.00 EUR</td></tr>`,
 			`<tr><th scope="row">Pledged</th><td>Committed</td><td>Committed_on_pledge</td><td class="num">50.00 EUR</td></tr>`,
 		},
 		"timeline": {

@@ -86,7 +86,7 @@ const (
 	valueCol     = iota // the model column's own cells
 	qualifierCol        // how the figure of the column before reads (qualifier or bound)
 	currencyCol         // the report currency
-	titleCol            // the title of the entry the ref column before names (CSV)
+	titleCol            // the title of the entry the ref column before names
 )
 
 // outCol is a column of a CSV file or a sheet: a model column, the
@@ -105,6 +105,9 @@ func dataColumns(s model.Section) []outCol {
 	money := false
 	for _, c := range s.Columns {
 		cols = append(cols, outCol{col: c})
+		if c.Type == "ref" {
+			cols = append(cols, outCol{col: c, what: titleCol})
+		}
 		if c.Type == "amount" || c.Type == "count" && anyQualified(s, c.Key) {
 			cols = append(cols, outCol{col: c, what: qualifierCol})
 		}
@@ -180,13 +183,7 @@ func writeCSV(w io.Writer, m *model.Model, _ *model.Lang, opt Options) error {
 		cw.Comma, cw.UseCRLF = ';', true
 		number = func(s string) string { return strings.Replace(s, ".", ",", 1) }
 	}
-	var cols []outCol
-	for _, c := range dataColumns(s) {
-		cols = append(cols, c)
-		if c.what == valueCol && c.col.Type == "ref" {
-			cols = append(cols, outCol{col: c.col, what: titleCol})
-		}
-	}
+	cols := dataColumns(s)
 	head := make([]string, len(cols))
 	for j, c := range cols {
 		switch c.what {

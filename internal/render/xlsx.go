@@ -244,6 +244,8 @@ func (x *sheets) header(c outCol) string {
 	switch c.what {
 	case qualifierCol:
 		return x.v.l.T("sheet.qualifier", c.col.Label)
+	case titleCol:
+		return x.v.l.T("sheet.title", c.col.Label)
 	case currencyCol:
 		return x.v.l.T("footer.currency")
 	}
@@ -271,6 +273,10 @@ func (x *sheets) shown(c outCol, r model.Row) string {
 	switch {
 	case c.what == currencyCol:
 		return v.m.Currency
+	case c.what == titleCol:
+		return titleOf(v.m, cell)
+	case c.what == valueCol && c.col.Type == "ref":
+		return cell.Text
 	case !ok || cell.Empty:
 		return v.text(c.col, r)
 	case c.what == qualifierCol:
@@ -298,6 +304,10 @@ func (x *sheets) write(sheet, ref string, c outCol, r model.Row, total, wrap boo
 	switch {
 	case c.what == currencyCol:
 		text = v.m.Currency
+	case c.what == titleCol:
+		text = titleOf(v.m, cell)
+	case c.what == valueCol && c.col.Type == "ref":
+		text = cell.Text // the title is in the next column
 	case c.what == qualifierCol:
 		if ok {
 			text = v.qualifierWords(cell)
