@@ -105,7 +105,9 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 		return nil, err
 	}
 	pledges := ch.pledgeChains()
-	fillStages(c.section("stages"), ch, pledges, l, opt.Currency)
+	if err := fillStages(c.section("stages"), ch, pledges, l, opt.Currency); err != nil {
+		return nil, err
+	}
 	c.notes = append(c.notes, ch.anomalies(l, opt.Currency, pledges)...)
 	return c, nil
 }

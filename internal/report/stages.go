@@ -18,16 +18,34 @@ import (
 // disbursed on a commitment, on a pledge (directly) or without either.
 // What a chain has not yet done is counted on the contribution that waits
 // for it: a pledge's part that no commitment or disbursement along its
-// chain has taken up yet (as the coverage and summary reports count it),
-// and a commitment's part that no disbursement fulfilling it has paid.
-// So the stages add up: pledged is committed on a pledge, plus disbursed on
-// a pledge, plus not yet committed; committed (on a pledge or not) is
-// disbursed on a commitment plus not yet disbursed; unless a chain takes
-// more than its head states (the report notes those).
+// chain has taken up yet, and a commitment's part that no disbursement
+// fulfilling it has paid.
+//
+// Every contribution of a chain is valued like the chain's head in scope
+// (the pledge; else the commitment, when it heads its chain; else the
+// contribution itself): in the head's currency, its amount in scope (the
+// minor units of its portions in scope) times the head's conversion
+// factor, rounded once per entry as everywhere (money.Factor.Value); in
+// another currency (a chain that mixes currencies), its own value. The
+// remainders are the differences of these values:
+//
+//	not yet committed = max(0, pledge − commitments on it − disbursements on it)
+//	not yet disbursed = max(0, commitment − disbursements on it)
+//
+// So a pledge paid in full is never left outstanding by a move of the
+// rates, and the stages add up exactly, in minor units: pledged is
+// committed on a pledge, plus disbursed on a pledge, plus not yet
+// committed; committed (on a pledge or not) is disbursed on a commitment
+// plus not yet disbursed; unless a chain takes more than its head states
+// (the report notes those; the remainder is then 0). A commitment's figure
+// here may therefore differ from its figure in the flows section (valued at
+// its own date's rate) by the move of the rate between its pledge and it:
+// the stages show how much of each pledge has gone where.
 //
 // Each figure counts under its own contribution's party and the sectors
-// of its portions (split.go), as every figure of the flows report does; a
-// remainder is split over its contribution's portions by their values.
+// of its portions (split.go), as every figure of the flows report does: a
+// contribution's value, and a remainder, is split over its portions by
+// their own values (money.Apportion), so the portions add up to it.
 
 // stageColumns are the amount columns of the stages section, in order.
 var stageColumns = []string{
@@ -40,7 +58,7 @@ type stageKey struct{ party, sector string }
 
 // fillStages lays out the stages section from the chains in scope, loaded
 // with their portions (loadChainsParts).
-func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState, l *model.Lang, cur money.Currency) {
+func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState, l *model.Lang, cur money.Currency) error {
 	groups := map[stageKey]map[string]*acc{}
 	add := func(lk *link, col string, values []int64, qualifier string) {
 		for i, pt := range lk.parts {
@@ -85,38 +103,79 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 		return money.Apportion(rem, w)
 	}
 
-	// What fulfils each commitment in scope, and which chains have a
-	// qualified link besides their head (their remainders are then
-	// approximate).
-	commitments := map[string]*pledgeState{}
-	qualified := map[string]bool{}
-	for _, ref := range ch.order {
-		lk := ch.links[ref]
-		if lk.kind == "commitment" {
-			commitments[ref] = &pledgeState{pledge: lk, target: ch.target}
+	// The head in scope of each contribution's chain, as the stages count
+	// it: the pledge; else the commitment that heads its chain; else the
+	// contribution itself.
+	var headOf func(lk *link) *link
+	headOf = func(lk *link) *link {
+		switch lk.kind {
+		case "commitment":
+			if p := ch.pledgeOf(lk); p != nil && pledges[p.ref] != nil {
+				return p
+			}
+		case "disbursement":
+			if t := ch.links[lk.fulfils]; t != nil && t.inScope {
+				switch t.kind {
+				case "pledge":
+					return t
+				case "commitment":
+					return headOf(t)
+				}
+			}
 		}
+		return lk
 	}
+	// chainValue values a contribution in scope like its chain's head: in
+	// the head's currency, its amount in scope by the head's factor,
+	// rounded once; in another currency, its own value.
+	chainValue := func(lk *link) (int64, error) {
+		h := headOf(lk)
+		if h.factor == nil || lk.cur.Code != h.cur.Code {
+			return lk.value, nil
+		}
+		return entryValue(h.factor, lk.minor, lk.cur.Units, cur, lk.ref)
+	}
+	values := map[string]int64{}
+	for _, ref := range ch.order {
+		v, err := chainValue(ch.links[ref])
+		if err != nil {
+			return err
+		}
+		values[ref] = v
+	}
+
+	// What each pledge and commitment in scope has passed on, in chain
+	// values, and which chains have a qualified link besides their head
+	// (their remainders are then approximate).
+	taken, paid := map[string]int64{}, map[string]int64{}
+	qualified := map[string]bool{}
 	isQualified := func(lk *link) bool { return lk.qualifier != "" && lk.qualifier != string(ledger.Exact) }
 	for _, ref := range ch.order {
 		lk := ch.links[ref]
-		if lk.kind != "disbursement" {
-			if p := ch.pledgeOf(lk); lk.kind == "commitment" && p != nil && pledges[p.ref] != nil && isQualified(lk) {
-				qualified[p.ref] = true
+		switch lk.kind {
+		case "commitment":
+			if p := ch.pledgeOf(lk); p != nil && pledges[p.ref] != nil {
+				taken[p.ref] += values[ref]
+				if isQualified(lk) {
+					qualified[p.ref] = true
+				}
 			}
-			continue
-		}
-		if p := ch.pledgeOf(lk); p != nil && pledges[p.ref] != nil && lk.fulfils == p.ref && isQualified(lk) {
-			qualified[p.ref] = true
-		}
-		cs := commitments[lk.fulfils]
-		if cs == nil {
-			continue
-		}
-		cs.mixed = cs.mixed || lk.cur.Code != cs.pledge.cur.Code
-		cs.disbursed += lk.minor
-		cs.vDisbursed += lk.value
-		if isQualified(lk) {
-			qualified[cs.pledge.ref] = true
+		case "disbursement":
+			t := ch.links[lk.fulfils]
+			if t == nil || !t.inScope {
+				continue
+			}
+			switch t.kind {
+			case "pledge":
+				taken[t.ref] += values[ref]
+			case "commitment":
+				paid[t.ref] += values[ref]
+			default:
+				continue
+			}
+			if isQualified(lk) {
+				qualified[t.ref] = true
+			}
 		}
 	}
 	remainderQualifier := func(head *link) string {
@@ -131,29 +190,27 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 		if len(lk.parts) == 0 {
 			continue
 		}
+		v := spread(lk, values[ref])
 		switch lk.kind {
 		case "pledge":
-			add(lk, "pledge", own(lk), lk.qualifier)
-			if ps := pledges[ref]; ps != nil {
-				add(lk, "uncommitted", spread(lk, ps.uncommitted()), remainderQualifier(lk))
-			}
+			add(lk, "pledge", v, lk.qualifier)
+			add(lk, "uncommitted", spread(lk, max(0, values[ref]-taken[ref])), remainderQualifier(lk))
 		case "commitment":
 			if p := ch.pledgeOf(lk); p != nil && pledges[p.ref] != nil {
-				add(lk, "committed_on_pledge", own(lk), lk.qualifier)
+				add(lk, "committed_on_pledge", v, lk.qualifier)
 			} else {
-				add(lk, "committed_alone", own(lk), lk.qualifier)
+				add(lk, "committed_alone", v, lk.qualifier)
 			}
-			cs := commitments[ref]
-			add(lk, "undisbursed", spread(lk, cs.remaining(cs.disbursed, cs.vDisbursed)), remainderQualifier(lk))
+			add(lk, "undisbursed", spread(lk, max(0, values[ref]-paid[ref])), remainderQualifier(lk))
 		case "disbursement":
 			t := ch.links[lk.fulfils]
 			switch {
 			case t != nil && t.inScope && t.kind == "commitment":
-				add(lk, "disbursed_on_commitment", own(lk), lk.qualifier)
+				add(lk, "disbursed_on_commitment", v, lk.qualifier)
 			case t != nil && t.inScope && t.kind == "pledge":
-				add(lk, "disbursed_on_pledge", own(lk), lk.qualifier)
+				add(lk, "disbursed_on_pledge", v, lk.qualifier)
 			default:
-				add(lk, "disbursed_alone", own(lk), lk.qualifier)
+				add(lk, "disbursed_alone", v, lk.qualifier)
 			}
 		}
 	}
@@ -183,7 +240,7 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 		sec.Rows = append(sec.Rows, r)
 	}
 	if len(keys) == 0 {
-		return
+		return nil
 	}
 	t := model.Row{"party": {Text: l.T("total")}, "sector": {}}
 	for _, col := range stageColumns {
@@ -194,4 +251,5 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 		t[col] = model.SumCells(cols[col])
 	}
 	sec.Totals = append(sec.Totals, t)
+	return nil
 }
