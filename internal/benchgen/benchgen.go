@@ -45,6 +45,15 @@ var (
 var Currencies = []string{"EUR", "USD", "GBP", "JPY", "KRW", "CAD", "AUD", "NOK", "SEK", "DKK", "CHF", "CZK",
 	"PLN", "HUF", "RON", "BGN", "ISK", "TRY", "BRL", "CNY", "HKD", "INR", "MXN", "NZD", "SGD"}
 
+// units are the decimals of each currency's minor unit (JPY 0, EUR 2).
+var units = func() map[string]int {
+	m := map[string]int{}
+	for _, c := range Currencies {
+		m[c] = int(money.MustCurrency(c).Units)
+	}
+	return m
+}()
+
 // Parties are the 80 parties of the generated ledger: 74 states and the
 // six built-in organisations. The first ones contribute most.
 var Parties = []string{
@@ -391,10 +400,10 @@ func (g *gen) span(r *row) {
 func (g *gen) amount(cur string, lo, hi int) int64 {
 	e := lo + g.rng.IntN(hi-lo)
 	v := int64(1000+g.rng.IntN(9000)) * pow10(e) / 1000 // four significant digits
-	units := money.MustCurrency(cur).Units
-	v *= pow10(int(units))
-	if units > 0 && g.pct(30) {
-		v += int64(g.rng.IntN(int(pow10(int(units)))))
+	u := units[cur]
+	v *= pow10(u)
+	if u > 0 && g.pct(30) {
+		v += int64(g.rng.IntN(int(pow10(u))))
 	}
 	return v
 }
@@ -660,7 +669,7 @@ func (g *gen) emit(r row) {
 	b = append(b, r.end...)
 	b = append(b, ',')
 	if r.minor > 0 {
-		b = appendFixed(b, r.minor, int(money.MustCurrency(r.cur).Units))
+		b = appendFixed(b, r.minor, units[r.cur])
 		b = append(b, ',')
 		b = append(b, r.cur...)
 	} else {

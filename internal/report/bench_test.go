@@ -25,10 +25,11 @@ import (
 //
 //	PLEDGER_BENCH_ROWS=1000000 go test -run '^$' -bench . -benchtime 3x -timeout 60m ./internal/report/
 //
-// peakRSS-MB is the benchmark process's high-water mark (VmHWM): it
-// includes building the ledger, so read it for the flat-memory check
-// (PLEDGER_BENCH_ROWS=10000000 -bench Summary) and use .ci/perf for the
-// RSS of one report as a user runs it.
+// peakRSS-MB is the benchmark process's high-water mark (VmHWM) while it
+// made the report, from what the process held once the ledger was built
+// (storetest.ResetPeakRSS); .ci/perf gives the RSS of one report as a user
+// runs it, as its own process. The flat-memory check:
+// PLEDGER_BENCH_ROWS=10000000 -bench Summary.
 
 // benchOptions are the options of the figures: USD, spot.
 func benchOptions() report.Options {
@@ -68,6 +69,7 @@ func BenchmarkSummary(b *testing.B) {
 			ctx := context.Background()
 			s := storetest.BenchStore(b, engine, n, files.Entries, files.Rates)
 			opt := benchOptions()
+			storetest.ResetPeakRSS()
 			b.ResetTimer()
 			var sum *report.Summary
 			for i := 0; i < b.N; i++ {
@@ -111,6 +113,7 @@ func BenchmarkCoverageNeeds(b *testing.B) {
 			ctx := context.Background()
 			s := storetest.BenchOpen(b, engine, files, st)
 			opt := benchOptions()
+			storetest.ResetPeakRSS()
 			b.ResetTimer()
 			var m *model.Model
 			for i := 0; i < b.N; i++ {
@@ -156,6 +159,8 @@ func benchCatalog(b *testing.B, cfg benchgen.Config, reuse bool) {
 			for _, d := range report.Catalog() {
 				b.Run(d.Name, func(b *testing.B) {
 					opt := benchOptions()
+					storetest.ResetPeakRSS()
+					b.ResetTimer()
 					var m *model.Model
 					for i := 0; i < b.N; i++ {
 						var err error

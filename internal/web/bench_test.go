@@ -122,6 +122,7 @@ func BenchmarkServeRepeat(b *testing.B) {
 			bs := newBenchServer(b, storetest.BenchStore(b, engine, n, files.Entries, files.Rates))
 			for _, p := range paths {
 				b.Run(p.name, func(b *testing.B) {
+					storetest.ResetPeakRSS()
 					start := time.Now()
 					first := bs.get(b, p.path)
 					firstTook := time.Since(start)
@@ -134,6 +135,7 @@ func BenchmarkServeRepeat(b *testing.B) {
 					b.StopTimer()
 					b.ReportMetric(float64(firstTook.Microseconds())/1000, "first-ms")
 					b.ReportMetric(float64(len(first))/1024, "KB")
+					b.ReportMetric(storetest.PeakRSS(), "peakRSS-MB")
 				})
 			}
 		})
