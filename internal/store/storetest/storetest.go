@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,8 +85,19 @@ func OpenAt(t testing.TB, engine store.Dialect, now func() time.Time) *store.Sto
 	return s
 }
 
+// ResetPeakRSS returns the memory the Go runtime holds unused to the
+// system and resets the process's peak resident set size (VmHWM) to what
+// it holds now (Linux: /proc/self/clear_refs), so that PeakRSS says what
+// the work after it took, not what building a benchmark's ledger took.
+// It reports whether the kernel let it.
+func ResetPeakRSS() bool {
+	debug.FreeOSMemory()
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+}
+
 // PeakRSS reads the process's peak resident set size (VmHWM) in MB, for
-// benchmarks to report.
+// benchmarks to report: since the process started, or since the last
+// ResetPeakRSS.
 func PeakRSS() float64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
