@@ -301,10 +301,10 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 	if rates != ratesCovered {
 		return v.strayRate()
 	}
-	if err := v.strayParties(partyLinks); err != nil {
+	if err := v.strayRows("parties", "party", partyLinks); err != nil {
 		return err
 	}
-	return v.straySectors(sectorLinks)
+	return v.strayRows("sectors", "sector", sectorLinks)
 }
 
 // revisions checks revisions start..h.Seq: the chain, every stored column
@@ -403,9 +403,10 @@ func (v *verifier) strayRate() error {
 	return tampered("the rates do not add up to what the chain recorded")
 }
 
-// strayParties names a party that no parties link covers.
-func (v *verifier) strayParties(links []int64) error {
-	rows, err := v.s.db.QueryContext(v.ctx, `SELECT code, chain_seq FROM parties ORDER BY code`)
+// strayRows names a row of table (parties, or added sectors: what, in
+// words) that no link of its kind covers.
+func (v *verifier) strayRows(table, what string, links []int64) error {
+	rows, err := v.s.db.QueryContext(v.ctx, `SELECT code, chain_seq FROM `+table+` ORDER BY code`)
 	if err != nil {
 		return fmt.Errorf("store.Verify: %w", err)
 	}
@@ -417,27 +418,7 @@ func (v *verifier) strayParties(links []int64) error {
 			return fmt.Errorf("store.Verify: %w", err)
 		}
 		if !slices.Contains(links, seq) {
-			return tampered("party %s is in no state of the chain: it was written behind pledger's back", code)
-		}
-	}
-	return rows.Err()
-}
-
-// straySectors names an added sector that no sectors link covers.
-func (v *verifier) straySectors(links []int64) error {
-	rows, err := v.s.db.QueryContext(v.ctx, `SELECT code, chain_seq FROM sectors ORDER BY code`)
-	if err != nil {
-		return fmt.Errorf("store.Verify: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var code string
-		var seq int64
-		if err := rows.Scan(&code, &seq); err != nil {
-			return fmt.Errorf("store.Verify: %w", err)
-		}
-		if !slices.Contains(links, seq) {
-			return tampered("sector %s is in no state of the chain: it was written behind pledger's back", code)
+			return tampered("%s %s is in no state of the chain: it was written behind pledger's back", what, code)
 		}
 	}
 	return rows.Err()
