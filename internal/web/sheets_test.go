@@ -54,8 +54,12 @@ func TestReportSpreadsheets(t *testing.T) {
 		if sheets := f.GetSheetList(); len(sheets) != 2 || sheets[1] != "Notes and provenance" {
 			t.Errorf("sheets %q", sheets)
 		}
-		if typ, _ := f.GetCellType(f.GetSheetList()[0], "E2"); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+		// The need's amount: after its ref, title, party, date and sector.
+		if typ, _ := f.GetCellType(f.GetSheetList()[0], "F2"); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
 			t.Errorf("the need is not a number: %v", typ)
+		}
+		if head, _ := f.GetCellValue(f.GetSheetList()[0], "F1"); head != "Amount needed" {
+			t.Errorf("F1 is %q, not the amount needed", head)
 		}
 		f.Close()
 		ast, api, ah := e.api("GET", "/api/v1/reports/coverage?format=xlsx&currency=EUR", token, "")

@@ -79,8 +79,8 @@ func TestImportRestoresNeutralisedText(t *testing.T) {
 		}
 		got := records(t, s)
 		for ref, w := range map[string]string{
-			"p1": "p1,pledge,BEL,2021,,5.00,EUR,,,,,,,,'@x,=1+1,",
-			"p2": "p2,pledge,BEL,2021,,5.00,EUR,,,,,,,,=typed as text,'quoted',",
+			"p1": "p1,pledge,BEL,2021,,5.00,EUR,,,,,,,,'@x,=1+1,,",
+			"p2": "p2,pledge,BEL,2021,,5.00,EUR,,,,,,,,=typed as text,'quoted',,",
 		} {
 			if got[ref] != w {
 				t.Errorf("%s:\n got %s\nwant %s", ref, got[ref], w)
