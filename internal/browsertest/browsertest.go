@@ -14,6 +14,8 @@ import (
 	"os/exec"
 	"testing"
 
+	"github.com/coalition/pledger/internal/chromium"
+
 	"github.com/chromedp/chromedp"
 )
 
@@ -36,21 +38,9 @@ func Path(t testing.TB) string {
 // its context.
 func Start(t testing.TB) context.Context {
 	path := Path(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.WindowSize(1280, 900),
-	)
+	// The same offline browser that prints PDFs, reaching only the test's
+	// own server; always without the sandbox, as CI containers need.
+	opts := append(chromium.Offline(path, t.TempDir(), 1280, 900, "127.0.0.1"), chromedp.NoSandbox)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {

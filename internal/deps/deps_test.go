@@ -18,7 +18,7 @@ var database = []string{"github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc
 
 // noDatabase are the packages that must link no database package, even
 // transitively: the domain, money, the report model and what draws it.
-var noDatabase = []string{"internal/money", "internal/ledger", "internal/model", "internal/page", "internal/render", "internal/chart", "internal/csvio", "internal/xlsxio", "internal/pdf", "internal/benchgen"}
+var noDatabase = []string{"internal/money", "internal/ledger", "internal/model", "internal/page", "internal/render", "internal/chart", "internal/csvio", "internal/xlsxio", "internal/pdf", "internal/chromium", "internal/benchgen"}
 
 // chromedp is the browser driver and what it stands on; its one home in
 // the program is internal/pdf (the browser tests use it too), so that
@@ -47,7 +47,9 @@ var allowed = map[string][]string{
 		"github.com/shopspring/decimal", "golang.org/x/text"}, excelize...),
 	"internal/chart": {"internal/money", "internal/ledger", "internal/model", "internal/page", "reports", "github.com/shopspring/decimal", "golang.org/x/text",
 		"github.com/go-echarts/go-echarts"},
-	"internal/pdf": append([]string{"internal/money", "internal/ledger", "internal/model", "reports", "github.com/shopspring/decimal", "golang.org/x/text"}, chromedp...),
+	// How Chromium is started (for PDFs and the browser tests): chromedp alone.
+	"internal/chromium": chromedp,
+	"internal/pdf":      append([]string{"internal/chromium", "internal/money", "internal/ledger", "internal/model", "reports", "github.com/shopspring/decimal", "golang.org/x/text"}, chromedp...),
 	"internal/store": {"internal/money", "internal/ledger", "internal/access", "internal/csvio", "reports", "golang.org/x/crypto", "migrations", "github.com/shopspring/decimal", "golang.org/x/text",
 		"github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc.org/", "github.com/pressly/goose", "github.com/mfridman/interpolate",
 		"github.com/sethvargo/go-retry", "go.uber.org/multierr", "golang.org/x/sync", "github.com/google/uuid",

@@ -28,6 +28,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coalition/pledger/internal/chromium"
+
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -229,31 +231,10 @@ func Print(ctx context.Context, html []byte, opt Options) (_ []byte, err error) 
 	return out, nil
 }
 
-// allocatorOptions starts Chromium headless with every way out to the
-// network closed (no background services, host names that resolve to
-// nothing), in a profile of its own, in a window as wide as A4 landscape
-// prints (charts are drawn at the width they print).
+// allocatorOptions starts Chromium offline, in a window as wide as A4
+// landscape prints (charts are drawn at the width they print).
 func allocatorOptions(path, profile string) []chromedp.ExecAllocatorOption {
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(profile),
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND"),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.WindowSize(1032, 730),
-	)
-	// Chromium refuses to run as root in its sandbox; the page it opens is
-	// pledger's own, escaped, and can reach nothing.
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox)
-	}
-	return opts
+	return chromium.Offline(path, profile, 1032, 730, "")
 }
 
 // printOptions prints on A4 (turned as the page's @page rule says), with
