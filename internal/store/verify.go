@@ -321,6 +321,10 @@ func (v *verifier) revisions(start int64, h headRow, boundaries map[int64]string
 		return fmt.Errorf("store.Verify: %w", err)
 	}
 	defer rows.Close()
+	packs, err := v.packChecks(start, h.Seq)
+	if err != nil {
+		return err
+	}
 	n := start - 1
 	for rows.Next() {
 		var row revRow
@@ -343,6 +347,9 @@ func (v *verifier) revisions(start int64, h headRow, boundaries map[int64]string
 		}
 		if d, ok := boundaries[r.Seq]; ok && d != r.Hash {
 			return tampered("revision %d (ref %s) is not the one its state recorded", r.Seq, r.Ref)
+		}
+		if err := packs.row(&row); err != nil {
+			return err
 		}
 		prev = r.Hash
 		v.res.Revisions++
