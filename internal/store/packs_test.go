@@ -1,12 +1,14 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coalition/pledger/internal/benchgen"
 	"github.com/coalition/pledger/internal/csvio"
@@ -194,6 +196,75 @@ func TestVerifyChecksPacks(t *testing.T) {
 		_, err := s.Verify(ctx, store.VerifyOptions{})
 		if !errors.Is(err, ledger.ErrTampered) || !strings.Contains(err.Error(), "129") {
 			t.Fatalf("verify of a changed pack: %v", err)
+		}
+	})
+}
+
+// The rate pack gives the rates the table gives, latest and as of any
+// moment, and verify names a pack that was changed.
+func TestRatePack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		day := func(d string) string { return d }
+		set := func(d, q, r string, replace bool) {
+			t.Helper()
+			if _, err := s.ImportRates(ctx, csvio.RateBytesSource("r.csv", []byte("date,base,quote,rate\n"+day(d)+",EUR,"+q+","+r+"\n"), "manual"),
+				store.RateImportOptions{Author: "t", Replace: replace}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		set("2021-01-04", "USD", "1.2", false)
+		set("2021-01-05", "USD", "1.21", false)
+		mid := time.Now()
+		time.Sleep(2 * time.Millisecond)
+		set("2021-01-05", "USD", "1.22", true)
+		set("2021-01-04", "GBP", "0.9", false)
+		table := func(asOf time.Time) string {
+			tb, err := s.RateTable(ctx, asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, _, err := tb.Cross("EUR", "USD", time.Date(2021, 1, 5, 0, 0, 0, 0, time.UTC), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, _, err := tb.Cross("EUR", "GBP", time.Date(2021, 1, 4, 0, 0, 0, 0, time.UTC), 0)
+			if err != nil && asOf.IsZero() {
+				t.Fatal(err)
+			}
+			return r.String() + " " + g.String()
+		}
+		for range 2 { // the first read makes the pack, the second reads it
+			if got := table(time.Time{}); got != "1.22 0.9" {
+				t.Fatalf("latest: %s", got)
+			}
+			if got := table(mid); got != "1.21 0" {
+				t.Fatalf("as of before the replacement: %s", got)
+			}
+		}
+		var n int
+		if err := s.DB().GetContext(ctx, &n, `SELECT count(*) FROM rate_packs`); err != nil || n != 1 {
+			t.Fatalf("%d rate packs (%v), want 1", n, err)
+		}
+		set("2021-01-06", "USD", "1.23", false) // a new rate: the pack is stale
+		if got := table(time.Time{}); got != "1.22 0.9" {
+			t.Fatalf("after a new rate: %s", got)
+		}
+		if _, err := s.Verify(ctx, store.VerifyOptions{}); err != nil {
+			t.Fatalf("verify: %v", err)
+		}
+		var data []byte
+		if err := s.DB().GetContext(ctx, &data, `SELECT data FROM rate_packs`); err != nil {
+			t.Fatal(err)
+		}
+		i := bytes.Index(data, []byte("1.22"))
+		data[i+3] = '9'
+		if _, err := s.DB().ExecContext(ctx, s.DB().Rebind(`UPDATE rate_packs SET data = ?`), data); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Verify(ctx, store.VerifyOptions{}); !errors.Is(err, ledger.ErrTampered) || !strings.Contains(err.Error(), "rate pack") {
+			t.Fatalf("verify of a changed rate pack: %v", err)
 		}
 	})
 }

@@ -301,6 +301,9 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 	if rates != ratesCovered {
 		return v.strayRate()
 	}
+	if err := v.checkRatePack(); err != nil {
+		return err
+	}
 	if err := v.strayRows("parties", "party", partyLinks); err != nil {
 		return err
 	}
