@@ -128,11 +128,12 @@ func fillPivot(c *computed, sec *model.Section, ag *aggregation, group []string,
 		p.kinds[k[3]] = ag.groups[k]
 	}
 	// Periods in time order (see comparePeriods), other dimensions by text.
+	byPeriod := memoComparePeriods()
 	slices.SortStableFunc(rows, func(a, b *pivot) int {
 		for i, g := range group {
 			cmp := strings.Compare
 			if g == "period" || g == "year" {
-				cmp = comparePeriods
+				cmp = byPeriod
 			}
 			if n := cmp(a.key[i], b.key[i]); n != 0 {
 				return n
