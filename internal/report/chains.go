@@ -37,6 +37,7 @@ type link struct {
 	// parts are its portions in scope (split.go), kept only when the
 	// chains are loaded for a computation that groups by them (stages).
 	parts []portion
+	stage stageState // fillStages's working figures
 }
 
 // count counts a link in scope among the entries whose values the report
