@@ -215,7 +215,7 @@ func TestCLIHistoryEscapes(t *testing.T) {
 		mustPledger(t, dsn, "void", "old-1", "--reason", "entered twice")
 		db := openRaw(t, engine, dsn)
 		forged := "entered twice\nrevision 3 (void) at 2026-01-01T00:00:00Z by admin\n  reason: approved\x1b[2J\u202e"
-		if _, err := db.Exec(`UPDATE revisions SET reason = '`+strings.ReplaceAll(forged, "'", "''")+`' WHERE ref = 'old-1' AND rev = 2`); err != nil {
+		if _, err := db.Exec(`UPDATE revisions SET reason = '` + strings.ReplaceAll(forged, "'", "''") + `' WHERE ref = 'old-1' AND rev = 2`); err != nil {
 			t.Fatal(err)
 		}
 		out := mustPledger(t, dsn, "history", "old-1")
