@@ -3,6 +3,7 @@ package ledger
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,14 +89,13 @@ func checkText(p *parser, _ *Entry) {
 	if p.recorded != nil {
 		rec = p.recorded.Fields()
 	}
-	f := make(Fields, len(p.f))
-	for k, v := range p.f {
-		f[k] = v
-		rule, ok := TextRules[k]
-		if !ok || !slices.Contains(Columns, k) {
+	var cleaned Fields // the fields whose text cleaning changed, beyond trimming
+	for i, k := range Columns {
+		v, ok := p.f[k]
+		if !ok || v == "" {
 			continue
 		}
-		clean, pr := rule.Clean(k, v)
+		clean, pr := columnRules[i].Clean(k, v)
 		if rec != nil && strings.TrimSpace(v) == rec[k] {
 			if pr == nil || pr.Code != CodeCharacter {
 				continue // as recorded
@@ -110,12 +110,29 @@ func checkText(p *parser, _ *Entry) {
 			p.badText[k] = true
 			continue
 		}
-		f[k] = clean
+		if clean != strings.TrimSpace(v) {
+			if cleaned == nil {
+				cleaned = Fields{}
+			}
+			cleaned[k] = clean
+		}
 	}
-	p.f = f
-	// In column order, whatever the map's.
-	slices.SortStableFunc(p.ps.List, func(a, b Problem) int { return slices.Index(Columns, a.Field) - slices.Index(Columns, b.Field) })
+	if cleaned != nil {
+		// A copy: the caller's fields stay as given.
+		f := maps.Clone(p.f)
+		maps.Copy(f, cleaned)
+		p.f = f
+	}
 }
+
+// columnRules are the text rules of Columns, in their order.
+var columnRules = func() []TextRule {
+	out := make([]TextRule, len(Columns))
+	for i, c := range Columns {
+		out[i] = TextRules[c]
+	}
+	return out
+}()
 
 // checkRefField: the ref, required unless it may be made (RefOptional).
 func checkRefField(p *parser, e *Entry) {

@@ -115,6 +115,11 @@ func CleanText(field, s string) (string, *Problem) {
 
 // Clean is CleanText with rule, for a field named field.
 func (rule TextRule) Clean(field, s string) (string, *Problem) {
+	if t := strings.TrimSpace(s); plainASCII(t, rule.Lines) {
+		// Most text: printable ASCII (a note's line feeds and tabs
+		// included), which is in NFC and one character per byte.
+		return rule.fits(field, t)
+	}
 	if !utf8.ValidString(s) {
 		return "", &Problem{Field: field, Code: CodeCharacter, Msg: "not valid UTF-8: save the file as UTF-8"}
 	}
@@ -125,10 +130,15 @@ func (rule TextRule) Clean(field, s string) (string, *Problem) {
 	if msg, value := refusedIn(s, rule.Lines); msg != "" {
 		return "", &Problem{Field: field, Code: CodeCharacter, Value: value, Msg: msg}
 	}
-	if !norm.NFC.IsNormalString(s) {
-		s = norm.NFC.String(s)
+	if !isASCII(s) {
+		s = norm.NFC.String(s) // s itself when it is in NFC already
 	}
-	if utf8.RuneCountInString(s) > rule.Max {
+	return rule.fits(field, s)
+}
+
+// fits checks the length of s, a clean text, and its form for a ref.
+func (rule TextRule) fits(field, s string) (string, *Problem) {
+	if len(s) > rule.Max && utf8.RuneCountInString(s) > rule.Max {
 		return "", &Problem{Field: field, Msg: fmt.Sprintf("too long (%d characters at most)", rule.Max)}
 	}
 	if rule.Ref && s != "" {
@@ -137,6 +147,19 @@ func (rule TextRule) Clean(field, s string) (string, *Problem) {
 		}
 	}
 	return s, nil
+}
+
+// plainASCII tells whether s is printable ASCII, with line feeds and tabs
+// when lines is set: text the rules keep as it is.
+func plainASCII(s string, lines bool) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			if !lines || c != '\n' && c != '\t' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // refused tells whether the text rules refuse r anywhere: a control
