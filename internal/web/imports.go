@@ -53,6 +53,17 @@ type importRow struct {
 	Problems []string
 }
 
+// maxPreviewProblems is how many problems a preview lists (then how many
+// more there are): the page of a file with a million bad cells stays
+// small.
+const maxPreviewProblems = 100
+
+// previewProblems phrases the first maxPreviewProblems of ps, one a line,
+// and a last line counting the rest.
+func previewProblems(l *model.Lang, ps *ledger.Problems) []string {
+	return splitLines(phraseError(l, ps.Capped(maxPreviewProblems)))
+}
+
 // uploadName is the name of an uploaded file as the browser gave it,
 // without its folders (a Windows browser may send C:\...\file.csv),
 // control characters or excess length.
@@ -75,12 +86,24 @@ func uploadName(name string) string {
 	return name
 }
 
-// listRows turns the outcomes of an import into the preview's rows.
+// listRows turns the outcomes of an import into the preview's rows: the
+// problems of refused rows up to maxPreviewProblems in all; the rows past
+// that are counted in Unlisted.
 func (d *importData) listRows(l *model.Lang, res store.ImportResult) {
 	names := map[store.RowAction]string{store.RowAdd: "new", store.RowAmend: "amend", store.RowUnchanged: "unchanged", store.RowRefused: "refused"}
+	listed := 0
 	for _, o := range res.Outcomes {
+		if len(o.Problems) > 0 && listed >= maxPreviewProblems {
+			d.Unlisted++
+			continue
+		}
 		r := importRow{Line: o.Line, Ref: o.Ref, What: names[o.Action], Changes: o.Changes}
-		for _, p := range o.Problems {
+		for i, p := range o.Problems {
+			if listed >= maxPreviewProblems {
+				r.Problems = append(r.Problems, phraseProblem(l, ledger.MoreProblems(len(o.Problems)-i)))
+				break
+			}
+			listed++
 			msg := phraseProblem(l, p)
 			if p.Field != "" {
 				msg = p.Field + ": " + msg
@@ -89,7 +112,7 @@ func (d *importData) listRows(l *model.Lang, res store.ImportResult) {
 		}
 		d.Rows = append(d.Rows, r)
 	}
-	d.Unlisted = res.Unlisted
+	d.Unlisted += res.Unlisted
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -159,7 +182,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 		var ps *ledger.Problems
 		if errors.As(err, &ps) {
 			d.Name = u.name
-			d.Problems = splitLines(phraseError(p.lang, ps))
+			d.Problems = previewProblems(p.lang, ps)
 			s.render(w, r, http.StatusBadRequest, "import", d)
 			return
 		}
@@ -173,7 +196,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 	switch {
 	case errors.As(err, &ps):
 		os.Remove(u.path)
-		d.Problems = splitLines(phraseError(p.lang, ps))
+		d.Problems = previewProblems(p.lang, ps)
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	case err != nil:
@@ -211,7 +234,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, p *princip
 	res, err := s.st.Import(r.Context(), u.source(), store.ImportOptions{Amend: u.amend, Author: p.user.Name, Reason: u.reason})
 	var ps *ledger.Problems
 	if errors.As(err, &ps) {
-		d.Problems = splitLines(phraseError(p.lang, ps))
+		d.Problems = previewProblems(p.lang, ps)
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	}

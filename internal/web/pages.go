@@ -102,7 +102,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *principal,
 		d.Message = l.T("ui.error.toolarge", humanBytes(s.cfg.MaxUpload))
 	case errors.As(err, &ps):
 		d.Message = l.T("ui.error.problems")
-		d.Lines = strings.Split(phraseError(l, ps), "\n")
+		d.Lines = strings.Split(phraseError(l, ps.Capped(maxPreviewProblems)), "\n")
 	case st == http.StatusForbidden:
 		d.Message = l.T("ui.error.forbidden")
 	case st == http.StatusUnauthorized:

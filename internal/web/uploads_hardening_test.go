@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,7 +15,7 @@ import (
 	"github.com/coalition/pledger/internal/store/storetest"
 )
 
-// Tests of issue #15's finding 8: uploads.
+// Tests of issue #15's findings 8 and 9: uploads.
 
 // ---------------------------------------------------------------------------
 // 8. Uploads: named by their names, kept in the server's own directory.
@@ -134,4 +135,40 @@ func TestUploadDirCleanedUp(t *testing.T) {
 	if _, err := os.Stat(own); err == nil {
 		t.Error("the server's upload directory outlived Close")
 	}
+}
+
+// ---------------------------------------------------------------------------
+// 9. No amplification of a bad upload.
+
+// Finding 9: a header of a million unknown columns is one problem; a file
+// bad in every row lists the first problems and how many more; the page
+// stays small.
+func TestImportPreviewCapped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		e := newEnv(t, engine, Config{})
+		b := e.browser()
+		b.login("officer")
+		var wide strings.Builder
+		wide.WriteString("ref,kind,party,date,amount,currency")
+		for i := range 1_000_000 {
+			fmt.Fprintf(&wide, ",x%d", i)
+		}
+		wide.WriteString("\nr1,pledge,BEL,2021,5,EUR" + strings.Repeat(",", 1_000_000) + "\n")
+		st, body := b.upload("wide.csv", wide.String())
+		if st != http.StatusBadRequest || !strings.Contains(body, "the header has 1000006 columns, more than the 100") || len(body) > 50<<10 {
+			t.Errorf("a million columns: %d, %d bytes: %.300s", st, len(body), body)
+		}
+		var bad strings.Builder
+		bad.WriteString("ref,kind,party,date,amount,currency\n")
+		for i := range 3000 {
+			fmt.Fprintf(&bad, "bad-%d,pledge,XXX,2021,5,EUR\n", i)
+		}
+		st, body = b.upload("bad.csv", bad.String())
+		if n := strings.Count(body, "unknown party"); st != http.StatusBadRequest || n > 2*maxPreviewProblems+10 || n < maxPreviewProblems {
+			t.Errorf("3000 bad rows: %d, %d problems listed", st, n)
+		}
+		if !strings.Contains(body, "… and 2900 more problems") || len(body) > 300<<10 {
+			t.Errorf("3000 bad rows: the count of the problems not listed is missing, or the page is %d bytes", len(body))
+		}
+	})
 }
