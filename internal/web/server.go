@@ -77,7 +77,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(discard{}, nil))
 	}
-	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Log, limiter: newLimiter(5, 15*time.Minute), uploads: map[string]upload{}}
+	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Log, limiter: newLimiter(defaultLimits), uploads: map[string]upload{}}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
