@@ -43,6 +43,7 @@ type Config struct {
 	// directory of this server's own in the system's temp directory,
 	// removed by Close (see uploads.go).
 	UploadDir string
+	Timeouts  Timeouts // see timeouts.go
 	// VerifyEvery is how often the server verifies the whole ledger (and
 	// once at start); 0: every 6 hours; negative: never.
 	VerifyEvery time.Duration
@@ -125,7 +126,7 @@ func (s *Server) Handler() http.Handler { return s.routes() }
 // so nothing is left half-written), and the server closes (Close).
 func (s *Server) ListenAndServe(ctx context.Context, addr, certFile, keyFile string) error {
 	defer s.Close()
-	srv := &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := s.HTTPServer(addr)
 	vctx, stopVerify := context.WithCancel(ctx)
 	defer stopVerify()
 	go s.verifyLoop(vctx)
