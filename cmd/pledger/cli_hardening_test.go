@@ -1,18 +1,105 @@
 package main
 
-// Tests of issue #15's hardening on the command line: a file bad
-// everywhere prints the first problems and how many more.
+// Tests of issue #15's hardening on the command line: passwords in a
+// database name are never printed, and a file bad everywhere prints the
+// first problems and how many more.
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/coalition/pledger/internal/store"
 	"github.com/coalition/pledger/internal/store/storetest"
 )
+
+const secretPassword = "s3cret-Pw-41"
+
+// Finding 7: a database name with a password that cannot be opened is
+// named without its password, in every error; --help does not show the
+// one in PLEDGER_DB.
+func TestDSNPasswordNotInErrors(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://bob:" + secretPassword + "@127.0.0.1:notaport/db?sslmode=disable",
+		"postgres://bob:" + url.PathEscape(secretPassword+"@/") + "@[::1/db",
+		"postgresql://bob@[::1/db?sslmode=disable&password=" + secretPassword,
+		"mysql://bob:" + secretPassword + "@db.example/pledger",
+	} {
+		r := pledger(t, dsn, "list")
+		if r.code == 0 || strings.Contains(r.stdout+r.stderr, secretPassword) || strings.Contains(r.stderr, "s3cret") {
+			t.Errorf("--db %s: %s", dsn, r)
+		}
+		if !strings.Contains(r.stderr, "xxxxx") {
+			t.Errorf("--db %s: the error does not name the database (redacted): %s", dsn, r)
+		}
+	}
+	t.Setenv("PLEDGER_DB", "postgres://bob:"+secretPassword+"@db.example/pledger?sslmode=disable")
+	var out, errw bytes.Buffer
+	run(context.Background(), []string{"list", "--help"}, strings.NewReader(""), &out, &errw)
+	if strings.Contains(out.String()+errw.String(), secretPassword) || !strings.Contains(out.String(), "postgres://bob:xxxxx@db.example") {
+		t.Errorf("--help with PLEDGER_DB:\n%s%s", out.String(), errw.String())
+	}
+}
+
+// syncBuffer is a buffer written by a command running in another
+// goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Finding 7: init and serve name the database they opened without its
+// password (PostgreSQL: the test server trusts the connection, so the
+// password given is accepted and ignored).
+func TestDSNPasswordNotPrinted(t *testing.T) {
+	u, err := url.Parse(storetest.DSN(t, store.Postgres))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), secretPassword)
+	dsn := u.String()
+	r := pledger(t, dsn, "init")
+	if r.code != 0 || strings.Contains(r.stdout+r.stderr, secretPassword) || !strings.Contains(r.stdout, ":xxxxx@") {
+		t.Errorf("init: %s", r)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errw syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, strings.NewReader(""), &out, &errw)
+	}()
+	for !strings.Contains(out.String(), "serving") {
+		select {
+		case code := <-done:
+			t.Fatalf("serve stopped: exit %d\n%s%s", code, out.String(), errw.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	<-done
+	if all := out.String() + errw.String(); strings.Contains(all, secretPassword) || !strings.Contains(out.String(), ":xxxxx@") {
+		t.Errorf("serve:\n%s", all)
+	}
+}
 
 // Finding 9: an import bad in thousands of rows prints the first 100
 // problems and how many more, in the error and in a dry run's list.

@@ -73,7 +73,7 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(errw, "pledger: "+phrase(err))
+	fmt.Fprintln(errw, "pledger: "+store.RedactIn(phrase(err), a.dbFlag))
 	return exitCode(err)
 }
 
@@ -123,6 +123,7 @@ PLEDGER_DB environment variable.`,
 		def = store.DefaultDSN
 	}
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", def, "ledger database: sqlite:PATH, a file path, or postgres://... (env PLEDGER_DB)")
+	root.PersistentFlags().Lookup("db").DefValue = store.RedactDSN(def) // --help shows no password from PLEDGER_DB
 	root.PersistentFlags().StringVar(&a.as, "as", "", "who records the change (default: the OS user)")
 	// Who acts, for the audit log of users, sessions and tokens.
 	root.PersistentPreRun = func(cmd *cobra.Command, args []string) {

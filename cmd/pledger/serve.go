@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
 	"github.com/coalition/pledger/internal/web"
 	"github.com/spf13/cobra"
 )
@@ -59,7 +60,7 @@ logins and every write are logged as JSON on stderr.`,
 			if cert != "" {
 				scheme = "https"
 			}
-			fmt.Fprintf(a.out, "serving %s on %s://%s (Ctrl-C to stop)\n", a.dbFlag, scheme, addr)
+			fmt.Fprintf(a.out, "serving %s on %s://%s (Ctrl-C to stop)\n", store.RedactDSN(a.dbFlag), scheme, addr)
 			return srv.ListenAndServe(ctx, addr, cert, key)
 		},
 	}
