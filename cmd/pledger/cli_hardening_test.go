@@ -1,8 +1,9 @@
 package main
 
 // Tests of issue #15's hardening on the command line: passwords in a
-// database name are never printed, and a file bad everywhere prints the
-// first problems and how many more.
+// database name are never printed, a missing exchange rate is bad input
+// (exit 2), and a file bad everywhere prints the first problems and how
+// many more.
 
 import (
 	"bytes"
@@ -99,6 +100,22 @@ func TestDSNPasswordNotPrinted(t *testing.T) {
 	if all := out.String() + errw.String(); strings.Contains(all, secretPassword) || !strings.Contains(out.String(), ":xxxxx@") {
 		t.Errorf("serve:\n%s", all)
 	}
+}
+
+// Finding 10: a report that needs a rate the ledger lacks exits 2 (bad
+// input: record the rate), with the rate named.
+func TestMissingRateExits2(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		dsn := storetest.DSN(t, engine)
+		mustPledger(t, dsn, "init")
+		mustPledger(t, dsn, "add", "pledge", "--ref", "p1", "--party", "BEL", "--date", "2021-03", "--amount", "5000000", "--currency", "EUR")
+		for _, args := range [][]string{{"report", "summary", "--currency", "KWD"}, {"chart", "summary", "--currency", "KWD", "--out", filepath.Join(t.TempDir(), "c.html")}} {
+			r := pledger(t, dsn, args...)
+			if r.code != 2 || !strings.Contains(r.stderr, "missing exchange rate: no EUR/KWD rate") {
+				t.Errorf("%s: %s", strings.Join(args, " "), r)
+			}
+		}
+	})
 }
 
 // Finding 9: an import bad in thousands of rows prints the first 100

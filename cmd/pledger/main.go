@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
@@ -80,7 +81,9 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 // exitCode maps error kinds to exit codes, in one place.
 func exitCode(err error) int {
 	switch {
-	case errors.Is(err, ledger.ErrInvalid), isUsage(err):
+	case errors.Is(err, ledger.ErrInvalid), isUsage(err), errors.Is(err, money.ErrNoRate):
+		// A missing exchange rate is bad input too: the ledger lacks a
+		// rate the request needs (record it, or ask another valuation).
 		return 2
 	case errors.Is(err, ledger.ErrNotFound):
 		return 3

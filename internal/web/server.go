@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
 )
 
@@ -191,6 +192,10 @@ func status(err error) int {
 	switch {
 	case errors.Is(err, ledger.ErrTampered):
 		return http.StatusConflict
+	case errors.Is(err, money.ErrNoRate):
+		// The request is fine, but the ledger lacks a rate it needs:
+		// recording the rate (or asking another valuation) fixes it.
+		return http.StatusUnprocessableEntity
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ledger.ErrInvalid):
@@ -211,6 +216,9 @@ func status(err error) int {
 func code(err error) string {
 	if errors.Is(err, ledger.ErrTampered) {
 		return "ledger_tampered"
+	}
+	if errors.Is(err, money.ErrNoRate) {
+		return "missing_rate"
 	}
 	switch status(err) {
 	case http.StatusBadRequest:
