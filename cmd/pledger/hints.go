@@ -81,6 +81,14 @@ func withHint(msg, hint string) string {
 // phrase writes err for the command line: its own text, with the advice
 // for every coded problem or failure in its chain.
 func phrase(err error) string {
+	var ps *ledger.Problems
+	if errors.As(err, &ps) {
+		// The first problems and how many more: a file bad in every
+		// cell must not print more than its own size.
+		if c := ps.Capped(maxPrintedProblems); c != ps {
+			return strings.Replace(err.Error(), ps.Error(), phrase(c), 1)
+		}
+	}
 	msg := ledger.Phrase(err, func(p ledger.Problem) string { return withHint(p.Msg, hintFor(p.Code, p.Value)) },
 		func(f *ledger.Failure) string { return withHint(flagged(f), hintFor(f.Code, f.Value)) })
 	var mr *money.MissingRateError
@@ -89,6 +97,10 @@ func phrase(err error) string {
 	}
 	return msg
 }
+
+// maxPrintedProblems is how many problems the command line prints before
+// it counts the rest.
+const maxPrintedProblems = 100
 
 // flags are the inputs that the command line takes as flags: a failure
 // about one of them names the flag, "--currency XYZ: ...".

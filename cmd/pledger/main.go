@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
@@ -74,15 +75,18 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 		return 0
 	}
 	// A message may quote stored text or input: nothing in it reaches the
-	// terminal as a control character (its own line breaks excepted).
-	fmt.Fprintln(errw, "pledger: "+ledger.PrintableLines(phrase(err)))
+	// terminal as a control character (its own line breaks excepted), and
+	// no database password either.
+	fmt.Fprintln(errw, "pledger: "+ledger.PrintableLines(store.RedactIn(phrase(err), a.dbFlag)))
 	return exitCode(err)
 }
 
 // exitCode maps error kinds to exit codes, in one place.
 func exitCode(err error) int {
 	switch {
-	case errors.Is(err, ledger.ErrInvalid), isUsage(err):
+	case errors.Is(err, ledger.ErrInvalid), isUsage(err), errors.Is(err, money.ErrNoRate):
+		// A missing exchange rate is bad input too: the ledger lacks a
+		// rate the request needs (record it, or ask another valuation).
 		return 2
 	case errors.Is(err, ledger.ErrNotFound):
 		return 3
@@ -125,6 +129,7 @@ PLEDGER_DB environment variable.`,
 		def = store.DefaultDSN
 	}
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", def, "ledger database: sqlite:PATH, a file path, or postgres://... (env PLEDGER_DB)")
+	root.PersistentFlags().Lookup("db").DefValue = store.RedactDSN(def) // --help shows no password from PLEDGER_DB
 	root.PersistentFlags().StringVar(&a.as, "as", "", "who records the change (default: the OS user)")
 	// Who acts, for the audit log of users, sessions and tokens. --as is
 	// free text that every revision records: it keeps the text rules.

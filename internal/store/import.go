@@ -179,7 +179,7 @@ func (p *problemList) err() error {
 	}
 	ps := &ledger.Problems{File: p.file, List: p.list}
 	if p.extra > 0 {
-		ps.List = append(ps.List, ledger.Problem{Msg: fmt.Sprintf("... and %d more problems", p.extra)})
+		ps.List = append(ps.List, ledger.MoreProblems(p.extra))
 	}
 	return ps
 }

@@ -70,7 +70,8 @@ func ParseDSN(dsn string) (Dialect, string, error) {
 		}
 		return SQLite, path, nil
 	case strings.Contains(dsn, "://"):
-		return "", "", ledger.Fail(ledger.ErrInvalid, "db_scheme", "db", dsn, "%q: use postgres://... or sqlite:PATH", dsn)
+		safe := RedactDSN(dsn)
+		return "", "", ledger.Fail(ledger.ErrInvalid, "db_scheme", "db", safe, "%q: use postgres://... or sqlite:PATH", safe)
 	}
 	return SQLite, dsn, nil
 }
@@ -110,7 +111,9 @@ func OpenAt(ctx context.Context, dsn string, now func() time.Time) (*Store, erro
 	s := &Store{db: db, dialect: dialect, dsn: dsn, now: now}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store.Open: cannot reach %s database: %w", dialect, err)
+		// lib/pq's errors may quote the whole name (a URL it cannot
+		// parse): never its password.
+		return nil, fmt.Errorf("store.Open: cannot reach %s database: %w", dialect, redactedError{err, dsn})
 	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()

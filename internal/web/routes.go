@@ -7,12 +7,14 @@ import (
 )
 
 // routes is the table of contents of the web app: every route, and the
-// permission it needs.
+// permission it needs. Every response goes through secure (security.go)
+// and deadlines (timeouts.go).
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	read, write, publish, admin, view := access.ReadLedger, access.WriteLedger, access.Publish, access.ManageUsers, access.ViewPublished
 
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	mux.HandleFunc("GET /static/{file}", s.staticFile)
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.page(view, s.logout))
@@ -59,5 +61,5 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/rates", s.api(write, s.apiRateCreate))
 	mux.HandleFunc("GET /api/v1/reports/{name}", s.api(read, s.apiReport))
 	mux.HandleFunc("GET /api/v1/charts/{name}", s.api(read, s.apiChart))
-	return mux
+	return s.secure(s.deadlines(mux))
 }
