@@ -679,6 +679,7 @@ func (tx *Tx) restorePart(ctx context.Context, p plannedPart, name string, rc *r
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<16)
+	dec := newRowDecoder(t, p.cols)
 	var n int64
 	for {
 		line, err := br.ReadBytes('\n')
@@ -689,7 +690,7 @@ func (tx *Tx) restorePart(ctx context.Context, p plannedPart, name string, rc *r
 			return n, archiveError(name, "archive_damaged", "%s line %d cannot be read (%v)", p.Name, n+1, err)
 		}
 		n++
-		vals, err := decodeRow(line, t, p.cols)
+		vals, err := dec.decode(line)
 		if err != nil {
 			return n, archiveError(name, "archive_damaged", "%s line %d: %v", p.Name, n, err)
 		}
@@ -704,61 +705,211 @@ func (tx *Tx) restorePart(ctx context.Context, p plannedPart, name string, rc *r
 	return n, nil
 }
 
-// decodeRow reads one archived row (a JSON object of exactly the part's
-// columns) into the values of every column of t.
-func decodeRow(line []byte, t archiveTable, have []archiveCol) ([]any, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(line, &obj); err != nil {
-		return nil, fmt.Errorf("not a JSON object (%v)", err)
+// rowDecoder reads the rows of one part: each a JSON object of exactly
+// the part's columns (in any order), read into the values of every column
+// of the table. It reads only what an archive holds (a flat object of
+// strings, integers and nulls), fast, and refuses anything else.
+type rowDecoder struct {
+	t     archiveTable
+	index map[string]int // column name -> index in t.cols
+	has   []bool         // by index in t.cols: the part has the column
+	seen  []bool
+	vals  []any
+}
+
+func newRowDecoder(t archiveTable, have []archiveCol) *rowDecoder {
+	d := &rowDecoder{t: t, index: map[string]int{}, has: make([]bool, len(t.cols)), seen: make([]bool, len(t.cols)), vals: make([]any, len(t.cols))}
+	for i, c := range t.cols {
+		d.index[c.name] = i
 	}
-	if len(obj) != len(have) {
-		for k := range obj {
-			if indexCol(have, k) < 0 {
-				return nil, fmt.Errorf("the column %q is not in the manifest's list", k)
+	for _, c := range have {
+		d.has[d.index[c.name]] = true
+	}
+	return d
+}
+
+// decode reads one line; the values it returns are valid until the next
+// call.
+func (d *rowDecoder) decode(line []byte) ([]any, error) {
+	clear(d.seen)
+	p := jsonScanner{b: line}
+	if !p.byte('{') {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	for first := true; ; first = false {
+		if p.byte('}') {
+			break
+		}
+		if !first && !p.byte(',') {
+			return nil, fmt.Errorf("not a JSON object (at byte %d)", p.i)
+		}
+		key, ok := p.str()
+		if !ok || !p.byte(':') {
+			return nil, fmt.Errorf("not a JSON object (at byte %d)", p.i)
+		}
+		i, known := d.index[key]
+		if !known || !d.has[i] {
+			return nil, fmt.Errorf("the column %q is not in the manifest's list", key)
+		}
+		if d.seen[i] {
+			return nil, fmt.Errorf("the column %s is there twice", key)
+		}
+		d.seen[i] = true
+		c := d.t.cols[i]
+		p.space()
+		at := p.i
+		switch {
+		case p.peek() == '"':
+			v, ok := p.str()
+			if !ok || c.kind != textCol {
+				return nil, fmt.Errorf("%s: %s is not %s", c.name, p.value(at), want(c.kind))
 			}
+			d.vals[i] = v
+		case p.lit("null"):
+			if c.kind != nullIntCol {
+				return nil, fmt.Errorf("%s: null where %s is required", c.name, want(c.kind))
+			}
+			d.vals[i] = nil
+		default:
+			v, ok := p.integer()
+			if !ok || c.kind == textCol {
+				return nil, fmt.Errorf("%s: %s is not %s", c.name, p.value(at), want(c.kind))
+			}
+			d.vals[i] = v
 		}
 	}
-	vals := make([]any, len(t.cols))
-	for i, c := range t.cols {
-		raw, ok := obj[c.name]
-		if !ok {
-			if indexCol(have, c.name) >= 0 {
-				return nil, fmt.Errorf("the column %s is missing", c.name)
-			}
-			// Not archived: its default.
+	p.space()
+	if p.i != len(p.b) {
+		return nil, fmt.Errorf("not a JSON object: %s follows it", p.value(p.i))
+	}
+	for i, c := range d.t.cols {
+		switch {
+		case d.seen[i]:
+		case d.has[i]:
+			return nil, fmt.Errorf("the column %s is missing", c.name)
+		default:
+			// Not archived (a column added after the archive was written,
+			// or a secret left out): its default.
 			switch c.kind {
 			case textCol:
-				vals[i] = ""
+				d.vals[i] = ""
 			case intCol:
-				vals[i] = int64(0)
+				d.vals[i] = int64(0)
 			case nullIntCol:
-				vals[i] = nil
+				d.vals[i] = nil
 			}
-			continue
-		}
-		switch c.kind {
-		case textCol:
-			var s string
-			if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-				return nil, fmt.Errorf("%s: %s is not text", c.name, clip(raw))
-			}
-			vals[i] = s
-		case intCol, nullIntCol:
-			if string(raw) == "null" {
-				if c.kind == intCol {
-					return nil, fmt.Errorf("%s: null where an integer is required", c.name)
-				}
-				vals[i] = nil
-				continue
-			}
-			v, err := strconv.ParseInt(string(raw), 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s is not an integer", c.name, clip(raw))
-			}
-			vals[i] = v
 		}
 	}
-	return vals, nil
+	return d.vals, nil
+}
+
+func want(k colKind) string {
+	if k == textCol {
+		return "text"
+	}
+	return "an integer"
+}
+
+// jsonScanner reads the JSON of one archived row.
+type jsonScanner struct {
+	b []byte
+	i int
+}
+
+func (p *jsonScanner) space() {
+	for p.i < len(p.b) && (p.b[p.i] == ' ' || p.b[p.i] == '\t' || p.b[p.i] == '\n' || p.b[p.i] == '\r') {
+		p.i++
+	}
+}
+
+func (p *jsonScanner) peek() byte {
+	if p.i < len(p.b) {
+		return p.b[p.i]
+	}
+	return 0
+}
+
+// byte consumes c (after white space) if it is next.
+func (p *jsonScanner) byte(c byte) bool {
+	p.space()
+	if p.peek() == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *jsonScanner) lit(s string) bool {
+	if bytes.HasPrefix(p.b[p.i:], []byte(s)) {
+		p.i += len(s)
+		return true
+	}
+	return false
+}
+
+// str reads a JSON string: as it is when it has no escape, else through
+// encoding/json.
+func (p *jsonScanner) str() (string, bool) {
+	p.space()
+	if p.peek() != '"' {
+		return "", false
+	}
+	start, escaped := p.i, false
+	for p.i++; p.i < len(p.b); p.i++ {
+		switch c := p.b[p.i]; {
+		case c == '\\':
+			escaped = true
+			p.i++
+		case c == '"':
+			p.i++
+			raw := p.b[start:p.i]
+			if !escaped {
+				if !utf8.Valid(raw) {
+					return "", false
+				}
+				return string(raw[1 : len(raw)-1]), true
+			}
+			var s string
+			if json.Unmarshal(raw, &s) != nil {
+				return "", false
+			}
+			return s, true
+		case c < 0x20:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// integer reads a JSON number that is an integer within int64.
+func (p *jsonScanner) integer() (int64, bool) {
+	start := p.i
+	if p.peek() == '-' {
+		p.i++
+	}
+	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+		p.i++
+	}
+	if c := p.peek(); c == '.' || c == 'e' || c == 'E' {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(string(p.b[start:p.i]), 10, 64)
+	return v, err == nil
+}
+
+// value is the value at byte at, as written, for an error.
+func (p *jsonScanner) value(at int) string {
+	end := at
+	for inString := false; end < len(p.b); end++ {
+		c := p.b[end]
+		if c == '"' && (end == at || p.b[end-1] != '\\') {
+			inString = !inString
+		}
+		if !inString && (c == ',' || c == '}' || c == '\n') {
+			break
+		}
+	}
+	return clip(p.b[at:end])
 }
 
 func clip(b []byte) string {
