@@ -136,7 +136,7 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 			factor = &tally{conv: cv}
 			p.factors[convKey{a.Currency, d}] = factor
 		}
-		v, err := entryValue(factor.conv.exact, a.Minor, cur.Units, opt.Currency, string(a.Ref))
+		v, err := entryValue(factor.conv.exact, a.Minor, cur.Units, opt.Currency, a.Ref)
 		if err != nil {
 			return err
 		}

@@ -3,9 +3,9 @@ package report
 import (
 	"context"
 	"fmt"
-	"maps"
 	"runtime"
 	"slices"
+	"strings"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/model"
@@ -50,7 +50,7 @@ func (l *link) count() {
 // chains are the contributions of a ledger state, by ref.
 type chains struct {
 	links  map[string]*link
-	order  []string       // refs in scope, sorted
+	order  []*link        // the links in scope, by ref
 	target money.Currency // the report currency
 	split  *splitter      // what the sector and location filters left out for being shared
 	// tallies are the conversions of the links in scope, one per part and
@@ -83,7 +83,9 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	kinds := []ledger.Kind{ledger.Pledge, ledger.Commitment, ledger.Disbursement}
 	parts := runtime.GOMAXPROCS(0)
 	type part struct {
-		links      map[string]*link
+		links      []*link // read by this part
+		slab       []link  // where its links are allocated, a chunk at a time
+		towards    map[string]string
 		dates      map[string]ledger.Date
 		currencies map[string]money.Currency
 		values     map[string]scoped
@@ -93,7 +95,7 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
-		ps[i] = &part{links: map[string]*link{}, dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]scoped{},
+		ps[i] = &part{towards: map[string]string{}, dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]scoped{},
 			factors: map[convKey]*tally{}, split: newSplitter(f)}
 	}
 	dateOf := func(p *part, text string) (ledger.Date, error) {
@@ -127,7 +129,7 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 			t = &tally{conv: cv}
 			p.factors[convKey{a.Currency, d}] = t
 		}
-		v, err := entryValue(t.conv.exact, a.Minor, c.Units, cur, string(a.Ref))
+		v, err := entryValue(t.conv.exact, a.Minor, c.Units, cur, a.Ref)
 		if err != nil {
 			return sc, false, err
 		}
@@ -155,10 +157,19 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 		if err != nil {
 			return fmt.Errorf("entry %s: %w", a.Ref, err)
 		}
-		ref := string(a.Ref)
-		l := &link{ref: ref, kind: a.Kind, party: a.Party, toward: string(a.Toward), fulfils: string(a.Fulfils),
-			qualifier: a.Qualifier, date: d, illustrative: a.Illustrative}
-		p.links[ref] = l
+		// Many contributions go toward the same need: one string each.
+		toward, ok := p.towards[string(a.Toward)]
+		if !ok {
+			toward = string(a.Toward)
+			p.towards[toward] = toward
+		}
+		if len(p.slab) == cap(p.slab) {
+			p.slab = make([]link, 0, 4096)
+		}
+		p.slab = append(p.slab, link{ref: string(a.Ref), kind: a.Kind, party: a.Party, toward: toward, fulfils: string(a.Fulfils),
+			qualifier: a.Qualifier, date: d, illustrative: a.Illustrative})
+		l := &p.slab[len(p.slab)-1]
+		p.links = append(p.links, l)
 		if filtered {
 			return nil
 		}
@@ -186,10 +197,19 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	if err != nil {
 		return nil, err
 	}
-	ch := &chains{links: ps[0].links, target: cur, split: ps[0].split}
+	// One map of every link, made at its final size.
+	n := 0
+	for _, p := range ps {
+		n += len(p.links)
+	}
+	ch := &chains{links: make(map[string]*link, n), target: cur, split: ps[0].split}
 	for _, p := range ps[1:] {
-		maps.Copy(ch.links, p.links)
 		ch.split.merge(p.split)
+	}
+	for _, p := range ps {
+		for _, l := range p.links {
+			ch.links[l.ref] = l
+		}
 	}
 	for _, p := range ps {
 		for ref, v := range p.values {
@@ -201,12 +221,14 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 			ch.tallies = append(ch.tallies, t)
 		}
 	}
-	for ref, l := range ch.links {
-		if l.inScope {
-			ch.order = append(ch.order, ref)
+	for _, p := range ps {
+		for _, l := range p.links {
+			if l.inScope {
+				ch.order = append(ch.order, l)
+			}
 		}
 	}
-	slices.Sort(ch.order)
+	slices.SortFunc(ch.order, func(a, b *link) int { return strings.Compare(a.ref, b.ref) })
 	return ch, nil
 }
 
@@ -311,14 +333,13 @@ func (p *pledgeState) remaining(taken, vTaken int64) int64 {
 // pledgeChains follows every pledge in scope to what fulfils it.
 func (ch *chains) pledgeChains() map[string]*pledgeState {
 	out := map[string]*pledgeState{}
-	for _, ref := range ch.order {
-		l := ch.links[ref]
+	for _, l := range ch.order {
+		ref := l.ref
 		if l.kind == "pledge" {
 			out[ref] = &pledgeState{pledge: l, target: ch.target}
 		}
 	}
-	for _, ref := range ch.order {
-		l := ch.links[ref]
+	for _, l := range ch.order {
 		if l.kind == "pledge" {
 			continue
 		}
@@ -351,8 +372,7 @@ func (ch *chains) pledgeChains() map[string]*pledgeState {
 // such an entry is recorded.
 func (ch *chains) anomalies(l *model.Lang, cur money.Currency, pledges map[string]*pledgeState) []string {
 	var notes []string
-	for _, ref := range ch.order {
-		c := ch.links[ref]
+	for _, c := range ch.order {
 		t := ch.links[c.fulfils]
 		if c.fulfils == "" || t == nil {
 			continue
@@ -364,8 +384,8 @@ func (ch *chains) anomalies(l *model.Lang, cur money.Currency, pledges map[strin
 			notes = append(notes, l.T("note.chain-early", c.ref, c.date.String(), t.ref, t.date.String()))
 		}
 	}
-	for _, ref := range ch.order {
-		p := pledges[ref]
+	for _, c := range ch.order {
+		p := pledges[c.ref]
 		if p == nil {
 			continue
 		}

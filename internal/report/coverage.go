@@ -41,8 +41,8 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		byNeed[k[0]] = &stages{}
 	}
 	counted, illus := 0, 0 // contributions counted, and how many of them are illustrative
-	for _, ref := range ch.order {
-		link := ch.links[ref]
+	for _, link := range ch.order {
+		ref := link.ref
 		sg := byNeed[ch.need(link)]
 		if sg == nil {
 			continue

@@ -136,8 +136,9 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 		return entryValue(h.factor, lk.minor, lk.cur.Units, cur, lk.ref)
 	}
 	values := map[string]int64{}
-	for _, ref := range ch.order {
-		v, err := chainValue(ch.links[ref])
+	for _, lk := range ch.order {
+		ref := lk.ref
+		v, err := chainValue(lk)
 		if err != nil {
 			return err
 		}
@@ -150,8 +151,8 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 	taken, paid := map[string]int64{}, map[string]int64{}
 	qualified := map[string]bool{}
 	isQualified := func(lk *link) bool { return lk.qualifier != "" && lk.qualifier != string(ledger.Exact) }
-	for _, ref := range ch.order {
-		lk := ch.links[ref]
+	for _, lk := range ch.order {
+		ref := lk.ref
 		switch lk.kind {
 		case "commitment":
 			if p := ch.pledgeOf(lk); p != nil && pledges[p.ref] != nil {
@@ -185,8 +186,8 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 		return head.qualifier
 	}
 
-	for _, ref := range ch.order {
-		lk := ch.links[ref]
+	for _, lk := range ch.order {
+		ref := lk.ref
 		if len(lk.parts) == 0 {
 			continue
 		}

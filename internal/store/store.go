@@ -45,6 +45,7 @@ type Store struct {
 	dialect Dialect
 	dsn     string
 	now     func() time.Time
+	rates   rateCache // the rates last read (ratepack.go)
 }
 
 // SetClock makes the store record revisions and rates at the times now

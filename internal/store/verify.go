@@ -312,6 +312,9 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 	if rates != ratesCovered {
 		return v.strayRate()
 	}
+	if err := v.checkRatePack(); err != nil {
+		return err
+	}
 	if err := v.strayRows("parties", "party", partyLinks); err != nil {
 		return err
 	}
@@ -332,6 +335,10 @@ func (v *verifier) revisions(start int64, h headRow, boundaries map[int64]string
 		return fmt.Errorf("store.Verify: %w", err)
 	}
 	defer rows.Close()
+	packs, err := v.packChecks(start, h.Seq)
+	if err != nil {
+		return err
+	}
 	n := start - 1
 	for rows.Next() {
 		var row revRow
@@ -354,6 +361,9 @@ func (v *verifier) revisions(start int64, h headRow, boundaries map[int64]string
 		}
 		if d, ok := boundaries[r.Seq]; ok && d != r.Hash {
 			return tampered("revision %d (ref %s) is not the one its state recorded", r.Seq, r.Ref)
+		}
+		if err := packs.row(&row); err != nil {
+			return err
 		}
 		prev = r.Hash
 		v.res.Revisions++
