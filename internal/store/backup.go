@@ -126,6 +126,8 @@ var NotArchived = map[string]string{
 	"idempotency":      "the stored answers to retried API writes: they matter to the server that gave them only",
 	"verification":     "the record of this database's last check: a restore verifies and records its own (the source's is in the manifest)",
 	"goose_db_version": "the schema's migrations: the restoring binary creates its own schema (the source's version is in the manifest)",
+	"amount_packs":     "derived from the revisions: rebuilt from them when a report or verify needs them",
+	"rate_packs":       "derived from the rates: rebuilt from them when a report needs them",
 }
 
 // Manifest describes an archive.
@@ -464,8 +466,9 @@ func (s *Store) Restore(ctx context.Context, r io.ReaderAt, size int64, name str
 		if err := tx.mustBeEmpty(ctx); err != nil {
 			return err
 		}
-		// What Open wrote into the empty ledger makes way for the archive's.
-		for _, t := range []string{"chain", "parties", "ledger_head"} {
+		// What Open wrote into the empty ledger makes way for the archive's,
+		// and no derived pack outlives what it was made from.
+		for _, t := range []string{"chain", "parties", "ledger_head", "amount_packs", "rate_packs"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return fmt.Errorf("store.Restore: %w", err)
 			}

@@ -176,10 +176,14 @@ type verifier struct {
 }
 
 // reader is what a verification reads through: *sqlx.DB or a transaction.
+// Through a transaction no query may run while another's rows are open
+// (lib/pq); the one place that does (a pack's check while revisions are
+// read) has no pack to check in a restore's transaction, which removes them.
 type reader interface {
 	queryer
 	QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error)
 	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }
 
 func tampered(format string, args ...any) error {
@@ -330,15 +334,17 @@ func (v *verifier) revisions(start int64, h headRow, boundaries map[int64]string
 			return tampered("revision %d is missing", start-1)
 		}
 	}
+	// The packs first: through a transaction (a restore's), no query may
+	// run while the revisions' rows are open.
+	packs, err := v.packChecks(start, h.Seq)
+	if err != nil {
+		return err
+	}
 	rows, err := v.db.QueryxContext(v.ctx, v.db.Rebind(`SELECT `+revColList+` FROM revisions WHERE seq >= ? ORDER BY seq`), start)
 	if err != nil {
 		return fmt.Errorf("store.Verify: %w", err)
 	}
 	defer rows.Close()
-	packs, err := v.packChecks(start, h.Seq)
-	if err != nil {
-		return err
-	}
 	n := start - 1
 	for rows.Next() {
 		var row revRow
