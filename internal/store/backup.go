@@ -646,7 +646,7 @@ func (tx *Tx) mustBeEmpty(ctx context.Context) error {
 			return fmt.Errorf("store.Restore: %w", err)
 		}
 		if n > 0 {
-			found = append(found, fmt.Sprintf("%d %s", n, c.what))
+			found = append(found, fmt.Sprintf("%s: %d", c.what, n))
 		}
 	}
 	var parties int
@@ -654,7 +654,7 @@ func (tx *Tx) mustBeEmpty(ctx context.Context) error {
 		return fmt.Errorf("store.Restore: %w", err)
 	}
 	if extra := parties - len(ledger.BuiltinParties()); extra > 0 {
-		found = append(found, fmt.Sprintf("%d parties beside the built-in ones", extra))
+		found = append(found, fmt.Sprintf("parties beside the built-in ones: %d", extra))
 	}
 	if len(found) > 0 {
 		return ledger.Fail(ledger.ErrConflict, "restore_not_empty", "", strings.Join(found, ", "),
