@@ -149,7 +149,7 @@ func (a *app) writeOutcomes(res store.ImportResult) error {
 		if ref == "" {
 			ref = "-"
 		}
-		fmt.Fprintf(tw, "line %d\t%s\t%s\n", o.Line, ref, what)
+		fmt.Fprintf(tw, "line %d\t%s\t%s\n", o.Line, oneLine(ref), oneLine(what))
 	}
 	if res.Unlisted > 0 {
 		fmt.Fprintf(tw, "...\t\t%d more rows not listed (counted below)\n", res.Unlisted)

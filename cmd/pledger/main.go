@@ -73,7 +73,9 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(errw, "pledger: "+phrase(err))
+	// A message may quote stored text or input: nothing in it reaches the
+	// terminal as a control character (its own line breaks excepted).
+	fmt.Fprintln(errw, "pledger: "+ledger.PrintableLines(phrase(err)))
 	return exitCode(err)
 }
 
@@ -124,9 +126,19 @@ PLEDGER_DB environment variable.`,
 	}
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", def, "ledger database: sqlite:PATH, a file path, or postgres://... (env PLEDGER_DB)")
 	root.PersistentFlags().StringVar(&a.as, "as", "", "who records the change (default: the OS user)")
-	// Who acts, for the audit log of users, sessions and tokens.
-	root.PersistentPreRun = func(cmd *cobra.Command, args []string) {
+	// Who acts, for the audit log of users, sessions and tokens. --as is
+	// free text that every revision records: it keeps the text rules.
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if a.as != "" {
+			as, p := ledger.CleanText("author", a.as)
+			if p != nil {
+				p.Field = "--as"
+				return &ledger.Problems{List: []ledger.Problem{*p}}
+			}
+			a.as = as
+		}
 		cmd.SetContext(store.WithActor(cmd.Context(), a.author()))
+		return nil
 	}
 	root.AddCommand(a.initCmd(), a.addCmd(), a.amendCmd(), a.voidCmd(), a.listCmd(), a.historyCmd(),
 		a.partyCmd(), a.sectorCmd(), a.importCmd(), a.templateCmd(), a.exportCmd(), a.verifyCmd(), a.checkpointCmd(), a.auditCmd(), a.backupCmd(), a.restoreCmd(), a.demoCmd(), a.ratesCmd(), a.reportCmd(),

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/coalition/pledger/internal/access"
+	"github.com/coalition/pledger/internal/ledger"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -114,6 +115,11 @@ func (a *app) tokenCmd() *cobra.Command {
 		Example: "  pledger token create bob --label \"treasury sync\"",
 		Args:    exactArgs(1, "the USER the token acts as"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			label, p := ledger.CleanText("label", label)
+			if p != nil {
+				p.Field = "--label"
+				return &ledger.Problems{List: []ledger.Problem{*p}}
+			}
 			s, err := a.open(cmd.Context())
 			if err != nil {
 				return err

@@ -37,6 +37,7 @@ type link struct {
 	// parts are its portions in scope (split.go), kept only when the
 	// chains are loaded for a computation that groups by them (stages).
 	parts []portion
+	stage stageState // fillStages's working figures
 }
 
 // count counts a link in scope among the entries whose values the report
@@ -65,6 +66,11 @@ func (ch *chains) rated() rated {
 	return r
 }
 
+// isContribution tells whether an entry of kind k is part of a chain.
+func isContribution(k string) bool {
+	return k == string(ledger.Pledge) || k == string(ledger.Commitment) || k == string(ledger.Disbursement)
+}
+
 // stage order: what may fulfil what.
 var stage = map[string]int{"pledge": 1, "commitment": 2, "disbursement": 3}
 
@@ -83,9 +89,7 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	kinds := []ledger.Kind{ledger.Pledge, ledger.Commitment, ledger.Disbursement}
 	parts := runtime.GOMAXPROCS(0)
 	type part struct {
-		links      []*link // read by this part
-		slab       []link  // where its links are allocated, a chunk at a time
-		towards    map[string]string
+		*chainPart
 		dates      map[string]ledger.Date
 		currencies map[string]money.Currency
 		values     map[string]scoped
@@ -95,7 +99,7 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
-		ps[i] = &part{towards: map[string]string{}, dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]scoped{},
+		ps[i] = &part{chainPart: newChainPart(), dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]scoped{},
 			factors: map[convKey]*tally{}, split: newSplitter(f)}
 	}
 	dateOf := func(p *part, text string) (ledger.Date, error) {
@@ -157,19 +161,7 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 		if err != nil {
 			return fmt.Errorf("entry %s: %w", a.Ref, err)
 		}
-		// Many contributions go toward the same need: one string each.
-		toward, ok := p.towards[string(a.Toward)]
-		if !ok {
-			toward = string(a.Toward)
-			p.towards[toward] = toward
-		}
-		if len(p.slab) == cap(p.slab) {
-			p.slab = make([]link, 0, 4096)
-		}
-		p.slab = append(p.slab, link{ref: string(a.Ref), kind: a.Kind, party: a.Party, toward: toward, fulfils: string(a.Fulfils),
-			qualifier: a.Qualifier, date: d, illustrative: a.Illustrative})
-		l := &p.slab[len(p.slab)-1]
-		p.links = append(p.links, l)
+		l := p.add(a, d)
 		if filtered {
 			return nil
 		}
@@ -197,31 +189,70 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	if err != nil {
 		return nil, err
 	}
-	// One map of every link, made at its final size.
+	cps, values := make([]*chainPart, len(ps)), make([]map[string]scoped, len(ps))
+	var tallies []*tally
+	for i, p := range ps {
+		cps[i], values[i] = p.chainPart, p.values
+		for _, t := range p.factors {
+			tallies = append(tallies, t)
+		}
+		if i > 0 {
+			ps[0].split.merge(p.split)
+		}
+	}
+	return newChains(cps, values, tallies, cur, ps[0].split), nil
+}
+
+// chainPart collects the links one part of a scan reads.
+type chainPart struct {
+	links   []*link
+	slab    []link            // where its links are allocated, a chunk at a time
+	towards map[string]string // one string per need
+}
+
+func newChainPart() *chainPart { return &chainPart{towards: map[string]string{}} }
+
+// add makes the link of contribution a, dated d (not yet in scope).
+func (cp *chainPart) add(a *store.Amount, d ledger.Date) *link {
+	// Many contributions go toward the same need: one string each.
+	toward, ok := cp.towards[string(a.Toward)]
+	if !ok {
+		toward = string(a.Toward)
+		cp.towards[toward] = toward
+	}
+	if len(cp.slab) == cap(cp.slab) {
+		cp.slab = make([]link, 0, 4096)
+	}
+	cp.slab = append(cp.slab, link{ref: string(a.Ref), kind: a.Kind, party: a.Party, toward: toward, fulfils: string(a.Fulfils),
+		qualifier: a.Qualifier, date: d, illustrative: a.Illustrative})
+	l := &cp.slab[len(cp.slab)-1]
+	cp.links = append(cp.links, l)
+	return l
+}
+
+// newChains makes the chains of the links the parts read: one map of
+// every link, made at its final size; values (by ref, from a filtered
+// scan) put links in scope; tallies are the conversions of the links in
+// scope.
+func newChains(cps []*chainPart, values []map[string]scoped, tallies []*tally, cur money.Currency, split *splitter) *chains {
 	n := 0
-	for _, p := range ps {
+	for _, p := range cps {
 		n += len(p.links)
 	}
-	ch := &chains{links: make(map[string]*link, n), target: cur, split: ps[0].split}
-	for _, p := range ps[1:] {
-		ch.split.merge(p.split)
-	}
-	for _, p := range ps {
+	ch := &chains{links: make(map[string]*link, n), target: cur, split: split, tallies: tallies}
+	for _, p := range cps {
 		for _, l := range p.links {
 			ch.links[l.ref] = l
 		}
 	}
-	for _, p := range ps {
-		for ref, v := range p.values {
+	for _, vs := range values {
+		for ref, v := range vs {
 			if l := ch.links[ref]; l != nil {
 				l.scope(v)
 			}
 		}
-		for _, t := range p.factors {
-			ch.tallies = append(ch.tallies, t)
-		}
 	}
-	for _, p := range ps {
+	for _, p := range cps {
 		for _, l := range p.links {
 			if l.inScope {
 				ch.order = append(ch.order, l)
@@ -229,7 +260,7 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 		}
 	}
 	slices.SortFunc(ch.order, func(a, b *link) int { return strings.Compare(a.ref, b.ref) })
-	return ch, nil
+	return ch
 }
 
 // scope puts the link in the report's scope with its value.

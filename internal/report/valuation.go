@@ -44,6 +44,9 @@ type conversion struct {
 type tally struct {
 	conv *conversion
 	n    int
+	// chain counts the chains' links valued with conv, when one scan
+	// reads both (aggregateChains): links count apart from the entries.
+	chain *tally
 }
 
 // rated counts entries per conversion: the entries a report's figures

@@ -227,9 +227,11 @@ type chunk struct {
 func (s *Store) Import(ctx context.Context, src csvio.Source, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	if opt.Amend {
-		if ps := ledger.CheckReason(opt.Reason); len(ps) > 0 {
+		reason, ps := ledger.CleanReason(opt.Reason)
+		if len(ps) > 0 {
 			return res, &ledger.Problems{List: ps}
 		}
+		opt.Reason = reason
 	}
 	probs := &problemList{file: src.Name, cell: src.Cell}
 	list := &outcomes{}
