@@ -47,7 +47,14 @@ var hints = map[string]func(value string) string{
 	ledger.CodeUnknownSector: func(string) string {
 		return "the sectors are listed by `pledger sector list`; add one with `pledger sector add CODE --name-en \"...\" --name-nl \"...\" --name-fr \"...\"`"
 	},
-	"sector_exists":         func(string) string { return "see `pledger sector list`" },
+	"sector_exists": func(string) string { return "see `pledger sector list`" },
+	"restore_not_empty": func(string) string {
+		return "restore into a new ledger: --db sqlite:NEW-FILE.db, or an empty PostgreSQL database (createdb)"
+	},
+	"archive_damaged": func(string) string {
+		return "use another copy, or write the archive again with `pledger backup --out FILE`"
+	},
+	"archive_newer":         func(string) string { return "restore it with the pledger that wrote it, or a newer one" },
 	"sector_spelling_taken": func(string) string { return "see `pledger sector list`: choose another code, name or spelling" },
 }
 

@@ -146,7 +146,7 @@ PLEDGER_DB environment variable.`,
 		return nil
 	}
 	root.AddCommand(a.initCmd(), a.addCmd(), a.amendCmd(), a.voidCmd(), a.listCmd(), a.historyCmd(),
-		a.partyCmd(), a.sectorCmd(), a.importCmd(), a.templateCmd(), a.exportCmd(), a.verifyCmd(), a.checkpointCmd(), a.auditCmd(), a.demoCmd(), a.ratesCmd(), a.reportCmd(),
+		a.partyCmd(), a.sectorCmd(), a.importCmd(), a.templateCmd(), a.exportCmd(), a.verifyCmd(), a.checkpointCmd(), a.auditCmd(), a.backupCmd(), a.restoreCmd(), a.demoCmd(), a.ratesCmd(), a.reportCmd(),
 		a.chartCmd(), a.serveCmd(), a.userCmd(), a.tokenCmd(), a.genLedgerCmd())
 	a.registerCompletions(root)
 	return root

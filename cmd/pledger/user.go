@@ -102,7 +102,7 @@ first line is read from standard input (a script may pipe it in).`,
 			return tw.Flush()
 		},
 	}
-	cmd.AddCommand(add, list)
+	cmd.AddCommand(add, list, a.userPasswordCmd())
 	return cmd
 }
 

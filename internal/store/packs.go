@@ -501,7 +501,7 @@ type packCheck struct {
 // ends past the head, is tampering.
 func (v *verifier) packChecks(start, head int64) (*packCheck, error) {
 	var all []packRange
-	err := v.s.db.SelectContext(v.ctx, &all, v.s.rebind(`SELECT lo, hi FROM amount_packs WHERE version = ? ORDER BY lo`), packVersion)
+	err := v.db.SelectContext(v.ctx, &all, v.db.Rebind(`SELECT lo, hi FROM amount_packs WHERE version = ? ORDER BY lo`), packVersion)
 	if err != nil {
 		return nil, fmt.Errorf("store.Verify: packs: %w", err)
 	}
@@ -533,7 +533,7 @@ func (c *packCheck) row(r *revRow) error {
 		return nil
 	}
 	var stored []byte
-	if err := c.v.s.db.GetContext(c.v.ctx, &stored, c.v.s.rebind(`SELECT data FROM amount_packs WHERE lo = ?`), p.Lo); err != nil {
+	if err := c.v.db.GetContext(c.v.ctx, &stored, c.v.db.Rebind(`SELECT data FROM amount_packs WHERE lo = ?`), p.Lo); err != nil {
 		return fmt.Errorf("store.Verify: pack %d: %w", p.Lo, err)
 	}
 	if !bytes.Equal(stored, encodePack(p.Lo, p.Hi, c.rows)) {

@@ -266,13 +266,13 @@ func (v *verifier) checkRatePack() error {
 		N     int64  `db:"n"`
 		Data  []byte `db:"data"`
 	}
-	if err := v.s.db.SelectContext(v.ctx, &packs, v.s.rebind(`SELECT max_id, n, data FROM rate_packs WHERE version = ?`), ratePackVersion); err != nil {
+	if err := v.db.SelectContext(v.ctx, &packs, v.db.Rebind(`SELECT max_id, n, data FROM rate_packs WHERE version = ?`), ratePackVersion); err != nil {
 		return fmt.Errorf("store.Verify: rate pack: %w", err)
 	}
 	if len(packs) == 0 {
 		return nil
 	}
-	all, err := readRateRows(v.ctx, v.s.db)
+	all, err := readRateRows(v.ctx, v.db)
 	if err != nil {
 		return fmt.Errorf("store.Verify: %w", err)
 	}
