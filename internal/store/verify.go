@@ -264,21 +264,21 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 			}
 			ratesCovered += int64(n)
 		case ledger.LinkParties:
-			digest, codes, err := partyDigestOf(v.ctx, v.db, l.Seq)
+			digest, legacy, codes, err := partyDigestOf(v.ctx, v.db, l.Seq)
 			if err != nil {
 				return fmt.Errorf("store.Verify: %w", err)
 			}
-			if digest != l.Digest {
+			if digest != l.Digest && legacy != l.Digest {
 				return tampered("the parties of %s are not what was recorded (now: %s): a party was changed, added or removed", l.Describe(), clipList(codes))
 			}
 			partyLinks = append(partyLinks, l.Seq)
 			v.res.Parties += int64(len(codes))
 		case ledger.LinkSectors:
-			digest, codes, err := sectorDigestOf(v.ctx, v.db, l.Seq)
+			digest, legacy, codes, err := sectorDigestOf(v.ctx, v.db, l.Seq)
 			if err != nil {
 				return fmt.Errorf("store.Verify: %w", err)
 			}
-			if digest != l.Digest {
+			if digest != l.Digest && legacy != l.Digest {
 				return tampered("the sectors of %s are not what was recorded (now: %s): a sector was changed, added or removed", l.Describe(), clipList(codes))
 			}
 			sectorLinks = append(sectorLinks, l.Seq)
