@@ -23,7 +23,7 @@ const MaxTokenDays = 3650
 func ParseExpiry(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	bad := func(why string) error {
-		return fmt.Errorf("%w: token expiry %q: %s; give a number of days (90d), a date (2027-01-31) or never",
+		return fmt.Errorf("%w: token expiry %q: %sgive a number of days (90d), a date (2027-01-31) or never",
 			ledger.ErrInvalid, ledger.Clip(s), why)
 	}
 	switch {
@@ -34,16 +34,16 @@ func ParseExpiry(s string, now time.Time) (time.Time, error) {
 	case strings.HasSuffix(s, "d"):
 		n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
 		if err != nil || n < 1 || n > MaxTokenDays {
-			return time.Time{}, bad(fmt.Sprintf("days are 1 to %d", MaxTokenDays))
+			return time.Time{}, bad(fmt.Sprintf("days are 1 to %d; ", MaxTokenDays))
 		}
 		return now.UTC().AddDate(0, 0, n), nil
 	}
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return time.Time{}, bad("not a number of days, a date or never")
+		return time.Time{}, bad("")
 	}
 	if !d.After(now) {
-		return time.Time{}, bad("the date is not in the future")
+		return time.Time{}, bad("the date is not in the future; ")
 	}
 	return d, nil
 }
