@@ -290,15 +290,22 @@ func (tx *Tx) revokeTokens(ctx context.Context, name, why string) (int, error) {
 // (at most once every TokenRefusalEvery per token). A failing database is
 // neither: its error is returned as it is.
 func (s *Store) UseToken(ctx context.Context, secret string) (User, Token, error) {
-	var t Token
-	err := s.db.GetContext(ctx, &t, s.rebind(`SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = ?`), access.HashSecret(secret))
+	var row struct {
+		Token
+		Role         string `db:"u_role"`
+		PasswordHash string `db:"u_password_hash"`
+		CreatedAt    string `db:"u_created_at"`
+		Disabled     bool   `db:"u_disabled"`
+		Lang         string `db:"u_lang"`
+	}
+	err := s.db.GetContext(ctx, &row, s.rebind(`SELECT t.id, t.username, t.label, t.created_at, COALESCE(t.expires_at, '') AS expires_at, t.revoked_at, t.revoked_by,
+		t.revoked_why, t.last_used_at, t.last_refused_at, u.role AS u_role, u.password_hash AS u_password_hash, u.created_at AS u_created_at, u.disabled <> 0 AS u_disabled, u.lang AS u_lang
+		FROM api_tokens t JOIN users u ON u.name = t.username WHERE t.token_hash = ?`), access.HashSecret(secret))
 	if err != nil {
 		return User{}, Token{}, notFound(err, "no such token")
 	}
-	u, err := s.User(ctx, t.User)
-	if err != nil {
-		return User{}, Token{}, err
-	}
+	t := row.Token
+	u := User{Name: t.User, Role: access.Role(row.Role), PasswordHash: row.PasswordHash, CreatedAt: row.CreatedAt, Disabled: row.Disabled, Lang: row.Lang}
 	var refused *TokenRefused
 	switch st := t.State(s.now()); {
 	case st != TokenActive:

@@ -83,9 +83,9 @@ func (s *Server) sessionPrincipal(r *http.Request) (*principal, error) {
 
 // api guards an API route: a bearer token (pledger token create) or a
 // browser session; 401 without either or with an expired or revoked token
-// (tokens.go), 403 for a role without perm. Token
-// requests need no CSRF token (a browser never sends the header on its
-// own); session requests that write must carry X-CSRF-Token.
+// (tokens.go), 403 for a role without perm. Token requests need no CSRF
+// token (a browser never sends the header on its own); session requests
+// that write must carry X-CSRF-Token.
 func (s *Server) api(perm access.Permission, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var p *principal
