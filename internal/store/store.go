@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -46,6 +47,7 @@ type Store struct {
 	dsn     string
 	now     func() time.Time
 	rates   rateCache // the rates last read (ratepack.go)
+	touched sync.Map  // token id -> when this process last wrote its last use (tokens.go)
 }
 
 // SetClock makes the store record revisions and rates at the times now

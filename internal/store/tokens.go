@@ -346,11 +346,26 @@ func (s *Store) recordRefusal(ctx context.Context, t Token, why string) error {
 }
 
 // TouchToken records that t was used now, unless that was recorded less
-// than TokenTouchEvery ago (then it writes nothing).
+// than TokenTouchEvery ago (then it writes nothing). Of concurrent
+// requests with one token, one writes: the others would only queue for
+// SQLite's write lock behind the writes that matter.
 func (s *Store) TouchToken(ctx context.Context, t Token) error {
 	now := s.now()
-	if t.LastUsedAt > timeText(now.Add(-TokenTouchEvery)) {
+	since := now.Add(-TokenTouchEvery)
+	if t.LastUsedAt > timeText(since) {
 		return nil
+	}
+	for {
+		prev, loaded := s.touched.LoadOrStore(t.ID, now)
+		if !loaded {
+			break
+		}
+		if prev.(time.Time).After(since) {
+			return nil
+		}
+		if s.touched.CompareAndSwap(t.ID, prev, now) {
+			break
+		}
 	}
 	_, err := s.db.ExecContext(ctx, s.rebind(`UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`),
 		timeText(now), t.ID, timeText(now))

@@ -148,6 +148,17 @@ func TestTokenLastUse(t *testing.T) {
 		if got := use(); got != "2026-03-01T09:10:00.000000Z" {
 			t.Errorf("ten minutes on, last used %q", got)
 		}
+		// Requests that read the token before it was touched (concurrent
+		// ones) find this process touched it already, and write nothing.
+		stale := store.Token{ID: store.TokenID(secret)}
+		if _, err := s.DB().Exec(`UPDATE api_tokens SET last_used_at = ''`); err != nil {
+			t.Fatal(err)
+		}
+		c.add(time.Minute)
+		must(t, s.TouchToken(ctx, stale))
+		if ts, _ := s.Tokens(ctx, "bob"); ts[0].LastUsedAt != "" {
+			t.Errorf("a stale request wrote the last use again: %q", ts[0].LastUsedAt)
+		}
 	})
 }
 
