@@ -11,9 +11,9 @@
 -- revoked_at is '' until the token is revoked; revoked_by is who did it
 -- and revoked_why why (revoked by hand, password changed, account
 -- disabled).
--- last_used_at and last_refused_at are written at most once a minute and
--- once an hour respectively, so that a busy or a broken client does not
--- write on every request.
+-- last_used_at is written at most every ten minutes and last_refused_at
+-- (with a line in the audit log) at most once an hour, so that a busy or
+-- a broken client does not write on every request.
 
 -- +goose Up
 ALTER TABLE api_tokens ADD COLUMN id TEXT NOT NULL DEFAULT '';
