@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/coalition/pledger/internal/access"
-	"github.com/coalition/pledger/internal/ledger"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -103,37 +102,5 @@ first line is read from standard input (a script may pipe it in).`,
 		},
 	}
 	cmd.AddCommand(add, list, a.userPasswordCmd())
-	return cmd
-}
-
-func (a *app) tokenCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "token", Short: "Manage API tokens"}
-	var label string
-	create := &cobra.Command{
-		Use:     "create USER",
-		Short:   "Create an API token for USER (shown once; keep it secret)",
-		Example: "  pledger token create bob --label \"treasury sync\"",
-		Args:    exactArgs(1, "the USER the token acts as"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			label, p := ledger.CleanText("label", label)
-			if p != nil {
-				p.Field = "--label"
-				return &ledger.Problems{List: []ledger.Problem{*p}}
-			}
-			s, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			tok, err := s.NewToken(cmd.Context(), args[0], label)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(a.out, tok)
-			return nil
-		},
-	}
-	create.Flags().StringVar(&label, "label", "", "what the token is for")
-	cmd.AddCommand(create)
 	return cmd
 }

@@ -179,8 +179,9 @@ func (a *app) auditCmd() *cobra.Command {
 		Use:   "audit",
 		Short: "Show the audit log: changes to users, sessions and tokens",
 		Long: `Users, sessions and API tokens are not figures, so they are not in the chain of
-facts that verify checks; every change to them (a user added or changed, a sign-in
-or sign-out, a token created) is written to the audit log, with who made it and when.`,
+facts that verify checks; every change to them (a user added or changed, a password
+changed, a sign-in or sign-out, a token created or revoked, an expired or revoked
+token refused) is written to the audit log, with who made it and when.`,
 		Example: "  pledger audit\n  pledger audit --last 500",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

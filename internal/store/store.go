@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -46,6 +47,7 @@ type Store struct {
 	dsn     string
 	now     func() time.Time
 	rates   rateCache // the rates last read (ratepack.go)
+	touched sync.Map  // token id -> when this process last wrote its last use (tokens.go)
 }
 
 // SetClock makes the store record revisions and rates at the times now
@@ -121,8 +123,9 @@ func OpenAt(ctx context.Context, dsn string, now func() time.Time) (*Store, erro
 	}
 	// A ledger recorded before the chain is adopted into it once; then
 	// the built-in parties and the asset catalog in force are facts of the
-	// chain like any other.
-	for _, step := range []func(context.Context) error{s.adopt, s.seedParties, s.recordAssets} {
+	// chain like any other. API tokens made before tokens expired are
+	// given an expiry once (tokens.go).
+	for _, step := range []func(context.Context) error{s.adopt, s.seedParties, s.recordAssets, s.dateOldTokens} {
 		if err := step(ctx); err != nil {
 			db.Close()
 			return nil, err

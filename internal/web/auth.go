@@ -87,20 +87,17 @@ func (s *Server) sessionPrincipal(r *http.Request) (*principal, error) {
 }
 
 // api guards an API route: a bearer token (pledger token create) or a
-// browser session; 401 without either, 403 for a role without perm. Token
-// requests need no CSRF token (a browser never sends the header on its
-// own); session requests that write must carry X-CSRF-Token.
+// browser session; 401 without either or with an expired or revoked token
+// (tokens.go), 403 for a role without perm. Token requests need no CSRF
+// token (a browser never sends the header on its own); session requests
+// that write must carry X-CSRF-Token.
 func (s *Server) api(perm access.Permission, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var p *principal
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
-			u, err := s.st.TokenUser(r.Context(), strings.TrimPrefix(auth, "Bearer "))
-			switch {
-			case errors.Is(err, ledger.ErrNotFound):
-				s.apiError(w, r, errUnauthenticated)
-				return
-			case err != nil: // a failing database is not a bad token
-				s.apiError(w, r, err)
+			u, err := s.tokenUser(r, strings.TrimPrefix(auth, "Bearer "))
+			if err != nil { // unknown, expired or revoked: 401; a failing database is not a bad token
+				s.tokenError(w, r, err)
 				return
 			}
 			p = &principal{user: u, lang: langOf(r, u.Lang)}

@@ -48,6 +48,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /users", s.page(admin, s.usersList))
 	mux.HandleFunc("POST /users", s.page(admin, s.userAdd))
 	mux.HandleFunc("POST /users/{name}", s.page(admin, s.userSet))
+	mux.HandleFunc("GET /users/{name}/tokens", s.page(admin, s.userTokens))
+	mux.HandleFunc("POST /users/{name}/tokens/{id}/revoke", s.page(admin, s.userTokenRevoke))
+	mux.HandleFunc("GET /account", s.page(view, s.account))
+	mux.HandleFunc("POST /account/password", s.page(view, s.accountPassword))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", s.page(view, s.accountTokenRevoke))
 	mux.HandleFunc("GET /parties", s.page(read, s.partiesList))
 	mux.HandleFunc("POST /parties", s.page(admin, s.partyAdd))
 
