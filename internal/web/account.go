@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/coalition/pledger/internal/access"
@@ -42,19 +43,23 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, p *principa
 func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request, p *principal) {
 	cur, pw, again := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("again")
 	fail := func(status int, msg string) { s.showAccount(w, r, p, status, []string{msg}, nil) }
-	key, now := "password:"+p.user.Name, time.Now()
-	if locked, until := s.limiter.blocked(key, now); locked {
-		w.Header().Set("Retry-After", until.Sub(now).Round(time.Second).String())
+	// Checking the current password counts like a sign-in (the same
+	// limits, under a name of its own): the attempt is a failure until the
+	// password is right.
+	now := time.Now()
+	try, until, ok := s.limiter.begin("password:"+p.user.Name, clientIP(r), now)
+	if !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(until.Sub(now).Seconds()+1)))
 		fail(http.StatusTooManyRequests, p.lang.T("ui.account.locked", until.UTC().Format("15:04")+" UTC"))
 		return
 	}
 	u, err := s.st.User(r.Context(), p.user.Name)
 	if err != nil {
+		s.limiter.cancel(try)
 		s.errorPage(w, r, p, err)
 		return
 	}
 	if !access.CheckPassword(u.PasswordHash, cur) {
-		s.limiter.fail(key, now)
 		s.log.Warn("password change: wrong current password", "user", p.user.Name, "ip", clientIP(r))
 		fail(http.StatusBadRequest, p.lang.T("ui.account.wrong"))
 		return
@@ -72,7 +77,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request, p *prin
 		fail(status(err), phraseError(p.lang, err))
 		return
 	}
-	s.limiter.reset(key)
+	s.limiter.succeeded(try, now)
 	sessions, tokens, err := s.st.ChangePassword(r.Context(), p.user.Name, hash, p.session)
 	if err != nil {
 		s.errorPage(w, r, p, err)

@@ -143,10 +143,15 @@ func TestSelfPasswordChange(t *testing.T) {
 		if _, page := here.get("/account"); !strings.Contains(page, "password changed") {
 			t.Error("the account page does not say why the token was revoked")
 		}
-		if st, _ := e.browser().post("/login", url.Values{"name": {"viewer"}, "password": {testPassword}}); st != 401 {
+		signIn := func(password string) int {
+			b := e.browser()
+			st, _ := b.post("/login", url.Values{"csrf": {b.csrf("/login")}, "name": {"viewer"}, "password": {password}})
+			return st
+		}
+		if st := signIn(testPassword); st != 401 {
 			t.Errorf("the old password still signs in: %d", st)
 		}
-		if st, _ := e.browser().post("/login", url.Values{"name": {"viewer"}, "password": {"a new passphrase"}}); st != http.StatusSeeOther {
+		if st := signIn("a new passphrase"); st != http.StatusSeeOther {
 			t.Errorf("the new password does not sign in: %d", st)
 		}
 		if !e.audited("password changed", "1 other sessions ended, 1 tokens revoked") || !e.audited("token revoked", "password changed") {
