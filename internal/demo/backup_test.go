@@ -236,7 +236,7 @@ func TestBackupMovesTheDemoLedger(t *testing.T) {
 		}
 		// The accounts came with their secrets: the token and the
 		// password still sign in.
-		if u, err := dst.TokenUser(ctx, token); err != nil || u.Name != "bob" {
+		if u, _, err := dst.UseToken(ctx, token); err != nil || u.Name != "bob" {
 			t.Errorf("%s: the token after the move: %+v %v", engine, u, err)
 		}
 		if u, err := dst.User(ctx, "alice"); err != nil || !access.CheckPassword(u.PasswordHash, "correct horse battery") {

@@ -115,7 +115,7 @@ var archiveTables = []archiveTable{
 	{name: "checkpoints", key: "id", cols: cols("id:i chain_seq:i chain_hash signed_at public_key signature")},
 	{name: "ledger_head", key: "id", cols: cols("id:i seq:i hash recorded_at chain_seq:i chain_hash chain_at")},
 	{name: "users", key: "name", textKey: true, cols: cols("name role password_hash:s created_at disabled:i lang")},
-	{name: "api_tokens", key: "token_hash", textKey: true, accounts: true, cols: cols("token_hash username label created_at")},
+	{name: "api_tokens", key: "token_hash", textKey: true, accounts: true, cols: cols("token_hash username label created_at id expires_at revoked_at revoked_by revoked_why last_used_at last_refused_at")},
 	{name: "snapshots", key: "id", textKey: true, cols: cols("id title as_of options published_by published_at")},
 	{name: "audit_log", key: "id", cols: cols("id:i at actor action subject detail")},
 }

@@ -323,7 +323,7 @@ func TestRestoreAccounts(t *testing.T) {
 			if got := access.CheckPassword(u.PasswordHash, "correct horse battery"); got != with {
 				t.Errorf("with accounts %v: the password signs in: %v", with, got)
 			}
-			if _, err := dst.TokenUser(ctx, token); (err == nil) != with {
+			if _, _, err := dst.UseToken(ctx, token); (err == nil) != with {
 				t.Errorf("with accounts %v: the token: %v", with, err)
 			}
 			if _, err := dst.SessionUser(ctx, session); err == nil {

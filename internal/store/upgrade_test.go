@@ -233,7 +233,7 @@ func TestUpgradeFromFirstRelease(t *testing.T) {
 					r.RecordedAt.UTC().Format(ledger.TimeLayout), r.Author, o.Revision, o.RecordedAt, o.RecordedBy)
 			}
 		}
-		if u, err := s.TokenUser(ctx, firstReleaseToken); err != nil || u.Name != "alice" || u.Role != access.Admin {
+		if u, _, err := s.UseToken(ctx, firstReleaseToken); err != nil || u.Name != "alice" || u.Role != access.Admin {
 			t.Errorf("the first release's API token: %+v %v", u, err)
 		}
 		if u, err := s.User(ctx, "alice"); err != nil || !access.CheckPassword(u.PasswordHash, firstReleasePassword) {
