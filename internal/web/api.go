@@ -457,7 +457,8 @@ func (s *Server) apiRateCreate(w http.ResponseWriter, r *http.Request, p *princi
 		Replace bool   `json:"replace"`
 		Force   bool   `json:"force"`
 	}
-	if _, ok := s.apiBody(w, r, &in); !ok {
+	body, ok := s.apiBody(w, r, &in)
+	if !ok {
 		return
 	}
 	if in.Source == "" {
@@ -468,17 +469,20 @@ func (s *Server) apiRateCreate(w http.ResponseWriter, r *http.Request, p *princi
 		s.apiError(w, r, &ledger.Problems{File: "request", List: ps})
 		return
 	}
-	res, err := s.st.ImportRates(r.Context(), csvio.RatesOf("request", rate), store.RateImportOptions{Replace: in.Replace, Force: in.Force, Author: p.user.Name})
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	s.audit(r.Context(), p, "rate", "date", in.Date, "pair", in.Base+"/"+in.Quote, "via", "api")
-	st := http.StatusCreated
-	if res.Skipped > 0 {
-		st = http.StatusOK
-	}
-	writeJSON(w, st, mustJSON(res))
+	// Once per Idempotency-Key, like the entry writes: a retry gets the
+	// first answer and records nothing.
+	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
+		res, err := tx.ImportRates(r.Context(), csvio.RatesOf("request", rate), store.RateImportOptions{Replace: in.Replace, Force: in.Force, Author: p.user.Name})
+		if err != nil {
+			return 0, nil, err
+		}
+		s.audit(r.Context(), p, "rate", "date", in.Date, "pair", in.Base+"/"+in.Quote, "via", "api")
+		st := http.StatusCreated
+		if res.Skipped > 0 {
+			st = http.StatusOK
+		}
+		return st, res, nil
+	})
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, p *principal) {
