@@ -189,7 +189,7 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 	}
 	get := func(c string) string {
 		if i, ok := rr.cols[c]; ok && i < len(rec) {
-			return Restore(strings.TrimSpace(rec[i]))
+			return cell(strings.TrimSpace(rec[i]))
 		}
 		return ""
 	}
