@@ -266,7 +266,7 @@ func (rd *Reader) Next() (int, ledger.Fields, error) {
 	}
 	f := make(ledger.Fields, len(rec))
 	for i, v := range rec {
-		f[rd.header[i]] = Restore(v)
+		f[rd.header[i]] = cell(v)
 	}
 	if rd.decimalComma {
 		if a, ok := f["amount"]; ok && a != "" {
@@ -292,6 +292,15 @@ func (rd *Reader) Next() (int, ledger.Fields, error) {
 		}
 	}
 	return line, f, nil
+}
+
+// cell is the text of a cell as read: Restore'd, and with a line break in
+// a quoted cell always "\n". encoding/csv turns a quoted "\r\n" into "\n"
+// but leaves the "\r\n" of "\r\r\n" (what a second CRLF translation
+// makes of one), which no CSV writer can write back: the cell would read
+// differently after an export.
+func cell(v string) string {
+	return Restore(strings.ReplaceAll(v, "\r\n", "\n"))
 }
 
 // DecimalComma turns an amount written with ',' as the decimal separator

@@ -131,16 +131,22 @@ func (rr *RateReader) Next() (RateInput, error) {
 		if err == io.EOF {
 			return RateInput{}, io.EOF
 		}
-		line, _ := rr.r.FieldPos(0)
 		if err != nil {
+			// Not FieldPos: after a quoting error in a record's first
+			// field it has no position to give, and panics.
+			line, msg := 0, err.Error()
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine
+				if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
+					msg += ": a field with a quote must be wholly quoted, with inner quotes doubled (\"\")"
+				}
 			}
 			rr.broken = true
-			rr.probs = append(rr.probs, ledger.Problem{Line: line, Msg: err.Error()})
+			rr.probs = append(rr.probs, ledger.Problem{Line: line, Msg: msg})
 			break
 		}
+		line, _ := rr.r.FieldPos(0)
 		rr.readRecord(line, rec)
 	}
 	if len(rr.probs) > 0 {
@@ -194,7 +200,7 @@ func (rr *RateReader) readRecord(line int, rec []string) {
 	}
 	get := func(c string) string {
 		if i, ok := rr.cols[c]; ok && i < len(rec) {
-			return Restore(strings.TrimSpace(rec[i]))
+			return cell(strings.TrimSpace(rec[i]))
 		}
 		return ""
 	}

@@ -143,12 +143,21 @@ func (r *Revision) Verify(prevHash string) error {
 
 // ParseAsOf reads a moment to look at the ledger as of: RFC 3339
 // (2026-03-31T12:00:00Z) or a plain date, meaning the end of that day, UTC.
+// The moment must fall within the years 0000 to 9999 in UTC, so that it
+// is written (TimeLayout) with four digits and compares as text with the
+// recorded_at of revisions: 9999-12-31T23:59:59-01:00 is in the year
+// 10000 in UTC, which would sort before 2026.
 func ParseAsOf(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err == nil {
+		t = t.UTC()
+	} else if t, err = time.Parse(time.DateOnly, s); err == nil {
+		t = t.Add(24*time.Hour - time.Microsecond).UTC()
+	} else {
+		return time.Time{}, fmt.Errorf("%w: as-of %q: use RFC 3339 such as 2026-03-31T12:00:00Z, or a date such as 2026-03-31 (end of that day, UTC)", ErrInvalid, Clip(s))
 	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t.Add(24*time.Hour - time.Microsecond).UTC(), nil
+	if t.Year() < 0 || t.Year() > 9999 {
+		return time.Time{}, fmt.Errorf("%w: as-of %q is %s in UTC, outside the years 0000 to 9999", ErrInvalid, Clip(s), t.Format(time.RFC3339Nano))
 	}
-	return time.Time{}, fmt.Errorf("%w: as-of %q: use RFC 3339 such as 2026-03-31T12:00:00Z, or a date such as 2026-03-31 (end of that day, UTC)", ErrInvalid, s)
+	return t, nil
 }

@@ -69,6 +69,9 @@ func MustCurrency(code string) Currency {
 	return c
 }
 
+// maxDigits caps the digits of a number ParseDecimal reads.
+const maxDigits = 40
+
 // ParseDecimal reads a plain decimal number: digits, an optional '.' and
 // fraction, an optional leading sign. No exponent, no thousands separators,
 // no spaces, so that what a person typed is what is stored.
@@ -91,7 +94,10 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 	if digits == 0 {
 		return decimal.Decimal{}, fmt.Errorf("%w %q: no digits", ErrAmount, s)
 	}
-	if len(s) > 40 {
+	if strings.HasPrefix(strings.TrimLeft(s, "+-"), ".") {
+		digits++ // ".5" is written "0.5": count its zero, so that what is written reads again
+	}
+	if digits > maxDigits {
 		return decimal.Decimal{}, fmt.Errorf("%w %q: too many digits", ErrAmount, s)
 	}
 	d, err := decimal.NewFromString(s)

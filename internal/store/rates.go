@@ -59,10 +59,25 @@ type RateImportOptions struct {
 // for a pair and day that another source also quotes are recorded, with a
 // warning that names the other rates and the source reports prefer by
 // default.
-func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, opt RateImportOptions) (RateImportResult, error) {
+func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, opt RateImportOptions) (res RateImportResult, err error) {
+	err = s.InTx(ctx, func(tx *Tx) error {
+		res, err = tx.ImportRates(ctx, src, opt)
+		return err
+	})
+	if err != nil {
+		res.Warnings, res.MoreWarnings = nil, 0
+	}
+	return res, err
+}
+
+// ImportRates is Store.ImportRates inside a transaction (an API write run
+// once per Idempotency-Key, with the key's record in the same
+// transaction).
+func (tx *Tx) ImportRates(ctx context.Context, src csvio.RateSource, opt RateImportOptions) (RateImportResult, error) {
 	var res RateImportResult
 	probs := &problemList{file: src.Name}
-	err := s.InTx(ctx, func(tx *Tx) error {
+	s := tx.s
+	err := func() error {
 		if s.dialect == Postgres {
 			// One rate import at a time, so that each reads the rates in
 			// force after the previous one committed (readers do not wait;
@@ -243,7 +258,7 @@ func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, opt RateI
 		}
 		return tx.appendLink(ctx, &h, &ledger.Link{What: ledger.LinkRates, First: lo.Int64, Last: hi.Int64, Digest: digest,
 			Author: opt.Author, RecordedAt: when})
-	})
+	}()
 	if err != nil {
 		res.Warnings, res.MoreWarnings = nil, 0
 	}

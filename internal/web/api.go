@@ -18,6 +18,7 @@ import (
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/render"
 	"github.com/coalition/pledger/internal/store"
+	"github.com/coalition/pledger/internal/strictjson"
 )
 
 // apiErrorBody is every API error: a stable code, a message, and for bad
@@ -107,31 +108,35 @@ type fieldError struct {
 func (e *fieldError) Error() string   { return e.field + ": " + e.msg }
 func (e *fieldError) Is(t error) bool { return t == ledger.ErrInvalid }
 
-// decode reads a JSON body strictly: one object, no unknown field, the
-// right types; every failure names the field.
+// decode reads a JSON request body with the API's one strict decoder
+// (strictjson): one object, each key once, only the fields of v spelled
+// exactly, valid UTF-8, nothing after it, the right types; every failure
+// names the field and the byte offset.
 func decode(body []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		if dec.More() {
-			return &fieldError{"(body)", "one JSON object expected, and more follows"}
-		}
-		return nil
-	case errors.As(err, &se):
-		return &fieldError{"(body)", fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)}
-	case errors.As(err, &te):
-		return &fieldError{te.Field, fmt.Sprintf("must be a %s, not a JSON %s (amounts are strings, e.g. \"18000000.00\")", te.Type, te.Value)}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &fieldError{f, "unknown field"}
-	case errors.Is(err, io.EOF):
-		return &fieldError{"(body)", "empty body: send a JSON object"}
+	err := strictjson.Decode(body, v)
+	var se *strictjson.Error
+	if err == nil || !errors.As(err, &se) {
+		return err
 	}
-	return &fieldError{"(body)", err.Error()}
+	msg := se.Msg
+	if strings.HasPrefix(msg, "must be a string, not a JSON number") {
+		msg += ` (amounts are strings, e.g. "18000000.00")`
+	}
+	if !strings.Contains(msg, "at byte") {
+		msg += fmt.Sprintf(" (at byte %d)", se.Offset)
+	}
+	return &fieldError{se.Field, msg}
+}
+
+// maxJSONBody caps the body of a JSON API request: one entry, an
+// amendment, a withdrawal or one rate (the API has no bulk write; imports
+// are uploads through the pages, capped by Config.MaxUpload).
+const maxJSONBody = 1 << 20
+
+// tooLarge is a request body over its cap: 413, code too_large.
+func tooLarge(limit int64) error {
+	return fmt.Errorf("request body too large: %d bytes at most (an API write is one entry, amendment, withdrawal or rate): %w",
+		limit, &http.MaxBytesError{Limit: limit})
 }
 
 func readAll(r io.Reader, limit int64) ([]byte, error) {
@@ -260,9 +265,11 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, p *principal, bod
 }
 
 func (s *Server) apiBody(w http.ResponseWriter, r *http.Request, v any) ([]byte, bool) {
-	body, err := readAll(r.Body, s.cfg.MaxUpload)
-	if err == nil && int64(len(body)) > s.cfg.MaxUpload {
-		err = &http.MaxBytesError{Limit: s.cfg.MaxUpload}
+	limit := min(s.cfg.MaxUpload, maxJSONBody)
+	body, err := readAll(r.Body, limit)
+	var mbe *http.MaxBytesError
+	if (err == nil && int64(len(body)) > limit) || errors.As(err, &mbe) {
+		err = tooLarge(limit)
 	}
 	if err != nil {
 		s.apiError(w, r, err)
@@ -453,7 +460,8 @@ func (s *Server) apiRateCreate(w http.ResponseWriter, r *http.Request, p *princi
 		Replace bool   `json:"replace"`
 		Force   bool   `json:"force"`
 	}
-	if _, ok := s.apiBody(w, r, &in); !ok {
+	body, ok := s.apiBody(w, r, &in)
+	if !ok {
 		return
 	}
 	if in.Source == "" {
@@ -464,17 +472,20 @@ func (s *Server) apiRateCreate(w http.ResponseWriter, r *http.Request, p *princi
 		s.apiError(w, r, &ledger.Problems{File: "request", List: ps})
 		return
 	}
-	res, err := s.st.ImportRates(r.Context(), csvio.RatesOf("request", rate), store.RateImportOptions{Replace: in.Replace, Force: in.Force, Author: p.user.Name})
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	s.audit(r.Context(), p, "rate", "date", in.Date, "pair", in.Base+"/"+in.Quote, "via", "api")
-	st := http.StatusCreated
-	if res.Skipped > 0 {
-		st = http.StatusOK
-	}
-	writeJSON(w, st, mustJSON(res))
+	// Once per Idempotency-Key, like the entry writes: a retry gets the
+	// first answer and records nothing.
+	s.write(w, r, p, body, func(tx *store.Tx) (int, any, error) {
+		res, err := tx.ImportRates(r.Context(), csvio.RatesOf("request", rate), store.RateImportOptions{Replace: in.Replace, Force: in.Force, Author: p.user.Name})
+		if err != nil {
+			return 0, nil, err
+		}
+		s.audit(r.Context(), p, "rate", "date", in.Date, "pair", in.Base+"/"+in.Quote, "via", "api")
+		st := http.StatusCreated
+		if res.Skipped > 0 {
+			st = http.StatusOK
+		}
+		return st, res, nil
+	})
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, p *principal) {
