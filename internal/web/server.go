@@ -47,6 +47,10 @@ type Config struct {
 	// SigningKey, when set, signs a checkpoint of the ledger's state each
 	// time a dashboard is published.
 	SigningKey ed25519.PrivateKey
+	// CacheBytes bounds the cache of computed reports, charts and
+	// dashboards (see reportcache.go); 0: DefaultCacheBytes; negative: no
+	// cache.
+	CacheBytes int64
 }
 
 // Server serves the web app and the API.
@@ -58,6 +62,7 @@ type Server struct {
 	limiter *limiter
 	mu      sync.Mutex // guards uploads
 	uploads map[string]upload
+	cache   *reportCache
 }
 
 // New checks the templates (a broken one stops start-up) and returns a
@@ -80,6 +85,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.UploadDir = dir
 	}
 	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Log, limiter: newLimiter(5, 15*time.Minute), uploads: map[string]upload{}}
+	s.cache = newReportCache(cacheSize(cfg.CacheBytes))
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
