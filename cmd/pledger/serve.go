@@ -13,7 +13,7 @@ import (
 
 func (a *app) serveCmd() *cobra.Command {
 	var addr, cert, key, signingKey string
-	var maxUploadMB int64
+	var maxUploadMB, cacheMB int64
 	var verifyEvery time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -25,6 +25,7 @@ published dashboards) and the JSON API under /api/v1 (OpenAPI at
 SIGINT or SIGTERM shut it down gracefully: requests in flight finish. Logins, failed
 logins and every write are logged as JSON on stderr.`,
 		Example: `  pledger serve --db sqlite:pledger-demo/pledger.db
+  pledger serve --db sqlite:pledger.db --cache 256
   pledger serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --db "postgres://pledger@db.example/pledger?sslmode=disable"`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -42,7 +43,10 @@ logins and every write are logged as JSON on stderr.`,
 			if every == 0 {
 				every = -1 // never
 			}
-			cfg := web.Config{Store: s, Log: log, MaxUpload: maxUploadMB << 20, Secure: cert != "", VerifyEvery: every}
+			cfg := web.Config{Store: s, Log: log, MaxUpload: maxUploadMB << 20, Secure: cert != "", VerifyEvery: every, CacheBytes: cacheMB << 20}
+			if cacheMB <= 0 {
+				cfg.CacheBytes = -1 // no cache
+			}
 			if signingKey == "" {
 				signingKey = os.Getenv(envSigningKey)
 			}
@@ -69,5 +73,6 @@ logins and every write are logged as JSON on stderr.`,
 	cmd.Flags().Int64Var(&maxUploadMB, "max-upload", 20, "largest upload or request body accepted, in MB")
 	cmd.Flags().StringVar(&signingKey, "signing-key", "", "sign a checkpoint of the ledger each time a dashboard is published (env "+envSigningKey+")")
 	cmd.Flags().DurationVar(&verifyEvery, "verify-every", 6*time.Hour, "verify the whole ledger at start and this often (0: never)")
+	cmd.Flags().Int64Var(&cacheMB, "cache", web.DefaultCacheBytes>>20, "memory kept for reports, charts and dashboards already made for the ledger's state, in MB (0: none)")
 	return cmd
 }
