@@ -63,10 +63,12 @@ type reportCache struct {
 	// the tests; guarded by mu.
 	computed map[string]int64
 	// onCompute, when set, is called at the start of each computation,
-	// and onWait when a request starts waiting for one in flight (tests:
-	// to hold a computation until the others wait for it).
+	// onWait when a request starts waiting for one in flight, and onLeave
+	// when a request leaves one (tests: to hold a computation until the
+	// others wait for it, or have gone).
 	onCompute func(kind string)
 	onWait    func()
+	onLeave   func()
 }
 
 type cacheEntry struct {
@@ -78,10 +80,15 @@ type cacheEntry struct {
 // cacheCall is a computation in flight: the requests for its key wait on
 // done.
 type cacheCall struct {
-	done chan struct{}
-	val  any
-	err  error
-	kept bool
+	done    chan struct{}
+	val     any
+	err     error
+	kept    bool
+	stopped bool // the computation was stopped: every request had left
+	// refs counts the requests still waiting for it, the one computing
+	// included (guarded by reportCache.mu); the last to leave stops it.
+	refs   int
+	cancel context.CancelFunc
 }
 
 func newReportCache(max int64) *reportCache {
@@ -94,10 +101,10 @@ type computation func(ctx context.Context) (val any, size int64, keep bool, err 
 
 // do returns the value kept for key, or makes it with fn and keeps it
 // (when fn says it may). Requests for a key being made wait for it. The
-// computation runs detached from the cancellation of the request that
-// started it, so that the requests waiting for it are not failed by
-// another's departure; a waiter whose own request ends stops waiting.
-// When a computation may not be kept, each waiter makes its own.
+// computation goes on while any request waits for it, even when the one
+// that started it has gone, and is stopped when none is left (as a
+// request's own computation would be); a waiter whose request ends stops
+// waiting. When a computation may not be kept, each waiter makes its own.
 func (c *reportCache) do(ctx context.Context, key string, fn computation) (any, error) {
 	c.mu.Lock()
 	if el, ok := c.items[key]; ok {
@@ -106,6 +113,7 @@ func (c *reportCache) do(ctx context.Context, key string, fn computation) (any, 
 		return el.Value.(*cacheEntry).val, nil
 	}
 	if call, ok := c.calls[key]; ok {
+		call.refs++
 		c.mu.Unlock()
 		if c.onWait != nil {
 			c.onWait()
@@ -113,21 +121,28 @@ func (c *reportCache) do(ctx context.Context, key string, fn computation) (any, 
 		select {
 		case <-call.done:
 		case <-ctx.Done():
+			c.leave(call)
 			return nil, ctx.Err()
 		}
-		if call.err != nil || call.kept {
+		switch {
+		case call.stopped: // everyone else had left: ask again
+			return c.do(ctx, key, fn)
+		case call.err != nil || call.kept:
 			return call.val, call.err
 		}
 		val, _, _, err := fn(ctx) // made for another state: make our own
 		return val, err
 	}
-	call := &cacheCall{done: make(chan struct{})}
+	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	call := &cacheCall{done: make(chan struct{}), refs: 1, cancel: cancel}
 	c.calls[key] = call
 	c.mu.Unlock()
+	stop := context.AfterFunc(ctx, func() { c.leave(call) })
 
 	var size int64
 	finished := false
 	defer func() {
+		stop()
 		if !finished { // fn panicked: the waiters fail, the panic goes on
 			call.err, call.kept = errComputePanic, false
 		}
@@ -137,11 +152,28 @@ func (c *reportCache) do(ctx context.Context, key string, fn computation) (any, 
 			c.add(key, call.val, size)
 		}
 		c.mu.Unlock()
+		cancel()
 		close(call.done)
 	}()
-	call.val, size, call.kept, call.err = fn(context.WithoutCancel(ctx))
+	call.val, size, call.kept, call.err = fn(cctx)
+	call.stopped = cctx.Err() != nil
 	finished = true
 	return call.val, call.err
+}
+
+// leave is a request no longer waiting for call: the last one to leave
+// stops the computation.
+func (c *reportCache) leave(call *cacheCall) {
+	c.mu.Lock()
+	call.refs--
+	last := call.refs == 0
+	c.mu.Unlock()
+	if last {
+		call.cancel()
+	}
+	if c.onLeave != nil {
+		c.onLeave()
+	}
 }
 
 var errComputePanic = errors.New("web: report cache: the computation failed")

@@ -607,3 +607,80 @@ func TestReportCacheOtherState(t *testing.T) {
 		}
 	})
 }
+
+// TestReportCacheLeave: a computation goes on for the requests waiting
+// for it when the one that started it has gone, and is stopped once every
+// request has gone; a request that arrives after it was stopped gets its
+// own answer, not the stopped one's error.
+func TestReportCacheLeave(t *testing.T) {
+	c := newReportCache(1 << 20)
+	waited, left := make(chan struct{}, 8), make(chan struct{}, 8)
+	c.onWait = func() { waited <- struct{}{} }
+	c.onLeave = func() { left <- struct{}{} }
+
+	// The first request goes; the second still waits and gets the value.
+	started, proceed := make(chan struct{}), make(chan struct{})
+	fn := func(ctx context.Context) (any, int64, bool, error) {
+		close(started)
+		<-proceed
+		if ctx.Err() != nil {
+			return nil, 0, false, ctx.Err()
+		}
+		return "v", 1, true, nil
+	}
+	ctx1, cancel1 := context.WithCancel(context.Background())
+	type result struct {
+		v   any
+		err error
+	}
+	first, second := make(chan result, 1), make(chan result, 1)
+	go func() { v, err := c.do(ctx1, "k", fn); first <- result{v, err} }()
+	<-started
+	go func() { v, err := c.do(context.Background(), "k", fn); second <- result{v, err} }()
+	<-waited
+	cancel1()
+	<-left
+	close(proceed)
+	if r := <-second; r.err != nil || r.v != "v" {
+		t.Errorf("the waiter, after the first request went: %v, %v", r.v, r.err)
+	}
+	<-first
+	if n, _ := c.stats(); n != 1 {
+		t.Errorf("%d values kept, want 1", n)
+	}
+
+	// Every request goes: the computation is stopped, and a request after
+	// that makes its own.
+	started, proceed = make(chan struct{}), make(chan struct{})
+	ctx1, cancel1 = context.WithCancel(context.Background())
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	go func() { v, err := c.do(ctx1, "k2", fn); first <- result{v, err} }()
+	<-started
+	go func() { v, err := c.do(ctx2, "k2", fn); second <- result{v, err} }()
+	<-waited
+	cancel2()
+	<-left
+	if r := <-second; r.err == nil {
+		t.Errorf("a waiter whose request ended: %v", r.v)
+	}
+	cancel1()
+	<-left
+	// A request that comes while the stopped computation ends waits for
+	// it, then makes its own.
+	third := make(chan result, 1)
+	go func() {
+		v, err := c.do(context.Background(), "k2", func(context.Context) (any, int64, bool, error) { return "third", 1, true, nil })
+		third <- result{v, err}
+	}()
+	<-waited
+	close(proceed)
+	if r := <-first; r.err == nil {
+		t.Errorf("the computation was not stopped when every request had gone: %v", r.v)
+	}
+	if r := <-third; r.err != nil || r.v != "third" {
+		t.Errorf("a request after the computation was stopped: %v, %v", r.v, r.err)
+	}
+	if v, err := c.do(context.Background(), "k2", nil); err != nil || v != "third" {
+		t.Errorf("kept after a stopped computation: %v, %v", v, err)
+	}
+}
