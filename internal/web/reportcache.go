@@ -268,12 +268,22 @@ func (v cacheView) get(ctx context.Context, kind, key string, fn computation) (a
 	return v.c.do(ctx, cacheKey(kind, v.state, key), counted)
 }
 
-// modelKey names a request's report or chart model: every option as the
-// query was read, and what else a model depends on beyond the ledger
-// state (the environment's order of rate sources). The parts are written
-// as one JSON array, so that no two requests share a key.
-func modelKey(name string, req report.Request, extra ...string) string {
-	return cacheKey(name, req, money.EnvSources(), extra)
+// modelKey names the model of catalog report name for req with the
+// report params params (a profile's party, a chart's own): every option
+// as the query was read, the params that are set (report.Run ignores the
+// empty ones), and what else a model depends on beyond the ledger state
+// (the environment's order of rate sources). A chart that draws a report
+// as it is shares its model with the report's page. The parts are
+// written as one JSON array (a map's keys sorted), so that no two
+// requests share a key.
+func modelKey(name string, req report.Request, params map[string]string) string {
+	set := map[string]string{}
+	for k, v := range params {
+		if v != "" {
+			set[k] = v
+		}
+	}
+	return cacheKey(name, req, set, money.EnvSources())
 }
 
 // pageKey names a rendered answer: the route, its names (a report, a

@@ -78,7 +78,7 @@ func (s *Server) reportsForm(w http.ResponseWriter, r *http.Request, p *principa
 // reportModel is the model of report name for req (and the party of a
 // profile), in the state of v: kept, or made now.
 func (s *Server) reportModel(ctx context.Context, v cacheView, name string, req report.Request, party string) (*model.Model, *model.Lang, error) {
-	val, err := v.get(ctx, "model", modelKey("report:"+name, req, party), func(ctx context.Context) (any, int64, bool, error) {
+	val, err := v.get(ctx, "model", modelKey(name, req, map[string]string{"party": party}), func(ctx context.Context) (any, int64, bool, error) {
 		opt, err := req.Options(ctx, s.st)
 		if err != nil {
 			return nil, 0, false, err
@@ -211,12 +211,17 @@ func chartOptions(q url.Values) chart.Options {
 }
 
 // chartItems makes the reports the named charts draw, each kept in the
-// cache on its own: a chart's page and the dashboard share them.
+// cache on its own: a chart's page, the dashboard and the page of the
+// report a chart draws as it is share them.
 func (s *Server) chartItems(ctx context.Context, v cacheView, req report.Request, names []string) ([]chart.Item, *model.Lang, error) {
 	var opt *report.Options // made once, when a chart is not kept
 	items := make([]chart.Item, 0, len(names))
 	for _, n := range names {
-		val, err := v.get(ctx, "model", modelKey("chart:"+n, req), func(ctx context.Context) (any, int64, bool, error) {
+		rep, params, err := chart.Source(n)
+		if err != nil {
+			return nil, nil, err
+		}
+		val, err := v.get(ctx, "model", modelKey(rep, req, params), func(ctx context.Context) (any, int64, bool, error) {
 			if opt == nil {
 				o, err := req.Options(ctx, s.st)
 				if err != nil {
