@@ -489,7 +489,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, p *principal)
 	if render.Binary(format) || d.ext == "zip" {
 		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", base+"."+d.ext))
 	}
-	w.Write(d.data)
+	writeAnswer(w, d.data)
 }
 
 func (s *Server) apiChart(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -499,7 +499,7 @@ func (s *Server) apiChart(w http.ResponseWriter, r *http.Request, p *principal) 
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(page)
+	writeAnswer(w, page)
 }
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
