@@ -675,3 +675,45 @@ func TestReportCacheLeave(t *testing.T) {
 		t.Errorf("kept after a stopped computation: %v, %v", v, err)
 	}
 }
+
+// TestReportCachePublished: a published dashboard, pinned at its as-of
+// moment, is served to viewers from the cache too, and stays as it was
+// published when the ledger moves on.
+func TestReportCachePublished(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		e := newEnv(t, engine, Config{VerifyEvery: -1})
+		ab := e.browser()
+		ab.login(string(access.Analyst))
+		if st, _ := ab.post("/publish", url.Values{"csrf": {ab.csrf("/reports")}, "title": {"Pinned"}, "currency": {"EUR"}}); st != http.StatusSeeOther {
+			t.Fatalf("publish: %d", st)
+		}
+		sns, err := e.st.Snapshots(ctx)
+		if err != nil || len(sns) != 1 {
+			t.Fatalf("snapshots %v, %v", sns, err)
+		}
+		path := "/published/" + sns[0].ID
+		vb := e.browser()
+		vb.login(string(access.Viewer))
+		first := e.get(vb, path)
+		if !strings.Contains(first, "Pinned") {
+			t.Errorf("the published dashboard has not its title")
+		}
+		if st, body, _ := e.api("POST", "/api/v1/entries", e.tokens[access.Officer], `{"ref":"cache-p1","kind":"pledge","party":"NLD","date":"2021-06-01","amount":"1500000.00","currency":"EUR"}`); st != http.StatusCreated {
+			t.Fatalf("add: %d %s", st, body)
+		}
+		models, pages := e.computed("model"), e.computed("page")
+		if again := e.get(vb, path); again != first {
+			t.Errorf("the published dashboard changed with the ledger")
+		}
+		if e.computed("model") != models || e.computed("page") != pages {
+			t.Errorf("the published dashboard, asked again: %d models and %d pages made", e.computed("model")-models, e.computed("page")-pages)
+		}
+		fresh := e.fresh()
+		fvb := fresh.browser()
+		fvb.login(string(access.Viewer))
+		if want := fresh.get(fvb, path); want != first {
+			t.Errorf("the published dashboard differs from what a server without a cache makes")
+		}
+	})
+}
