@@ -29,7 +29,7 @@ func entryFlags(cmd *cobra.Command, values map[string]*string) func() ledger.Not
 		"toward":       "ref of the need this entry addresses",
 		"fulfils":      "ref of the pledge or commitment this fulfils",
 		"source":       "citation or URL",
-		"note":         "free text",
+		"note":         "free text (the only field that may have line breaks and tabs)",
 		"illustrative": "flag the entry as illustrative: not a published statement (--illustrative, or --illustrative=false to clear it)",
 		"title":        "needs: what reports call the need (\"Stabilisation of liberated areas, 2021\"), shown with its ref",
 	}
@@ -116,7 +116,7 @@ vocabulary (pledger sector list), given by code, name or a known spelling.`,
 			return a.warnChain(ctx, s, r.Entry)
 		},
 	}
-	cmd.Flags().StringVar(&ref, "ref", "", "the entry's unique key (default: made from party, kind, date and content)")
+	cmd.Flags().StringVar(&ref, "ref", "", "the entry's unique key: a letter or digit, then letters, digits, . _ : - (at most 64; default: made from party, kind, date and content)")
 	readAs = entryFlags(cmd, values)
 	return cmd
 }

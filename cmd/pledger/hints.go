@@ -47,7 +47,14 @@ var hints = map[string]func(value string) string{
 	ledger.CodeUnknownSector: func(string) string {
 		return "the sectors are listed by `pledger sector list`; add one with `pledger sector add CODE --name-en \"...\" --name-nl \"...\" --name-fr \"...\"`"
 	},
-	"sector_exists":         func(string) string { return "see `pledger sector list`" },
+	"sector_exists": func(string) string { return "see `pledger sector list`" },
+	"restore_not_empty": func(string) string {
+		return "restore into a new ledger: --db sqlite:NEW-FILE.db, or an empty PostgreSQL database (createdb)"
+	},
+	"archive_damaged": func(string) string {
+		return "use another copy, or write the archive again with `pledger backup --out FILE`"
+	},
+	"archive_newer":         func(string) string { return "restore it with the pledger that wrote it, or a newer one" },
 	"sector_spelling_taken": func(string) string { return "see `pledger sector list`: choose another code, name or spelling" },
 }
 
@@ -81,6 +88,14 @@ func withHint(msg, hint string) string {
 // phrase writes err for the command line: its own text, with the advice
 // for every coded problem or failure in its chain.
 func phrase(err error) string {
+	var ps *ledger.Problems
+	if errors.As(err, &ps) {
+		// The first problems and how many more: a file bad in every
+		// cell must not print more than its own size.
+		if c := ps.Capped(maxPrintedProblems); c != ps {
+			return strings.Replace(err.Error(), ps.Error(), phrase(c), 1)
+		}
+	}
 	msg := ledger.Phrase(err, func(p ledger.Problem) string { return withHint(p.Msg, hintFor(p.Code, p.Value)) },
 		func(f *ledger.Failure) string { return withHint(flagged(f), hintFor(f.Code, f.Value)) })
 	var mr *money.MissingRateError
@@ -89,6 +104,10 @@ func phrase(err error) string {
 	}
 	return msg
 }
+
+// maxPrintedProblems is how many problems the command line prints before
+// it counts the rest.
+const maxPrintedProblems = 100
 
 // flags are the inputs that the command line takes as flags: a failure
 // about one of them names the flag, "--currency XYZ: ...".

@@ -48,11 +48,11 @@ func TestPhrase(t *testing.T) {
 	}
 }
 
-// TestMissingRateExitCode: a missing rate is neither invalid input nor
-// not-found: exit 1, as before it had a type.
+// TestMissingRateExitCode: a missing rate is bad input (issue #15): the
+// ledger lacks a rate the request needs; exit 2.
 func TestMissingRateExitCode(t *testing.T) {
-	if got := exitCode(fmt.Errorf("x: %w", &money.MissingRateError{From: "USD", To: "GBP"})); got != 1 {
-		t.Errorf("exit code %d, want 1", got)
+	if got := exitCode(fmt.Errorf("x: %w", &money.MissingRateError{From: "USD", To: "GBP"})); got != 2 {
+		t.Errorf("exit code %d, want 2", got)
 	}
 }
 

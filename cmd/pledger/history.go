@@ -61,10 +61,15 @@ func (a *app) historyCmd() *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(out)
 			}
+			// Every stored text goes through oneLine: a reason, an author or
+			// a value recorded with a line break or an escape sequence
+			// (before the text rules, or behind pledger's back) is shown
+			// escaped on its own line, and can neither forge a line nor
+			// reach the terminal as a control.
 			for _, r := range out {
-				fmt.Fprintf(a.out, "revision %d (%s) at %s by %s\n", r.Revision, r.Action, r.RecordedAt, r.Author)
+				fmt.Fprintf(a.out, "revision %d (%s) at %s by %s\n", r.Revision, r.Action, r.RecordedAt, oneLine(r.Author))
 				if r.Reason != "" {
-					fmt.Fprintf(a.out, "  reason: %s\n", r.Reason)
+					fmt.Fprintf(a.out, "  reason: %s\n", oneLine(r.Reason))
 				}
 				keys := make([]string, 0, len(r.Changes))
 				for k := range r.Changes {

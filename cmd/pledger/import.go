@@ -108,7 +108,11 @@ it is refused.`,
 				verb = "checked (dry run, nothing written)"
 			}
 			fmt.Fprintf(a.out, "%s %s: %d rows, %d added, %d amended, %d unchanged\n", verb, path, res.Rows, res.Added, res.Amended, res.Skipped)
-			for _, w := range res.Warnings {
+			for i, w := range res.Warnings {
+				if i == maxPrintedProblems {
+					fmt.Fprintf(a.errw, "pledger: warning: ... and %d more warnings\n", len(res.Warnings)-i)
+					break
+				}
 				fmt.Fprintf(a.errw, "pledger: warning: %s: %s: %s\n", w.Value, w.Field, w.Msg)
 			}
 			return nil
@@ -126,7 +130,13 @@ it is refused.`,
 // new, unchanged, the fields a correction changes, or why it is refused.
 func (a *app) writeOutcomes(res store.ImportResult) error {
 	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
+	listed, unlisted := 0, res.Unlisted
 	for _, o := range res.Outcomes {
+		if o.Action == store.RowRefused && listed >= maxPrintedProblems {
+			unlisted++ // the refused rows past the first problems are counted
+			continue
+		}
+		listed += len(o.Problems)
 		var what string
 		switch o.Action {
 		case store.RowAdd:
@@ -149,10 +159,10 @@ func (a *app) writeOutcomes(res store.ImportResult) error {
 		if ref == "" {
 			ref = "-"
 		}
-		fmt.Fprintf(tw, "line %d\t%s\t%s\n", o.Line, ref, what)
+		fmt.Fprintf(tw, "line %d\t%s\t%s\n", o.Line, oneLine(ref), oneLine(what))
 	}
-	if res.Unlisted > 0 {
-		fmt.Fprintf(tw, "...\t\t%d more rows not listed (counted below)\n", res.Unlisted)
+	if unlisted > 0 {
+		fmt.Fprintf(tw, "...\t\t%d more rows not listed (counted below)\n", unlisted)
 	}
 	return tw.Flush()
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
 
@@ -24,7 +25,7 @@ func (a *app) initCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "ledger ready: %s (%s), %d revisions\n", a.dbFlag, s.Dialect(), head.Seq)
+			fmt.Fprintf(a.out, "ledger ready: %s (%s), %d revisions\n", store.RedactDSN(a.dbFlag), s.Dialect(), head.Seq)
 			return nil
 		},
 	}

@@ -221,8 +221,8 @@ func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, 
 		if r.Entry.Illustrative {
 			mark = "yes"
 		}
-		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", rec["ref"], rec["kind"], rec["party"],
-			rec["date"], rec["end"], rec["amount"], rec["currency"], q, rec["quantity"], oneLine(rec["asset"]), oneLine(rec["sector"]), rec["location"], mark)
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", oneLine(rec["ref"]), rec["kind"], oneLine(rec["party"]),
+			rec["date"], rec["end"], rec["amount"], rec["currency"], q, rec["quantity"], oneLine(rec["asset"]), oneLine(rec["sector"]), oneLine(rec["location"]), mark)
 		if val != nil {
 			v, err := valueOf(val, r.Entry)
 			if err != nil {
@@ -243,9 +243,10 @@ func (a *app) writeEntries(ctx context.Context, s *store.Store, f store.Filter, 
 	return nil
 }
 
-// oneLine keeps a table cell on one line.
-func oneLine(s string) string {
-	return strings.NewReplacer("\n", " ", "\r", " ", "\t", " ").Replace(s)
-}
+// oneLine keeps a table cell (or a line of text) on one line and shows
+// stored text safely on a terminal: a line break, a tab, an escape
+// sequence or a bidirectional control is written as a visible escape
+// (ledger.Printable), even in text recorded before the text rules.
+func oneLine(s string) string { return ledger.Printable(s) }
 
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

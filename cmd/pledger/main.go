@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
 	"github.com/spf13/cobra"
 )
@@ -73,14 +74,19 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(errw, "pledger: "+phrase(err))
+	// A message may quote stored text or input: nothing in it reaches the
+	// terminal as a control character (its own line breaks excepted), and
+	// no database password either.
+	fmt.Fprintln(errw, "pledger: "+ledger.PrintableLines(store.RedactIn(phrase(err), a.dbFlag)))
 	return exitCode(err)
 }
 
 // exitCode maps error kinds to exit codes, in one place.
 func exitCode(err error) int {
 	switch {
-	case errors.Is(err, ledger.ErrInvalid), isUsage(err):
+	case errors.Is(err, ledger.ErrInvalid), isUsage(err), errors.Is(err, money.ErrNoRate):
+		// A missing exchange rate is bad input too: the ledger lacks a
+		// rate the request needs (record it, or ask another valuation).
 		return 2
 	case errors.Is(err, ledger.ErrNotFound):
 		return 3
@@ -123,13 +129,24 @@ PLEDGER_DB environment variable.`,
 		def = store.DefaultDSN
 	}
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", def, "ledger database: sqlite:PATH, a file path, or postgres://... (env PLEDGER_DB)")
+	root.PersistentFlags().Lookup("db").DefValue = store.RedactDSN(def) // --help shows no password from PLEDGER_DB
 	root.PersistentFlags().StringVar(&a.as, "as", "", "who records the change (default: the OS user)")
-	// Who acts, for the audit log of users, sessions and tokens.
-	root.PersistentPreRun = func(cmd *cobra.Command, args []string) {
+	// Who acts, for the audit log of users, sessions and tokens. --as is
+	// free text that every revision records: it keeps the text rules.
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if a.as != "" {
+			as, p := ledger.CleanText("author", a.as)
+			if p != nil {
+				p.Field = "--as"
+				return &ledger.Problems{List: []ledger.Problem{*p}}
+			}
+			a.as = as
+		}
 		cmd.SetContext(store.WithActor(cmd.Context(), a.author()))
+		return nil
 	}
 	root.AddCommand(a.initCmd(), a.addCmd(), a.amendCmd(), a.voidCmd(), a.listCmd(), a.historyCmd(),
-		a.partyCmd(), a.sectorCmd(), a.importCmd(), a.templateCmd(), a.exportCmd(), a.verifyCmd(), a.checkpointCmd(), a.auditCmd(), a.demoCmd(), a.ratesCmd(), a.reportCmd(),
+		a.partyCmd(), a.sectorCmd(), a.importCmd(), a.templateCmd(), a.exportCmd(), a.verifyCmd(), a.checkpointCmd(), a.auditCmd(), a.backupCmd(), a.restoreCmd(), a.demoCmd(), a.ratesCmd(), a.reportCmd(),
 		a.chartCmd(), a.serveCmd(), a.userCmd(), a.tokenCmd(), a.genLedgerCmd())
 	a.registerCompletions(root)
 	return root

@@ -58,7 +58,7 @@ pledger party add.`,
 			tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "CODE\tTYPE\tNAME")
 			for _, p := range ps {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Code, p.Type, p.Name)
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", oneLine(p.Code), p.Type, oneLine(p.Name))
 			}
 			return tw.Flush()
 		},

@@ -187,7 +187,7 @@ func writeRates(w io.Writer, rows []store.RateRow, format string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "DATE\tBASE\tQUOTE\tRATE\tSOURCE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Day, r.Base, r.Quote, r.Rate, r.Source)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Day, r.Base, r.Quote, r.Rate, oneLine(r.Source))
 	}
 	fmt.Fprintf(tw, "%d rates\n", len(rows))
 	return tw.Flush()

@@ -41,7 +41,7 @@ func TestREADMEExamples(t *testing.T) {
 	for _, m := range regexp.MustCompile("`(pledger [^`\\n]+)`").FindAllStringSubmatch(string(b), -1) {
 		cmds = append(cmds, m[1])
 	}
-	placeholder := regexp.MustCompile(`\[|\bREF\b|\bFILE\b|\bNAME\b|\bCODE\b|\bDATE\b|\bSEQ\b|\.\.\.|…|\|`)
+	placeholder := regexp.MustCompile(`\[|\bREF\b|\bID\b|\bFILE\b|\bNAME\b|\bCODE\b|\bDATE\b|\bSEQ\b|\.\.\.|…|\|`)
 	needsMore := []string{"pledger serve", "pledger user add", "pledger init", "pledger rates import", "pledger token create"}
 
 	dir := t.TempDir()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/store"
 	"github.com/coalition/pledger/internal/web"
 	"github.com/spf13/cobra"
 )
@@ -22,8 +23,12 @@ func (a *app) serveCmd() *cobra.Command {
 manage rates; analysts make reports and charts and publish dashboards; viewers see
 published dashboards) and the JSON API under /api/v1 (OpenAPI at
 /api/v1/openapi.json). Create the first account with pledger user add NAME --role admin.
-SIGINT or SIGTERM shut it down gracefully: requests in flight finish. Logins, failed
-logins and every write are logged as JSON on stderr.`,
+SIGINT or SIGTERM shut it down gracefully: requests in flight finish, and import
+previews waiting for their commit are removed. Logins, failed logins and every write
+are logged as JSON on stderr. Failed sign-ins are limited per name and address, per
+address and per name (an address the user signed in from is not locked out by failures
+elsewhere); slow clients are cut off (10 s for headers); every page has a strict
+Content-Security-Policy. The database's password is never printed.`,
 		Example: `  pledger serve --db sqlite:pledger-demo/pledger.db
   pledger serve --db sqlite:pledger.db --cache 256
   pledger serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --db "postgres://pledger@db.example/pledger?sslmode=disable"`,
@@ -63,7 +68,7 @@ logins and every write are logged as JSON on stderr.`,
 			if cert != "" {
 				scheme = "https"
 			}
-			fmt.Fprintf(a.out, "serving %s on %s://%s (Ctrl-C to stop)\n", a.dbFlag, scheme, addr)
+			fmt.Fprintf(a.out, "serving %s on %s://%s (Ctrl-C to stop)\n", store.RedactDSN(a.dbFlag), scheme, addr)
 			return srv.ListenAndServe(ctx, addr, cert, key)
 		},
 	}

@@ -101,33 +101,6 @@ first line is read from standard input (a script may pipe it in).`,
 			return tw.Flush()
 		},
 	}
-	cmd.AddCommand(add, list)
-	return cmd
-}
-
-func (a *app) tokenCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "token", Short: "Manage API tokens"}
-	var label string
-	create := &cobra.Command{
-		Use:     "create USER",
-		Short:   "Create an API token for USER (shown once; keep it secret)",
-		Example: "  pledger token create bob --label \"treasury sync\"",
-		Args:    exactArgs(1, "the USER the token acts as"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			tok, err := s.NewToken(cmd.Context(), args[0], label)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(a.out, tok)
-			return nil
-		},
-	}
-	create.Flags().StringVar(&label, "label", "", "what the token is for")
-	cmd.AddCommand(create)
+	cmd.AddCommand(add, list, a.userPasswordCmd())
 	return cmd
 }

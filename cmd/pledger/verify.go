@@ -35,7 +35,10 @@ failed refuse to run.
 
 Entries recorded before the sector vocabulary may name other sectors: they
 verify, reports show them as written, and verify lists them in a note, with how
-to bring them into the vocabulary.
+to bring them into the vocabulary. Likewise, text recorded before the text rules
+that breaks them (a control character, a line break outside a note, a value too
+long, a ref outside the ref grammar) verifies and is listed in a note, shown
+escaped.
 
 --head SEQ:HASH (as a report's footer prints the ledger state) also confirms that
 the ledger still holds exactly that state; no key is needed. --public-key (or
@@ -103,7 +106,10 @@ the keys are listed.`,
 			if head != "" {
 				fmt.Fprintf(a.out, "the ledger holds state %s\n", ledger.FormatState(seq, hash))
 			}
-			return a.sectorsOutside(ctx, s)
+			if err := a.sectorsOutside(ctx, s); err != nil {
+				return err
+			}
+			return a.textBreaks(ctx, s)
 		},
 	}
 	cmd.Flags().StringVar(&head, "head", "", "also confirm the ledger holds this state (SEQ:HASH, as a report's footer prints it)")
@@ -173,8 +179,9 @@ func (a *app) auditCmd() *cobra.Command {
 		Use:   "audit",
 		Short: "Show the audit log: changes to users, sessions and tokens",
 		Long: `Users, sessions and API tokens are not figures, so they are not in the chain of
-facts that verify checks; every change to them (a user added or changed, a sign-in
-or sign-out, a token created) is written to the audit log, with who made it and when.`,
+facts that verify checks; every change to them (a user added or changed, a password
+changed, a sign-in or sign-out, a token created or revoked, an expired or revoked
+token refused) is written to the audit log, with who made it and when.`,
 		Example: "  pledger audit\n  pledger audit --last 500",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -188,7 +195,7 @@ or sign-out, a token created) is written to the audit log, with who made it and 
 				return err
 			}
 			for _, e := range log {
-				fmt.Fprintf(a.out, "%s\t%s\t%s\t%s\t%s\n", e.At, oneLine(e.Actor), e.Action, oneLine(e.Subject), oneLine(e.Detail))
+				fmt.Fprintf(a.out, "%s\t%s\t%s\t%s\t%s\n", e.At, oneLine(e.Actor), oneLine(e.Action), oneLine(e.Subject), oneLine(e.Detail))
 			}
 			return nil
 		},
@@ -212,12 +219,42 @@ func (a *app) sectorsOutside(ctx context.Context, s *store.Store) error {
 	}
 	fmt.Fprintf(a.out, "note: %d sectors that entries name are outside the sector vocabulary (recorded before it; reports show them as written):\n", len(out))
 	for _, u := range out {
-		refs := strings.Join(u.Refs, ", ")
+		refs := oneLine(strings.Join(u.Refs, ", "))
 		if u.Entries > len(u.Refs) {
 			refs += ", …"
 		}
 		fmt.Fprintf(a.out, "  %q: %d entries (%s)\n", oneLine(u.Sector), u.Entries, refs)
 	}
 	fmt.Fprintln(a.out, "  amend them to sectors of `pledger sector list` (--sector), or add the sector with `pledger sector add`")
+	return nil
+}
+
+// maxTextBreaks is how many breaks of the text rules verify lists.
+const maxTextBreaks = 20
+
+// textBreaks notes, after a verification, the stored text that breaks the
+// text rules: recorded before them, it verifies (the hashes cover it), but
+// a correction of an entry holding a refused character must correct it,
+// and it cannot be moved to PostgreSQL when it holds a NUL.
+func (a *app) textBreaks(ctx context.Context, s *store.Store) error {
+	out, n, err := s.TextBreaks(ctx, maxTextBreaks)
+	if err != nil || n == 0 {
+		return err
+	}
+	fmt.Fprintf(a.out, "note: %d stored values break the text rules (recorded before them; they verify, and are shown escaped):\n", n)
+	for _, b := range out {
+		where := oneLine(b.What)
+		switch {
+		case b.Revs > 1:
+			where += fmt.Sprintf(" (revision %d and %d later)", b.Rev, b.Revs-1)
+		case b.Rev > 0:
+			where += fmt.Sprintf(" (revision %d)", b.Rev)
+		}
+		fmt.Fprintf(a.out, "  %s: %s: %s\n", where, b.Field, oneLine(b.Problem))
+	}
+	if n > len(out) {
+		fmt.Fprintf(a.out, "  ... and %d more\n", n-len(out))
+	}
+	fmt.Fprintln(a.out, "  correct an entry's text with `pledger amend REF --FIELD ...`; a ref cannot change: void the entry and add it again under a ref of the grammar")
 	return nil
 }

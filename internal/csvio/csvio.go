@@ -95,12 +95,23 @@ func NewReader(r io.Reader, name string, opt Options) (*Reader, error) {
 	return rd, nil
 }
 
+// MaxColumns is the most columns a header may have: the ledger has
+// fewer than 20.
+const MaxColumns = 100
+
+// maxBadColumns is how many bad column names a header's problems name one
+// by one.
+const maxBadColumns = 5
+
 // CheckHeader reads a header row, for every input with one (a CSV file, a
 // workbook's sheet): the column names, trimmed and lower case, in order.
 // Each must be one of opt.Allowed (nil: ledger.Columns) and appear once,
 // and every column of opt.Required (nil: ref, kind, party, date) must be
 // there. Each problem is told to problem with the index of its cell in
-// cells, or -1 for a missing column; its Line is left to the caller.
+// cells, or -1 for a missing column or the header as a whole; its Line is
+// left to the caller. A header of more than MaxColumns cells is one
+// problem, and past maxBadColumns bad column names one problem counts the
+// rest: a file cannot make an answer much larger than itself.
 func CheckHeader(cells []string, opt Options, problem func(i int, p ledger.Problem)) []string {
 	allowed, required := opt.Allowed, opt.Required
 	if allowed == nil {
@@ -109,20 +120,35 @@ func CheckHeader(cells []string, opt Options, problem func(i int, p ledger.Probl
 	if required == nil {
 		required = []string{"ref", "kind", "party", "date"}
 	}
+	if len(cells) > MaxColumns {
+		problem(-1, ledger.Problem{Msg: fmt.Sprintf("the header has %d columns, more than the %d a file may have: the columns are %s",
+			len(cells), MaxColumns, strings.Join(allowed, ","))})
+		return nil
+	}
 	seen := map[string]bool{}
 	var header []string
+	bad := 0
 	for i, h := range cells {
 		h = strings.ToLower(strings.TrimSpace(h))
+		var p *ledger.Problem
 		switch {
 		case h == "":
-			problem(i, ledger.Problem{Field: fmt.Sprintf("column %d", i+1), Msg: "empty column name"})
+			p = &ledger.Problem{Field: fmt.Sprintf("column %d", i+1), Msg: "empty column name"}
 		case !slices.Contains(allowed, h):
-			problem(i, ledger.Problem{Field: ledger.Clip(h), Msg: "unknown column: the columns are " + strings.Join(allowed, ",")})
+			p = &ledger.Problem{Field: ledger.Clip(h), Msg: "unknown column: the columns are " + strings.Join(allowed, ",")}
 		case seen[h]:
-			problem(i, ledger.Problem{Field: h, Msg: "column appears twice"})
+			p = &ledger.Problem{Field: h, Msg: "column appears twice"}
+		}
+		if p != nil {
+			if bad++; bad <= maxBadColumns {
+				problem(i, *p)
+			}
 		}
 		seen[h] = true
 		header = append(header, h)
+	}
+	if bad > maxBadColumns {
+		problem(-1, ledger.Problem{Msg: fmt.Sprintf("... and %d more unknown, empty or repeated column names", bad-maxBadColumns)})
 	}
 	for _, c := range required {
 		if !seen[c] {

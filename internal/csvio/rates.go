@@ -37,7 +37,8 @@ type RateReader struct {
 }
 
 // NewRateReader reads the header of r. source names the rates' source
-// when the file does not (default: the ECB's for an ECB file).
+// when the file does not (default: the ECB's for an ECB file); it keeps
+// the text rules of a rate's source.
 func NewRateReader(r io.Reader, name, source string) (*RateReader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
@@ -46,8 +47,18 @@ func NewRateReader(r io.Reader, name, source string) (*RateReader, error) {
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	rr := &RateReader{name: name, r: cr, source: source}
 	ps := &ledger.Problems{File: name}
+	if source != "" {
+		// The source given for the whole file keeps the text rules as a
+		// source column does (ledger.ParseRate).
+		clean, p := ledger.TextRules["rate-source"].Clean("source", source)
+		if p != nil {
+			ps.List = append(ps.List, *p)
+			return nil, ps
+		}
+		source = clean
+	}
+	rr := &RateReader{name: name, r: cr, source: source}
 	hdr, err := cr.Read()
 	if err == io.EOF {
 		ps.Add(1, "", "empty file: want an ECB header (Date,USD,JPY,...) or date,base,quote,rate[,source]")

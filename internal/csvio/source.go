@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 
@@ -137,22 +138,46 @@ func openFile(path string) (*os.File, error) {
 // file: Import reads it a second time only to put line numbers on link
 // problems).
 func FileSource(path string, opt Options, progress func(n int)) Source {
-	return Source{Name: path, Rows: func(yield func(Row, error) bool) {
+	return NamedFileSource(path, path, opt, progress)
+}
+
+// NamedFileSource is FileSource for a file known by another name (an
+// upload kept in a temporary file): every problem and error names the
+// file by name, never by path.
+func NamedFileSource(path, name string, opt Options, progress func(n int)) Source {
+	return Source{Name: name, Rows: func(yield func(Row, error) bool) {
 		f, err := openFile(path)
 		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = fmt.Errorf("%w: %s: %w", ledger.ErrInvalid, name, pe.Err)
+			}
 			yield(Row{}, err)
 			return
 		}
 		defer f.Close()
 		opt := opt
 		opt.Reopen = func() (io.ReadCloser, error) { return os.Open(path) }
-		rd, err := NewReader(&countingReader{r: f, progress: progress}, path, opt)
+		rd, err := NewReader(&countingReader{r: unpathed{f}, progress: progress}, name, opt)
 		if err != nil {
 			yield(Row{}, err)
 			return
 		}
 		rd.All()(yield)
 	}}
+}
+
+// unpathed reads r, with the path taken out of its errors (the reader
+// names the file).
+type unpathed struct{ r io.Reader }
+
+func (u unpathed) Read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return n, err
 }
 
 // BytesSource is an import source over an in-memory file (an upload, the

@@ -1,11 +1,12 @@
 package ledger
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/coalition/pledger/internal/money"
@@ -23,18 +24,33 @@ type parser struct {
 	// its sector field, given back unchanged, is kept as recorded.
 	recorded *Entry
 	ps       Problems
+	// badText are the fields that break the text rules: that is their
+	// one problem.
+	badText map[string]bool
 }
 
 // get is a field without surrounding spaces.
 func (p *parser) get(k string) string { return strings.TrimSpace(p.f[k]) }
 
 // bad records a problem with field.
-func (p *parser) bad(field, format string, args ...any) { p.ps.Add(p.line, field, format, args...) }
+func (p *parser) bad(field, format string, args ...any) {
+	p.add(Problem{Field: field, Msg: fmt.Sprintf(format, args...)})
+}
 
 // badAs records a problem with field that has a stable code (see the Code*
 // constants), so that a door can phrase it in its reader's language.
 func (p *parser) badAs(field, code, value, format string, args ...any) {
-	p.ps.List = append(p.ps.List, Problem{Line: p.line, Field: field, Code: code, Value: value, Msg: fmt.Sprintf(format, args...)})
+	p.add(Problem{Field: field, Code: code, Value: value, Msg: fmt.Sprintf(format, args...)})
+}
+
+// add records pr on the parser's line, unless its field breaks the text
+// rules: that problem, reported first, is the field's only one.
+func (p *parser) add(pr Problem) {
+	if p.badText[pr.Field] {
+		return
+	}
+	pr.Line = p.line
+	p.ps.List = append(p.ps.List, pr)
 }
 
 // check is one rule of an entry: it reads the fields it is about, fills in
@@ -45,6 +61,7 @@ type check func(p *parser, e *Entry)
 // checks are the rules of an entry, one concern each, in the order their
 // problems are reported.
 var checks = []check{
+	checkText,
 	checkRefField,
 	checkKind,
 	checkParty,
@@ -56,11 +73,66 @@ var checks = []check{
 	checkSectors,
 	checkLocations,
 	checkLinks,
-	checkTextLimits,
+	checkSourceNote,
 	checkTitle,
 	checkIllustrative,
-	checkUTF8,
 }
+
+// checkText: every field keeps the text rules (text.go), and is read in
+// NFC from here on. A field that breaks them has that one problem. In an
+// amendment, a field given back as recorded is kept as recorded (a ref
+// longer than the rules now allow, a toward naming one, text not in NFC),
+// unless it holds a character the rules refuse: storing it again would
+// carry it on, so it must be corrected too.
+func checkText(p *parser, _ *Entry) {
+	var rec Fields
+	if p.recorded != nil {
+		rec = p.recorded.Fields()
+	}
+	var cleaned Fields // the fields whose text cleaning changed, beyond trimming
+	for i, k := range Columns {
+		v, ok := p.f[k]
+		if !ok || v == "" {
+			continue
+		}
+		clean, pr := columnRules[i].Clean(k, v)
+		if rec != nil && strings.TrimSpace(v) == rec[k] {
+			if pr == nil || pr.Code != CodeCharacter {
+				continue // as recorded
+			}
+			pr.Msg += " (recorded so before the text rules: correct this field too)"
+		}
+		if pr != nil {
+			if p.badText == nil {
+				p.badText = map[string]bool{}
+			}
+			p.add(*pr)
+			p.badText[k] = true
+			continue
+		}
+		if clean != strings.TrimSpace(v) {
+			if cleaned == nil {
+				cleaned = Fields{}
+			}
+			cleaned[k] = clean
+		}
+	}
+	if cleaned != nil {
+		// A copy: the caller's fields stay as given.
+		f := maps.Clone(p.f)
+		maps.Copy(f, cleaned)
+		p.f = f
+	}
+}
+
+// columnRules are the text rules of Columns, in their order.
+var columnRules = func() []TextRule {
+	out := make([]TextRule, len(Columns))
+	for i, c := range Columns {
+		out[i] = TextRules[c]
+	}
+	return out
+}()
 
 // checkRefField: the ref, required unless it may be made (RefOptional).
 func checkRefField(p *parser, e *Entry) {
@@ -70,10 +142,6 @@ func checkRefField(p *parser, e *Entry) {
 		// made by defaultRef once the content is known
 	case e.Ref == "":
 		p.badAs("ref", CodeRequired, "", "required: a unique key for the entry, e.g. bel-pledge-2021")
-	default:
-		if msg := checkRef(e.Ref); msg != "" {
-			p.bad("ref", "%s", msg)
-		}
 	}
 }
 
@@ -96,11 +164,8 @@ func checkParty(p *parser, e *Entry) {
 	switch {
 	case e.Party == "":
 		p.badAs("party", CodeRequired, "", "required: an ISO 3166-1 alpha-3 code such as BEL, or an organisation such as EU")
-	case len(e.Party) > 16:
-		p.bad("party", "party code too long (16 characters at most)")
 	case p.known != nil && !p.known(e.Party):
-		p.ps.List = append(p.ps.List, Problem{Line: p.line, Field: "party", Code: CodeUnknownParty, Value: e.Party,
-			Msg: fmt.Sprintf("unknown party %q", p.get("party"))})
+		p.badAs("party", CodeUnknownParty, e.Party, "unknown party %q", p.get("party"))
 	}
 }
 
@@ -207,16 +272,20 @@ func checkQualifier(p *parser, e *Entry) {
 }
 
 // checkDeployment: a deployment, and only a deployment, has a quantity
-// (a whole number greater than zero) and an asset.
+// (a whole number greater than zero, at most MaxQuantity) and an asset.
 func checkDeployment(p *parser, e *Entry) {
 	qty, asset := p.get("quantity"), p.get("asset")
 	if qty != "" {
 		n, err := strconv.ParseInt(qty, 10, 64)
 		switch {
+		case errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(qty, "-"):
+			p.bad("quantity", "%s is more than %d, the largest quantity: check the figure", Clip(qty), int64(MaxQuantity))
 		case err != nil:
 			p.bad("quantity", "%q is not a whole number", Clip(qty))
 		case n <= 0:
 			p.bad("quantity", "%s: must be greater than zero", Clip(qty))
+		case n > MaxQuantity:
+			p.bad("quantity", "%d is more than %d, the largest quantity: check the figure", n, int64(MaxQuantity))
 		default:
 			e.Quantity = n
 		}
@@ -238,9 +307,6 @@ func checkDeployment(p *parser, e *Entry) {
 			p.bad("asset", "only deployments have an asset")
 		}
 	}
-	if utf8.RuneCountInString(asset) > maxShort {
-		p.bad("asset", "too long (%d characters at most)", maxShort)
-	}
 }
 
 // checkSectors: a ';'-separated list of sectors of the vocabulary (each
@@ -256,17 +322,13 @@ func checkSectors(p *parser, e *Entry) {
 		switch {
 		case utf8.RuneCountInString(s) > maxShort:
 			return "", fmt.Sprintf("value too long (%d characters at most)", maxShort)
-		case strings.ContainsFunc(s, unicode.IsControl):
-			return "", "control characters are not allowed"
 		case strings.EqualFold(s, Multiple):
 			return "", fmt.Sprintf("%q is what reports call an entry shared between several sectors: name the sectors instead, e.g. demining;camps", Multiple)
 		}
 		if code, ok := p.sectors.Lookup(s); ok {
 			return code, ""
 		}
-		pr := p.sectors.sectorProblem(s)
-		pr.Line = p.line
-		p.ps.List = append(p.ps.List, pr)
+		p.add(p.sectors.sectorProblem(s))
 		return "", skipValue
 	})
 }
@@ -284,17 +346,11 @@ func checkLocations(p *parser, e *Entry) {
 	})
 }
 
-// checkLinks: toward and fulfils are refs, of another entry, from a kind
-// that may have them. What they point at is CheckLink's.
+// checkLinks: toward and fulfils are refs (their form is checkText's),
+// of another entry, from a kind that may have them. What they point at is
+// CheckLink's.
 func checkLinks(p *parser, e *Entry) {
 	e.Toward, e.Fulfils = p.get("toward"), p.get("fulfils")
-	for _, l := range []struct{ field, ref string }{{"toward", e.Toward}, {"fulfils", e.Fulfils}} {
-		if l.ref != "" {
-			if msg := checkRef(l.ref); msg != "" {
-				p.bad(l.field, "not a ref: %s", msg)
-			}
-		}
-	}
 	if e.Toward != "" {
 		if e.Kind == Need {
 			p.badAs("toward", CodeNeedTowardNeed, "", "a need cannot be toward another need")
@@ -313,29 +369,20 @@ func checkLinks(p *parser, e *Entry) {
 	}
 }
 
-// checkTextLimits: the free-text fields fit their limits.
-func checkTextLimits(p *parser, e *Entry) {
+// checkSourceNote: the source and the note, free text (their rules are
+// checkText's).
+func checkSourceNote(p *parser, e *Entry) {
 	e.Source, e.Note = p.get("source"), p.get("note")
-	if utf8.RuneCountInString(e.Source) > maxSource {
-		p.bad("source", "too long (%d characters at most)", maxSource)
-	}
-	if utf8.RuneCountInString(e.Note) > maxNote {
-		p.bad("note", "too long (%d characters at most)", maxNote)
-	}
 }
 
-// checkTitle: a need's title, on one line and not too long; other kinds
-// have none.
+// checkTitle: a need's title (one line, not too long: checkText); other
+// kinds have none.
 func checkTitle(p *parser, e *Entry) {
 	e.Title = p.get("title")
 	switch {
 	case e.Title == "":
 	case e.Kind != "" && e.Kind != Need:
 		p.bad("title", "only a need has a title: a %s is named by its ref", e.Kind)
-	case strings.ContainsFunc(e.Title, unicode.IsControl):
-		p.bad("title", "control characters (a line break, a tab) are not allowed: a title is one line")
-	case utf8.RuneCountInString(e.Title) > maxShort:
-		p.bad("title", "too long (%d characters at most)", maxShort)
 	}
 }
 
@@ -359,26 +406,4 @@ func ParseFlag(s string) (v, ok bool) {
 		return true, true
 	}
 	return false, false
-}
-
-// checkUTF8: every column is valid UTF-8, as given (not trimmed).
-func checkUTF8(p *parser, _ *Entry) {
-	for _, k := range Columns {
-		if !utf8.ValidString(p.f[k]) {
-			p.bad(k, "not valid UTF-8: save the file as UTF-8")
-		}
-	}
-}
-
-// checkRef checks the form of a ref; "" when it is fine, or the problem.
-func checkRef(s string) string {
-	if utf8.RuneCountInString(s) > maxRef {
-		return fmt.Sprintf("too long (%d characters at most)", maxRef)
-	}
-	for _, r := range s {
-		if !(r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_.:/", r))) {
-			return fmt.Sprintf("%q: use letters, digits and - _ . : / only", Clip(s))
-		}
-	}
-	return ""
 }

@@ -56,20 +56,40 @@ func runChecks(t *testing.T, c check, cases []checkCase) []Entry {
 	return out
 }
 
+// textThen is check c after checkText, as ParseEntry runs them.
+func textThen(c check) check {
+	return func(p *parser, e *Entry) {
+		checkText(p, e)
+		c(p, e)
+	}
+}
+
 func TestCheckRef(t *testing.T) {
-	long := strings.Repeat("a", maxRef+1)
-	runChecks(t, checkRefField, []checkCase{
-		{name: "valid", f: Fields{"ref": " bel-pledge-2021:a/b_c.d "}},
-		{name: "longest", f: Fields{"ref": long[:maxRef]}},
+	long := strings.Repeat("a", MaxRef+1)
+	bad := func(v string) Problem {
+		return p("ref", fmt.Sprintf(`%q: a ref starts with a letter or a digit, followed by letters, digits, '.', '_', ':' or '-' (no spaces or '/'), e.g. bel-pledge-2021`, v))
+	}
+	es := runChecks(t, textThen(checkRefField), []checkCase{
+		{name: "valid", f: Fields{"ref": " bel-pledge-2021:a_b.c-D9 "}},
+		{name: "longest", f: Fields{"ref": long[:MaxRef]}},
+		{name: "digit first", f: Fields{"ref": "2021-bel"}},
 		{name: "empty, required", f: Fields{"ref": "  "},
 			want: []Problem{pc("ref", CodeRequired, "", "required: a unique key for the entry, e.g. bel-pledge-2021")}},
 		{name: "empty, optional", f: Fields{}, rule: RefOptional},
-		{name: "bad, optional", f: Fields{"ref": "a b"}, rule: RefOptional,
-			want: []Problem{p("ref", `"a b": use letters, digits and - _ . : / only`)}},
-		{name: "space", f: Fields{"ref": "x y"}, want: []Problem{p("ref", `"x y": use letters, digits and - _ . : / only`)}},
-		{name: "non-ASCII letter", f: Fields{"ref": "café"}, want: []Problem{p("ref", `"café": use letters, digits and - _ . : / only`)}},
-		{name: "too long", f: Fields{"ref": long}, want: []Problem{p("ref", "too long (100 characters at most)")}},
+		{name: "bad, optional", f: Fields{"ref": "a b"}, rule: RefOptional, want: []Problem{bad("a b")}},
+		{name: "space", f: Fields{"ref": "x y"}, want: []Problem{bad("x y")}},
+		{name: "non-ASCII letter", f: Fields{"ref": "café"}, want: []Problem{bad("café")}},
+		{name: "dot", f: Fields{"ref": "."}, want: []Problem{bad(".")}},
+		{name: "dot dot", f: Fields{"ref": ".."}, want: []Problem{bad("..")}},
+		{name: "slash", f: Fields{"ref": "bel/2021"}, want: []Problem{bad("bel/2021")}},
+		{name: "hyphen first", f: Fields{"ref": "-bel"}, want: []Problem{bad("-bel")}},
+		{name: "too long", f: Fields{"ref": long}, want: []Problem{p("ref", "too long (64 characters at most)")}},
+		{name: "escape", f: Fields{"ref": "a\x1bb"},
+			want: []Problem{pc("ref", CodeCharacter, "U+001B", "a control character (U+001B) at character 2: remove it")}},
 	})
+	if len(es) == 14 && es[0].Ref != "bel-pledge-2021:a_b.c-D9" {
+		t.Errorf("ref %q", es[0].Ref)
+	}
 }
 
 func TestCheckKind(t *testing.T) {
@@ -93,10 +113,12 @@ func TestCheckParty(t *testing.T) {
 		{name: "organisation", f: Fields{"party": "EU"}},
 		{name: "empty", f: Fields{},
 			want: []Problem{pc("party", CodeRequired, "", "required: an ISO 3166-1 alpha-3 code such as BEL, or an organisation such as EU")}},
-		{name: "too long", f: Fields{"party": strings.Repeat("X", 17)},
-			want: []Problem{p("party", "party code too long (16 characters at most)")}},
 		{name: "unknown", f: Fields{"party": "acme"},
 			want: []Problem{{Field: "party", Code: CodeUnknownParty, Value: "ACME", Msg: `unknown party "acme"`}}},
+	})
+	runChecks(t, textThen(checkParty), []checkCase{
+		{name: "too long", f: Fields{"party": strings.Repeat("X", 17)},
+			want: []Problem{p("party", "too long (16 characters at most)")}},
 	})
 	if len(es) == 5 && es[0].Party != "BEL" {
 		t.Errorf("party %q, want BEL", es[0].Party)
@@ -217,12 +239,23 @@ func TestCheckDeployment(t *testing.T) {
 			want: []Problem{pc("quantity", CodeRequired, "", "required for a deployment: how many, e.g. 4"), pc("asset", CodeRequired, "", "required for a deployment: what, e.g. F-16")}},
 		{name: "not a deployment", before: Entry{Kind: Need}, f: Fields{"quantity": "4", "asset": "F-16"},
 			want: []Problem{p("quantity", "only deployments have a quantity"), p("asset", "only deployments have an asset")}},
-		{name: "asset too long", before: Entry{Kind: Deployment}, f: Fields{"quantity": "1", "asset": strings.Repeat("é", maxShort+1)},
-			want: []Problem{p("asset", "too long (200 characters at most)")}},
+		{name: "largest", before: Entry{Kind: Deployment}, f: Fields{"quantity": "1000000000000", "asset": "F-16"}},
+		{name: "above the largest", before: Entry{Kind: Deployment}, f: Fields{"quantity": "1000000000001", "asset": "F-16"},
+			want: []Problem{p("quantity", "1000000000001 is more than 1000000000000, the largest quantity: check the figure")}},
+		{name: "beyond 64 bits", before: Entry{Kind: Deployment}, f: Fields{"quantity": "9223372036854775808", "asset": "F-16"},
+			want: []Problem{p("quantity", "9223372036854775808 is more than 1000000000000, the largest quantity: check the figure")}},
+		{name: "near 2^63", before: Entry{Kind: Deployment}, f: Fields{"quantity": "4611686018427387904", "asset": "F-16"},
+			want: []Problem{p("quantity", "4611686018427387904 is more than 1000000000000, the largest quantity: check the figure")}},
 	})
-	if len(es) == 8 && (es[0].Quantity != 4 || es[0].Asset != "F-16") {
+	if len(es) == 10 && (es[0].Quantity != 4 || es[0].Asset != "F-16" || es[7].Quantity != MaxQuantity) {
 		t.Errorf("deployment %d %q", es[0].Quantity, es[0].Asset)
 	}
+	runChecks(t, textThen(checkDeployment), []checkCase{
+		{name: "asset too long", before: Entry{Kind: Deployment}, f: Fields{"quantity": "1", "asset": strings.Repeat("é", maxShort+1)},
+			want: []Problem{p("asset", "too long (200 characters at most)")}},
+		{name: "NUL in asset", before: Entry{Kind: Deployment}, f: Fields{"quantity": "1", "asset": "F-16\x00"},
+			want: []Problem{pc("asset", CodeCharacter, "U+0000", "a control character (U+0000) at character 5: remove it")}},
+	})
 }
 
 func TestCheckSectors(t *testing.T) {
@@ -231,10 +264,12 @@ func TestCheckSectors(t *testing.T) {
 		{name: "empty", f: Fields{}},
 		{name: "too long", f: Fields{"sector": "demining;" + strings.Repeat("b", maxShort+1)},
 			want: []Problem{p("sector", "value too long (200 characters at most)")}},
-		{name: "control character", f: Fields{"sector": "de\x07mining"},
-			want: []Problem{p("sector", "control characters are not allowed")}},
 	})
-	if len(es) == 4 && !slices.Equal(es[0].Sectors, []string{"camps", "demining"}) {
+	runChecks(t, textThen(checkSectors), []checkCase{
+		{name: "control character", f: Fields{"sector": "de\x07mining"},
+			want: []Problem{pc("sector", CodeCharacter, "U+0007", "a control character (U+0007) at character 3: remove it")}},
+	})
+	if len(es) == 3 && !slices.Equal(es[0].Sectors, []string{"camps", "demining"}) {
 		t.Errorf("sectors %q: want them once each, in canonical order", es[0].Sectors)
 	}
 }
@@ -329,14 +364,16 @@ func TestCheckLocations(t *testing.T) {
 }
 
 func TestCheckLinks(t *testing.T) {
-	runChecks(t, checkLinks, []checkCase{
+	runChecks(t, textThen(checkLinks), []checkCase{
 		{name: "pledge toward a need", before: Entry{Ref: "p", Kind: Pledge}, f: Fields{"toward": "n"}},
 		{name: "commitment fulfils", before: Entry{Ref: "c", Kind: Commitment}, f: Fields{"toward": "n", "fulfils": "p"}},
 		{name: "disbursement fulfils", before: Entry{Ref: "d", Kind: Disbursement}, f: Fields{"fulfils": "c"}},
 		{name: "ref not made yet", before: Entry{Kind: Disbursement}, f: Fields{"fulfils": "c"}},
 		{name: "not refs", before: Entry{Ref: "c", Kind: Commitment}, f: Fields{"toward": "a b", "fulfils": "c d"},
-			want: []Problem{p("toward", `not a ref: "a b": use letters, digits and - _ . : / only`),
-				p("fulfils", `not a ref: "c d": use letters, digits and - _ . : / only`)}},
+			want: []Problem{p("toward", `"a b": a ref starts with a letter or a digit, followed by letters, digits, '.', '_', ':' or '-' (no spaces or '/'), e.g. bel-pledge-2021`),
+				p("fulfils", `"c d": a ref starts with a letter or a digit, followed by letters, digits, '.', '_', ':' or '-' (no spaces or '/'), e.g. bel-pledge-2021`)}},
+		{name: "dot dot", before: Entry{Ref: "c", Kind: Commitment}, f: Fields{"fulfils": ".."},
+			want: []Problem{p("fulfils", `"..": a ref starts with a letter or a digit, followed by letters, digits, '.', '_', ':' or '-' (no spaces or '/'), e.g. bel-pledge-2021`)}},
 		{name: "need toward a need", before: Entry{Ref: "n2", Kind: Need}, f: Fields{"toward": "n"},
 			want: []Problem{pc("toward", CodeNeedTowardNeed, "", "a need cannot be toward another need")}},
 		{name: "toward itself", before: Entry{Ref: "p", Kind: Pledge}, f: Fields{"toward": "p"},
@@ -349,7 +386,7 @@ func TestCheckLinks(t *testing.T) {
 }
 
 func TestCheckTextLimits(t *testing.T) {
-	es := runChecks(t, checkTextLimits, []checkCase{
+	es := runChecks(t, textThen(checkSourceNote), []checkCase{
 		{name: "short", f: Fields{"source": " https://example.org ", "note": "fine"}},
 		{name: "longest", f: Fields{"source": strings.Repeat("s", maxSource), "note": strings.Repeat("n", maxNote)}},
 		{name: "too long", f: Fields{"source": strings.Repeat("s", maxSource+1), "note": strings.Repeat("n", maxNote+1)},
@@ -389,10 +426,10 @@ func TestCheckIllustrative(t *testing.T) {
 }
 
 func TestCheckUTF8(t *testing.T) {
-	runChecks(t, checkUTF8, []checkCase{
+	runChecks(t, checkText, []checkCase{
 		{name: "valid", f: Fields{"note": "Belgique – België"}},
 		{name: "invalid", f: Fields{"party": "B\xffL", "note": "\xc3"},
-			want: []Problem{p("party", "not valid UTF-8: save the file as UTF-8"), p("note", "not valid UTF-8: save the file as UTF-8")}},
+			want: []Problem{pc("party", CodeCharacter, "", "not valid UTF-8: save the file as UTF-8"), pc("note", CodeCharacter, "", "not valid UTF-8: save the file as UTF-8")}},
 	})
 }
 

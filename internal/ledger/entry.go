@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/coalition/pledger/internal/money"
 	"github.com/shopspring/decimal"
@@ -95,15 +94,6 @@ type Entry struct {
 	// has one; it is optional.
 	Title string
 }
-
-// Limits on text fields, so that a runaway spreadsheet cell is refused with
-// a message rather than stored.
-const (
-	maxRef    = 100
-	maxShort  = 200  // party, asset, one sector, a title
-	maxSource = 2000 // source
-	maxNote   = 10000
-)
 
 // PartyLookup tells whether a party code is known.
 type PartyLookup func(code string) bool
@@ -256,15 +246,24 @@ func Amended(cur Entry, changes Fields, known Known) (Entry, []Problem) {
 	return e, ps.List
 }
 
-// CheckReason checks the reason an amendment or a withdrawal must give.
+// CheckReason checks the reason an amendment or a withdrawal must give:
+// not empty, and keeping the text rules (one line).
 func CheckReason(reason string) []Problem {
-	var ps Problems
+	_, ps := CleanReason(reason)
+	return ps
+}
+
+// CleanReason is CheckReason that also returns the reason as it is
+// recorded: trimmed, in NFC.
+func CleanReason(reason string) (string, []Problem) {
 	if strings.TrimSpace(reason) == "" {
-		ps.List = append(ps.List, Problem{Field: "reason", Code: CodeRequired, Msg: "required: say why the entry is corrected or withdrawn"})
-	} else if utf8.RuneCountInString(reason) > maxSource {
-		ps.Add(0, "reason", "too long (%d characters at most)", maxSource)
+		return "", []Problem{{Field: "reason", Code: CodeRequired, Msg: "required: say why the entry is corrected or withdrawn"}}
 	}
-	return ps.List
+	clean, p := CleanText("reason", reason)
+	if p != nil {
+		return "", []Problem{*p}
+	}
+	return clean, nil
 }
 
 // defaultRef makes a ref for an entry given without one: party, kind, date

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -78,6 +79,9 @@ const (
 	CodeNoSuchLink = "no_such_link"
 	// CodeUnchanged: an amendment that changes nothing.
 	CodeUnchanged = "unchanged"
+	// CodeMoreProblems: the last problem of a list cut short; Value is
+	// how many more problems there are (see Problems.Capped).
+	CodeMoreProblems = "more_problems"
 )
 
 // Problems is a list of validation problems; as an error it matches
@@ -120,6 +124,36 @@ func (ps *Problems) Error() string {
 }
 
 func (ps *Problems) Is(target error) bool { return target == ErrInvalid }
+
+// MoreProblems is the problem that ends a list cut short: n more problems,
+// not listed.
+func MoreProblems(n int) Problem {
+	return Problem{Code: CodeMoreProblems, Value: strconv.Itoa(n), Msg: fmt.Sprintf("... and %d more problems", n)}
+}
+
+// Capped returns ps with at most n problems listed, followed by one that
+// counts the others (MoreProblems, adding up the count of one that ends
+// ps already); ps itself when it lists no more than n. A door that shows
+// problems to a person shows a list of a readable length, however bad
+// the input.
+func (ps *Problems) Capped(n int) *Problems {
+	list, more := ps.List, 0
+	if k := len(list); k > 0 && list[k-1].Code == CodeMoreProblems {
+		m, err := strconv.Atoi(list[k-1].Value)
+		if err == nil && m > 0 {
+			list, more = list[:k-1], m
+		}
+	}
+	if len(list) <= n {
+		return ps // nothing to cut (a count that ends it stays)
+	}
+	more += len(list) - n
+	list = list[:n]
+	out := &Problems{File: ps.File, List: make([]Problem, len(list), len(list)+1)}
+	copy(out.List, list)
+	out.List = append(out.List, MoreProblems(more))
+	return out
+}
 
 // Failure is an error that is not about a field of an input line but
 // still has a kind (ErrInvalid, ErrNotFound, ErrConflict, ErrTampered), a

@@ -191,13 +191,13 @@ func TestContentHashTitle(t *testing.T) {
 }
 
 func TestCheckTitle(t *testing.T) {
-	runChecks(t, checkTitle, []checkCase{
+	runChecks(t, textThen(checkTitle), []checkCase{
 		{name: "need", before: Entry{Kind: Need}, f: Fields{"title": "Demining of Mosul"}},
 		{name: "none", before: Entry{Kind: Pledge}, f: Fields{}},
 		{name: "pledge", before: Entry{Kind: Pledge}, f: Fields{"title": "Demining"},
 			want: []Problem{p("title", "only a need has a title: a pledge is named by its ref")}},
 		{name: "two lines", before: Entry{Kind: Need}, f: Fields{"title": "Demining\nof Mosul"},
-			want: []Problem{p("title", "control characters (a line break, a tab) are not allowed: a title is one line")}},
+			want: []Problem{pc("title", CodeCharacter, "U+000A", "a line break (U+000A) at character 9: write it on one line (only a note may have line breaks)")}},
 		{name: "too long", before: Entry{Kind: Need}, f: Fields{"title": strings.Repeat("é", maxShort+1)},
 			want: []Problem{p("title", "too long (200 characters at most)")}},
 	})

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -60,28 +59,28 @@ func BuiltinParties() []Party {
 	return append(States(), Organisations...)
 }
 
-// NewParty validates a party a user adds.
+// NewParty validates a party a user adds: a code of letters A-Z, digits,
+// - and _ (1 to 16, starting with a letter or a digit, so that a ref made
+// from it keeps the ref grammar), and a name keeping the text rules (one
+// line).
 func NewParty(code, name string) (Party, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
-	name = strings.TrimSpace(name)
 	var ps Problems
 	if code == "" || len(code) > 16 {
 		ps.Add(0, "code", "a party code has 1 to 16 characters")
 	}
-	for _, r := range code {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			ps.Add(0, "code", "%q: use letters A-Z, digits, - and _ only", code)
+	for i, r := range code {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || i > 0 && (r == '-' || r == '_')) {
+			ps.Add(0, "code", "%q: use letters A-Z, digits, - and _ only, starting with a letter or a digit", Clip(code))
 			break
 		}
 	}
-	if name == "" {
+	name, p := CleanText("name", name)
+	switch {
+	case p != nil:
+		ps.List = append(ps.List, *p)
+	case name == "":
 		ps.Add(0, "name", "required: the party's display name")
-	}
-	if strings.ContainsFunc(name, unicode.IsControl) {
-		ps.Add(0, "name", "control characters are not allowed")
-	}
-	if len(name) > maxShort {
-		ps.Add(0, "name", "too long (%d characters at most)", maxShort)
 	}
 	if err := ps.Err(); err != nil {
 		return Party{}, err

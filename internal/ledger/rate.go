@@ -23,7 +23,8 @@ type RateFields struct {
 // ParseRate validates a rate given as values and returns it as a
 // money.Rate. The rules are those of every way a rate comes in: Date a day
 // (YYYY-MM-DD), Base and Quote two different ISO 4217 currencies, Rate a
-// number greater than zero, Source not empty. Values are trimmed. line is
+// number greater than zero, Source not empty and keeping the text rules
+// (one line, at most 500 characters; stored in NFC). Values are trimmed. line is
 // the input line for the problems (0 for none).
 func ParseRate(f RateFields, line int) (money.Rate, []Problem) {
 	var ps Problems
@@ -47,8 +48,12 @@ func ParseRate(f RateFields, line int) (money.Rate, []Problem) {
 	if err != nil {
 		bad("rate", "%v", err)
 	}
-	source := strings.TrimSpace(f.Source)
-	if source == "" {
+	source, p := TextRules["rate-source"].Clean("source", f.Source)
+	switch {
+	case p != nil:
+		p.Line = line
+		ps.List = append(ps.List, *p)
+	case source == "":
 		ps.List = append(ps.List, Problem{Line: line, Field: "source", Code: CodeNoSource, Msg: "no source"})
 	}
 	if len(ps.List) > 0 {

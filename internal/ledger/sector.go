@@ -353,7 +353,7 @@ func isASCII(s string) bool {
 // code of lower-case letters, digits and hyphens (1 to 40, starting with a
 // letter; never multiple), a name in every language of SectorLanguages,
 // and other spellings without ';' or ':' (they separate an entry's
-// sectors and their shares). It does not know the other sectors: With
+// sectors and their shares); names and spellings keep the text rules. It does not know the other sectors: With
 // refuses a spelling another sector has.
 func NewSector(code string, names map[string]string, spellings []string) (Sector, error) {
 	var ps Problems
@@ -368,15 +368,13 @@ func NewSector(code string, names map[string]string, spellings []string) (Sector
 	}
 	s := Sector{Code: code, Name: map[string]string{}}
 	for _, lang := range SectorLanguages {
-		n := strings.TrimSpace(names[lang])
 		field := "name-" + lang
+		n, p := CleanText(field, names[lang])
 		switch {
+		case p != nil:
+			ps.List = append(ps.List, *p)
 		case n == "":
 			ps.List = append(ps.List, Problem{Field: field, Code: CodeRequired, Msg: fmt.Sprintf("required: the sector's name in %s", languageNames[lang])})
-		case strings.ContainsFunc(n, unicode.IsControl):
-			ps.Add(0, field, "control characters are not allowed")
-		case utf8.RuneCountInString(n) > maxShort:
-			ps.Add(0, field, "too long (%d characters at most)", maxShort)
 		}
 		s.Name[lang] = n
 	}
@@ -386,14 +384,14 @@ func NewSector(code string, names map[string]string, spellings []string) (Sector
 		}
 	}
 	for _, sp := range spellings {
-		sp = strings.TrimSpace(sp)
+		sp, p := CleanText("spelling", sp)
 		switch {
+		case p != nil:
+			ps.List = append(ps.List, *p)
 		case sp == "":
 			continue
-		case strings.ContainsAny(sp, ";:") || strings.ContainsFunc(sp, unicode.IsControl):
-			ps.Add(0, "spelling", "%q: a spelling cannot hold ';', ':' or control characters", Clip(sp))
-		case utf8.RuneCountInString(sp) > maxShort:
-			ps.Add(0, "spelling", "too long (%d characters at most)", maxShort)
+		case strings.ContainsAny(sp, ";:"):
+			ps.Add(0, "spelling", "%q: a spelling cannot hold ';' or ':'", Clip(sp))
 		case FoldSpelling(sp) == "":
 			ps.Add(0, "spelling", "%q has no letter or digit", Clip(sp))
 		case FoldSpelling(sp) == Multiple:

@@ -223,8 +223,11 @@ func TestNewSector(t *testing.T) {
 		{"multiple", names, nil, `"multiple" is what reports call an entry shared between several sectors`},
 		{"health", map[string]string{"en": "Health", "nl": "Gezondheid"}, nil, "name-fr: required: the sector's name in French"},
 		{"health", map[string]string{"en": "Health", "nl": "Gezondheid", "fr": "Santé", "de": "Gesundheit"}, nil, "name-de: a sector is named in en, nl, fr only"},
-		{"health", map[string]string{"en": "Health\n", "nl": "Ge\tzondheid", "fr": "Santé"}, nil, "name-nl: control characters are not allowed"},
-		{"health", names, []string{"care;cure"}, `spelling: "care;cure": a spelling cannot hold ';', ':' or control characters`},
+		{"health", map[string]string{"en": "Heal\nth", "nl": "Gezondheid", "fr": "Santé"}, nil, "name-en: a line break (U+000A) at character 5"},
+		{"health", map[string]string{"en": "Health", "nl": "Ge\tzondheid", "fr": "Santé"}, nil, "name-nl: a tab at character 3: use a space"},
+		{"health", map[string]string{"en": "Health\u202e", "nl": "Gezondheid", "fr": "Santé"}, nil, "name-en: a bidirectional control character (U+202E) at character 7"},
+		{"health", names, []string{"care\x1b[2J"}, "spelling: a control character (U+001B) at character 5: remove it"},
+		{"health", names, []string{"care;cure"}, `spelling: "care;cure": a spelling cannot hold ';' or ':'`},
 		{"health", names, []string{"--"}, `spelling: "--" has no letter or digit`},
 	} {
 		_, err := NewSector(c.code, c.names, c.spellings)

@@ -46,16 +46,24 @@ type Factor struct {
 // realistic rate) for Accumulate.
 func NewFactor(d decimal.Decimal) *Factor {
 	var f Factor
-	f.f.Set(d.Shift(factorScale).Truncate(0).BigInt())
 	f.one = d.Equal(decimal.NewFromInt(1))
-	if f.f.Sign() > 0 {
-		var m, r big.Int
-		m.Set(&f.f)
-		e := int32(0)
+	// d is coef × 10^exp; f is d × 10^factorScale, truncated. When that
+	// needs no truncation (every realistic rate: Quo keeps fewer decimals)
+	// f is coef × 10^(exp+factorScale), and its trailing zeros are coef's
+	// plus the shift, so only coef's few are divided out.
+	coef, shift := d.Coefficient(), d.Exponent()+factorScale
+	if shift < 0 || shift >= int32(len(pow10big)) {
+		f.f.Set(d.Shift(factorScale).Truncate(0).BigInt())
+		coef, shift = new(big.Int).Set(&f.f), 0
+	} else {
+		f.f.Mul(coef, &pow10big[shift])
+	}
+	if coef.Sign() > 0 {
+		m, e := coef, shift
+		var q, r big.Int
 		ten := big.NewInt(10)
 		for {
-			var q big.Int
-			q.QuoRem(&m, ten, &r)
+			q.QuoRem(m, ten, &r)
 			if r.Sign() != 0 {
 				break
 			}
@@ -64,14 +72,24 @@ func NewFactor(d decimal.Decimal) *Factor {
 		}
 		if m.BitLen() <= 128 {
 			var hi big.Int
-			hi.Rsh(&m, 64)
+			hi.Rsh(m, 64)
 			var lo big.Int
-			lo.And(&m, new(big.Int).SetUint64(math.MaxUint64))
+			lo.And(m, new(big.Int).SetUint64(math.MaxUint64))
 			f.m, f.e, f.small = [2]uint64{hi.Uint64(), lo.Uint64()}, e, true
 		}
 	}
 	return &f
 }
+
+// pow10big holds 10^0 … 10^127, for NewFactor's shifts.
+var pow10big = func() (p [128]big.Int) {
+	p[0].SetInt64(1)
+	ten := big.NewInt(10)
+	for i := 1; i < len(p); i++ {
+		p[i].Mul(&p[i-1], ten)
+	}
+	return p
+}()
 
 // pow10u holds 10^0 … 10^19, every power of ten below 2^64.
 var pow10u = func() (p [20]uint64) {

@@ -2,6 +2,7 @@ package money
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -81,4 +82,29 @@ func BenchmarkFactorValue(b *testing.B) {
 			f.valueBig(int64(i)*1_000_003, 0, usd)
 		}
 	})
+}
+
+// NewFactor's shortcut (coefficient times a power of ten) gives the
+// factor the definition gives (d shifted by factorScale, truncated), with
+// m × 10^e equal to it, for rates, quotients, tiny and huge numbers.
+func TestNewFactorDefinition(t *testing.T) {
+	for _, s := range []string{"1", "1.1789", "0.0000001", "1300.5", "159.87000", "1e-60", "123456789012345678901234567890.123",
+		"0.000000000000000000000000000000000000000000000000015", "7e40", "0", "2.5e3"} {
+		d := decimal.RequireFromString(s)
+		for _, x := range []decimal.Decimal{d, Quo(d.Add(decimal.NewFromInt(3)), decimal.RequireFromString("7.123"))} {
+			f := NewFactor(x)
+			want := x.Shift(factorScale).Truncate(0).BigInt()
+			if f.f.Cmp(want) != 0 {
+				t.Fatalf("%s: f = %s, want %s", x, &f.f, want)
+			}
+			if f.small {
+				m := new(big.Int).Lsh(new(big.Int).SetUint64(f.m[0]), 64)
+				m.Or(m, new(big.Int).SetUint64(f.m[1]))
+				m.Mul(m, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(f.e)), nil))
+				if m.Cmp(want) != 0 || f.m[1]%10 == 0 && f.m[0] == 0 {
+					t.Fatalf("%s: m×10^e = %s, want %s (m %v e %d)", x, m, want, f.m, f.e)
+				}
+			}
+		}
+	}
 }

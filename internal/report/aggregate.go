@@ -82,10 +82,60 @@ type keyFunc func(a *store.Amount, d ledger.Date, pt portion) (groupKey, bool)
 // group exactly in the report currency. An entry counts once in each group
 // that holds a portion of it, and once in the scope's totals.
 func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f store.Filter, key keyFunc) (*aggregation, error) {
+	ag, _, err := aggregateAndChains(ctx, s, st, opt, f, key, false, false)
+	return ag, err
+}
+
+// aggregateChains is aggregate, and the chains of the report's scope
+// (loadChainsParts with chainF, st.filter(opt)). When f selects every
+// current entry (no filter but kinds that include the contributions), the
+// one scan that aggregates also reads the chains, which are then every
+// contribution, each valued as aggregate values it; otherwise the chains
+// are loaded by a scan of their own.
+func aggregateChains(ctx context.Context, s *store.Store, st *State, opt Options, f, chainF store.Filter, key keyFunc, keepParts bool) (*aggregation, *chains, error) {
+	if whole(st, f) && whole(st, chainF) {
+		return aggregateAndChains(ctx, s, st, opt, f, key, true, keepParts)
+	}
+	ag, err := aggregate(ctx, s, st, opt, f, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch, err := loadChainsParts(ctx, s, st, chainF, ag.conv, opt.Currency, keepParts)
+	return ag, ch, err
+}
+
+// whole tells whether f selects every current entry of the state, of its
+// kinds, and those include every kind of contribution.
+func whole(st *State, f store.Filter) bool {
+	if f.Seq != st.Head.Seq || len(f.Parties) > 0 || len(f.Sectors) > 0 || len(f.Locations) > 0 || f.From != "" || f.To != "" ||
+		f.WithVoided || f.Straddling || f.Ref != "" || f.RefPrefix != "" || f.Fulfils != "" || f.SearchText != "" || f.Limit > 0 || f.Skip > 0 {
+		return false
+	}
+	if len(f.Kinds) == 0 {
+		return true
+	}
+	for _, k := range []ledger.Kind{ledger.Pledge, ledger.Commitment, ledger.Disbursement} {
+		if !slices.Contains(f.Kinds, k) {
+			return false
+		}
+	}
+	return true
+}
+
+// aggregateAndChains is aggregate; withChains also makes a link of every
+// contribution it reads (f must be whole), in scope with the value it
+// counts, and returns the chains.
+func aggregateAndChains(ctx context.Context, s *store.Store, st *State, opt Options, f store.Filter, key keyFunc, withChains, keepParts bool) (*aggregation, *chains, error) {
 	parts := runtime.GOMAXPROCS(0)
 	conv, err := st.converter(ctx, opt)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	// The chains need every contribution's ref, need and what it fulfils;
+	// the aggregation sees sectors and locations only as f asks.
+	lists := f.Wide || len(f.Sectors) > 0 || len(f.Locations) > 0
+	if withChains {
+		f.Wide = true
 	}
 	type part struct {
 		factors    map[convKey]*tally // the entries counted per conversion
@@ -98,12 +148,16 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		touched    []*acc
 		entries    int
 		illus      int
+		chain      *chainPart
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
 		ps[i] = &part{factors: map[convKey]*tally{}, groups: map[groupKey]*acc{},
 			dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, kinds: map[string]*acc{},
 			split: newSplitter(f)}
+		if withChains {
+			ps[i].chain = newChainPart()
+		}
 	}
 	err = s.Amounts(ctx, f, parts, func(i int, a *store.Amount) error {
 		p := ps[i]
@@ -136,11 +190,36 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 			factor = &tally{conv: cv}
 			p.factors[convKey{a.Currency, d}] = factor
 		}
-		v, err := entryValue(factor.conv.exact, a.Minor, cur.Units, opt.Currency, string(a.Ref))
+		v, err := entryValue(factor.conv.exact, a.Minor, cur.Units, opt.Currency, a.Ref)
 		if err != nil {
 			return err
 		}
+		var l *link
+		if p.chain != nil && isContribution(a.Kind) {
+			l = p.chain.add(a, d)
+			if factor.chain == nil {
+				factor.chain = &tally{conv: factor.conv}
+			}
+			if !keepParts {
+				// Every portion is kept (f is whole): the link's value
+				// is the entry's.
+				l.scope(scoped{value: v, minor: a.Minor, cur: cur, tally: factor.chain})
+			}
+			if !lists {
+				a.Sector, a.Location = nil, nil
+			}
+		}
 		p.portions = p.split.portions(p.portions[:0], a, v)
+		if l != nil && keepParts {
+			sc := scoped{cur: cur, tally: factor.chain, parts: slices.Clone(p.portions)}
+			for _, pt := range p.portions {
+				sc.value += pt.value
+				sc.minor += pt.minor
+			}
+			if len(p.portions) > 0 {
+				l.scope(sc)
+			}
+		}
 		p.touched = p.touched[:0]
 		var inScope int64
 		counted := false
@@ -187,7 +266,7 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv, kinds: ps[0].kinds, illus: ps[0].illus, split: ps[0].split,
 		rated: rated{}}
@@ -217,10 +296,25 @@ func aggregate(ctx context.Context, s *store.Store, st *State, opt Options, f st
 	}
 	for _, g := range out.groups {
 		if _, ok := g.sum.Minor(); !ok {
-			return nil, fmt.Errorf("%w: a total in %s is too large to add up", ledger.ErrInvalid, opt.Currency.Code)
+			return nil, nil, fmt.Errorf("%w: a total in %s is too large to add up", ledger.ErrInvalid, opt.Currency.Code)
 		}
 	}
-	return out, nil
+	if !withChains {
+		return out, nil, nil
+	}
+	cps := make([]*chainPart, len(ps))
+	var tallies []*tally
+	for i, p := range ps {
+		cps[i] = p.chain
+		for _, t := range p.factors {
+			if t.chain != nil {
+				tallies = append(tallies, t.chain)
+			}
+		}
+	}
+	// The chains' own splitter: the aggregation's notes what f left out,
+	// and f, being whole, leaves nothing out.
+	return out, newChains(cps, nil, tallies, opt.Currency, newSplitter(f)), nil
 }
 
 // kindTotals are the scope totals of an aggregation: every entry it placed

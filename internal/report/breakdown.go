@@ -45,7 +45,8 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 	f.Wide = true
 	var bad error // a stored end that does not parse; recorded ends always do
 	var once sync.Once
-	ag, err := aggregate(ctx, s, st, opt, f, func(a *store.Amount, d ledger.Date, pt portion) (groupKey, bool) {
+	stages := opt.Params["stages"] == "true"
+	ag, ch, err := aggregateChains(ctx, s, st, opt, f, st.filter(opt), func(a *store.Amount, d ledger.Date, pt portion) (groupKey, bool) {
 		var k groupKey
 		for i, g := range group {
 			switch g {
@@ -69,7 +70,7 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 		}
 		k[3] = a.Kind
 		return k, true
-	})
+	}, stages)
 	if err == nil {
 		err = bad
 	}
@@ -92,19 +93,13 @@ func computeBreakdown(ctx context.Context, s *store.Store, st *State, opt Option
 			break
 		}
 	}
-	if opt.Params["stages"] != "true" {
-		if err := chainNotes(ctx, s, st, opt, l, c, ag.conv); err != nil {
-			return nil, err
-		}
+	pledges := ch.pledgeChains()
+	if !stages {
+		c.notes = append(c.notes, ch.anomalies(l, opt.Currency, pledges)...)
 		return c, nil
 	}
 	// The stages of the money per member and sector (stages.go), from the
 	// chains that the notes read too.
-	ch, err := loadChainsParts(ctx, s, st, st.filter(opt), ag.conv, opt.Currency, true)
-	if err != nil {
-		return nil, err
-	}
-	pledges := ch.pledgeChains()
 	if err := fillStages(c.section("stages"), ch, pledges, l, opt.Currency); err != nil {
 		return nil, err
 	}
@@ -133,11 +128,12 @@ func fillPivot(c *computed, sec *model.Section, ag *aggregation, group []string,
 		p.kinds[k[3]] = ag.groups[k]
 	}
 	// Periods in time order (see comparePeriods), other dimensions by text.
+	byPeriod := memoComparePeriods()
 	slices.SortStableFunc(rows, func(a, b *pivot) int {
 		for i, g := range group {
 			cmp := strings.Compare
 			if g == "period" || g == "year" {
-				cmp = comparePeriods
+				cmp = byPeriod
 			}
 			if n := cmp(a.key[i], b.key[i]); n != 0 {
 				return n

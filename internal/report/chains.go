@@ -3,9 +3,9 @@ package report
 import (
 	"context"
 	"fmt"
-	"maps"
 	"runtime"
 	"slices"
+	"strings"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/model"
@@ -37,6 +37,7 @@ type link struct {
 	// parts are its portions in scope (split.go), kept only when the
 	// chains are loaded for a computation that groups by them (stages).
 	parts []portion
+	stage stageState // fillStages's working figures
 }
 
 // count counts a link in scope among the entries whose values the report
@@ -50,7 +51,7 @@ func (l *link) count() {
 // chains are the contributions of a ledger state, by ref.
 type chains struct {
 	links  map[string]*link
-	order  []string       // refs in scope, sorted
+	order  []*link        // the links in scope, by ref
 	target money.Currency // the report currency
 	split  *splitter      // what the sector and location filters left out for being shared
 	// tallies are the conversions of the links in scope, one per part and
@@ -63,6 +64,11 @@ func (ch *chains) rated() rated {
 	r := rated{}
 	r.add(ch.tallies...)
 	return r
+}
+
+// isContribution tells whether an entry of kind k is part of a chain.
+func isContribution(k string) bool {
+	return k == string(ledger.Pledge) || k == string(ledger.Commitment) || k == string(ledger.Disbursement)
 }
 
 // stage order: what may fulfil what.
@@ -83,7 +89,7 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	kinds := []ledger.Kind{ledger.Pledge, ledger.Commitment, ledger.Disbursement}
 	parts := runtime.GOMAXPROCS(0)
 	type part struct {
-		links      map[string]*link
+		*chainPart
 		dates      map[string]ledger.Date
 		currencies map[string]money.Currency
 		values     map[string]scoped
@@ -93,7 +99,7 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
-		ps[i] = &part{links: map[string]*link{}, dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]scoped{},
+		ps[i] = &part{chainPart: newChainPart(), dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]scoped{},
 			factors: map[convKey]*tally{}, split: newSplitter(f)}
 	}
 	dateOf := func(p *part, text string) (ledger.Date, error) {
@@ -127,7 +133,7 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 			t = &tally{conv: cv}
 			p.factors[convKey{a.Currency, d}] = t
 		}
-		v, err := entryValue(t.conv.exact, a.Minor, c.Units, cur, string(a.Ref))
+		v, err := entryValue(t.conv.exact, a.Minor, c.Units, cur, a.Ref)
 		if err != nil {
 			return sc, false, err
 		}
@@ -155,10 +161,7 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 		if err != nil {
 			return fmt.Errorf("entry %s: %w", a.Ref, err)
 		}
-		ref := string(a.Ref)
-		l := &link{ref: ref, kind: a.Kind, party: a.Party, toward: string(a.Toward), fulfils: string(a.Fulfils),
-			qualifier: a.Qualifier, date: d, illustrative: a.Illustrative}
-		p.links[ref] = l
+		l := p.add(a, d)
 		if filtered {
 			return nil
 		}
@@ -186,28 +189,78 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	if err != nil {
 		return nil, err
 	}
-	ch := &chains{links: ps[0].links, target: cur, split: ps[0].split}
-	for _, p := range ps[1:] {
-		maps.Copy(ch.links, p.links)
-		ch.split.merge(p.split)
+	cps, values := make([]*chainPart, len(ps)), make([]map[string]scoped, len(ps))
+	var tallies []*tally
+	for i, p := range ps {
+		cps[i], values[i] = p.chainPart, p.values
+		for _, t := range p.factors {
+			tallies = append(tallies, t)
+		}
+		if i > 0 {
+			ps[0].split.merge(p.split)
+		}
 	}
-	for _, p := range ps {
-		for ref, v := range p.values {
+	return newChains(cps, values, tallies, cur, ps[0].split), nil
+}
+
+// chainPart collects the links one part of a scan reads.
+type chainPart struct {
+	links   []*link
+	slab    []link            // where its links are allocated, a chunk at a time
+	towards map[string]string // one string per need
+}
+
+func newChainPart() *chainPart { return &chainPart{towards: map[string]string{}} }
+
+// add makes the link of contribution a, dated d (not yet in scope).
+func (cp *chainPart) add(a *store.Amount, d ledger.Date) *link {
+	// Many contributions go toward the same need: one string each.
+	toward, ok := cp.towards[string(a.Toward)]
+	if !ok {
+		toward = string(a.Toward)
+		cp.towards[toward] = toward
+	}
+	if len(cp.slab) == cap(cp.slab) {
+		cp.slab = make([]link, 0, 4096)
+	}
+	cp.slab = append(cp.slab, link{ref: string(a.Ref), kind: a.Kind, party: a.Party, toward: toward, fulfils: string(a.Fulfils),
+		qualifier: a.Qualifier, date: d, illustrative: a.Illustrative})
+	l := &cp.slab[len(cp.slab)-1]
+	cp.links = append(cp.links, l)
+	return l
+}
+
+// newChains makes the chains of the links the parts read: one map of
+// every link, made at its final size; values (by ref, from a filtered
+// scan) put links in scope; tallies are the conversions of the links in
+// scope.
+func newChains(cps []*chainPart, values []map[string]scoped, tallies []*tally, cur money.Currency, split *splitter) *chains {
+	n := 0
+	for _, p := range cps {
+		n += len(p.links)
+	}
+	ch := &chains{links: make(map[string]*link, n), target: cur, split: split, tallies: tallies}
+	for _, p := range cps {
+		for _, l := range p.links {
+			ch.links[l.ref] = l
+		}
+	}
+	for _, vs := range values {
+		for ref, v := range vs {
 			if l := ch.links[ref]; l != nil {
 				l.scope(v)
 			}
 		}
-		for _, t := range p.factors {
-			ch.tallies = append(ch.tallies, t)
+	}
+	for _, p := range cps {
+		for _, l := range p.links {
+			if l.inScope {
+				ch.order = append(ch.order, l)
+			}
 		}
 	}
-	for ref, l := range ch.links {
-		if l.inScope {
-			ch.order = append(ch.order, ref)
-		}
-	}
-	slices.Sort(ch.order)
-	return ch, nil
+	slices.SortFunc(ch.order, func(a, b *link) int { return strings.Compare(a.ref, b.ref) })
+	return ch
 }
 
 // scope puts the link in the report's scope with its value.
@@ -311,14 +364,13 @@ func (p *pledgeState) remaining(taken, vTaken int64) int64 {
 // pledgeChains follows every pledge in scope to what fulfils it.
 func (ch *chains) pledgeChains() map[string]*pledgeState {
 	out := map[string]*pledgeState{}
-	for _, ref := range ch.order {
-		l := ch.links[ref]
+	for _, l := range ch.order {
+		ref := l.ref
 		if l.kind == "pledge" {
 			out[ref] = &pledgeState{pledge: l, target: ch.target}
 		}
 	}
-	for _, ref := range ch.order {
-		l := ch.links[ref]
+	for _, l := range ch.order {
 		if l.kind == "pledge" {
 			continue
 		}
@@ -351,8 +403,7 @@ func (ch *chains) pledgeChains() map[string]*pledgeState {
 // such an entry is recorded.
 func (ch *chains) anomalies(l *model.Lang, cur money.Currency, pledges map[string]*pledgeState) []string {
 	var notes []string
-	for _, ref := range ch.order {
-		c := ch.links[ref]
+	for _, c := range ch.order {
 		t := ch.links[c.fulfils]
 		if c.fulfils == "" || t == nil {
 			continue
@@ -364,8 +415,8 @@ func (ch *chains) anomalies(l *model.Lang, cur money.Currency, pledges map[strin
 			notes = append(notes, l.T("note.chain-early", c.ref, c.date.String(), t.ref, t.date.String()))
 		}
 	}
-	for _, ref := range ch.order {
-		p := pledges[ref]
+	for _, c := range ch.order {
+		p := pledges[c.ref]
 		if p == nil {
 			continue
 		}

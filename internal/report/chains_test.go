@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -139,4 +140,41 @@ d2,disbursement,NLD,2021-06-01,40.00,EUR,,p2
 			t.Errorf("a pledge paid in full at another rate is noted as over-fulfilled:\n%s", notes)
 		}
 	})
+}
+
+// Over-funded needs past the first twenty are counted and summed in one
+// note, in every language, and the note's sum is the exact sum of theirs.
+func TestOverFundedNotesCapped(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, store.SQLite)
+	var b strings.Builder
+	b.WriteString("ref,kind,party,date,amount,currency,toward,fulfils\n")
+	// n00..n24: need 10.00, commitment of 10.01 + i cents: over-funded by
+	// 0.01 + i/100.
+	for i := range 25 {
+		fmt.Fprintf(&b, "n%02d,need,UN,2021,10.00,USD,,\nc%02d,commitment,DEU,2021,%d.%02d,USD,n%02d,\n", i, i, 10+(1+i)/100, (1+i)%100, i)
+	}
+	if _, err := s.Import(ctx, csvio.BytesSource("over.csv", []byte(b.String()), csvio.Options{}), store.ImportOptions{Author: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "nl", "fr"} {
+		opt := report.Options{Currency: money.MustCurrency("USD"), Valuation: model.DefaultValuation(), Lang: model.MustLang(lang)}
+		m, err := report.Run(ctx, s, "coverage", opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		named, more := 0, ""
+		for _, n := range m.Notes {
+			switch {
+			case strings.Contains(n, "over-funded by") || strings.Contains(n, "overgefinancierd met") || strings.Contains(n, "surfinancé de"):
+				named++
+			case strings.Contains(n, "over-funded") || strings.Contains(n, "overgefinancierd") || strings.Contains(n, "surfinancés"):
+				more = n
+			}
+		}
+		// The last five (n20..n24) are over by 0.21 ... 0.25: 1.15 in all.
+		if named != 20 || !strings.Contains(more, "5") || !(strings.Contains(more, "1.15") || strings.Contains(more, "1,15")) {
+			t.Errorf("%s: %d named, more note %q; want 20 named and 5 more by 1.15", lang, named, more)
+		}
+	}
 }

@@ -36,6 +36,10 @@ type computed struct {
 // marks them in its tables and says how many more there are.
 const maxQualifierNotes = 20
 
+// maxOverNotes caps the notes naming over-funded needs likewise; the rest
+// are counted and summed in one note.
+const maxOverNotes = 20
+
 func newComputed(ag *aggregation) *computed {
 	c := &computed{sections: map[string]*model.Section{}, rated: rated{}}
 	if ag != nil {

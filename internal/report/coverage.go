@@ -5,6 +5,7 @@ import (
 
 	"github.com/coalition/pledger/internal/model"
 	"github.com/coalition/pledger/internal/money"
+	"github.com/shopspring/decimal"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
@@ -41,8 +42,8 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		byNeed[k[0]] = &stages{}
 	}
 	counted, illus := 0, 0 // contributions counted, and how many of them are illustrative
-	for _, ref := range ch.order {
-		link := ch.links[ref]
+	for _, link := range ch.order {
+		ref := link.ref
 		sg := byNeed[ch.need(link)]
 		if sg == nil {
 			continue
@@ -85,6 +86,9 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 	sec := c.section("coverage")
 	cols := map[string][]model.Cell{}
 	var over []string
+	// Past maxOverNotes needs, the over-funded ones are counted and summed
+	// in one note (a ledger of 200,000 needs had 7,494 of them).
+	moreOver, moreOverBy := 0, decimal.Zero
 	for _, k := range ag.sortedKeys() {
 		g := ag.groups[k]
 		sg := byNeed[k[0]]
@@ -105,7 +109,12 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		r["covered"] = percent(funded.Value, needed.Value)
 		gap := model.Cell{Value: needed.Value.Sub(funded.Value)}
 		if gap.Value.IsNegative() {
-			over = append(over, l.T("note.over-funded", needName(k[0]), l.Number(gap.Value.Neg(), opt.Currency.Units)+" "+opt.Currency.Code))
+			if len(over) < maxOverNotes {
+				over = append(over, l.T("note.over-funded", needName(k[0]), l.Number(gap.Value.Neg(), opt.Currency.Units)+" "+opt.Currency.Code))
+			} else {
+				moreOver++
+				moreOverBy = moreOverBy.Add(gap.Value.Neg())
+			}
 			gap.Value = money.FromMinor(0, opt.Currency)
 		}
 		if needed.Qualifier != "" || needed.Bound != "" || funded.Qualifier != "" || funded.Bound != "" {
@@ -133,6 +142,9 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		}
 	}
 	c.notes = append(c.notes, l.T("note.covered"))
+	if moreOver > 0 {
+		over = append(over, l.T("note.over-funded-more", l.N(moreOver), l.Number(moreOverBy, opt.Currency.Units)+" "+opt.Currency.Code))
+	}
 	c.notes = append(c.notes, over...)
 	c.notes = append(c.notes, ch.anomalies(l, opt.Currency, pledges)...)
 	// What the period leaves out: needs (all parties), and the contributions

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -196,22 +197,48 @@ func TestUnknownStartRoundTrip(t *testing.T) {
 	})
 }
 
-// TestDeploymentOverflow: quantities and asset-months near 2^63 are an
-// error naming the asset, never a negative total.
+// addOldDeployments records deployments as a ledger written before the
+// quantity limit could hold them: store.Add takes the entry as given, so
+// each row's quantity (any int64) is set after parsing it with quantity 1.
+func addOldDeployments(t *testing.T, s *store.Store, rows ...string) {
+	t.Helper()
+	for _, row := range rows {
+		c := strings.Split(row, ",")
+		qty, err := strconv.ParseInt(c[5], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, ps := ledger.ParseEntry(ledger.Fields{"ref": c[0], "kind": c[1], "party": c[2], "date": c[3], "end": c[4], "quantity": "1", "asset": c[6]},
+			0, ledger.Known{}, ledger.RefRequired)
+		if len(ps) > 0 {
+			t.Fatal(ps)
+		}
+		e.Quantity = qty
+		if _, err := s.Add(context.Background(), e, "old"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestDeploymentOverflow: quantities and asset-months near 2^63 (which
+// a ledger recorded before the quantity limit may hold) are an error
+// naming the asset, never a negative total.
 func TestDeploymentOverflow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
-		const head = "ref,kind,party,date,end,quantity,asset\n"
-		for name, c := range map[string]struct{ data, want string }{
-			"quantities": {head + fmt.Sprintf("a,deployment,BEL,2021-01,2021-01,%d,F-16\nb,deployment,DNK,2021-01,2021-01,%d,F16\n",
-				int64(1)<<62, int64(1)<<62), "the quantities of F-16 add up to more than 9223372036854775807"},
-			"asset-months": {head + "a,deployment,BEL,2021-01,2021-02,9223372036854775807,trainers\n",
+		for name, c := range map[string]struct {
+			rows []string
+			want string
+		}{
+			"quantities": {[]string{fmt.Sprintf("a,deployment,BEL,2021-01,2021-01,%d,F-16", int64(1)<<62), fmt.Sprintf("b,deployment,DNK,2021-01,2021-01,%d,F16", int64(1)<<62)},
+				"the quantities of F-16 add up to more than 9223372036854775807"},
+			"asset-months": {[]string{"a,deployment,BEL,2021-01,2021-02,9223372036854775807,trainers"},
 				"the asset-months of trainers add up to more than"},
-			"category": {head + fmt.Sprintf("a,deployment,BEL,2021-01,2021-01,%d,F-16\nb,deployment,DNK,2021-01,2021-01,%d,Rafale\n",
-				int64(1)<<62, int64(1)<<62), "the quantities of aircraft add up to more than"},
+			"category": {[]string{fmt.Sprintf("a,deployment,BEL,2021-01,2021-01,%d,F-16", int64(1)<<62), fmt.Sprintf("b,deployment,DNK,2021-01,2021-01,%d,Rafale", int64(1)<<62)},
+				"the quantities of aircraft add up to more than"},
 		} {
 			t.Run(name, func(t *testing.T) {
 				s := storetest.OpenAt(t, engine, deployClock)
-				importDeployments(t, s, c.data)
+				addOldDeployments(t, s, c.rows...)
 				ctx := context.Background()
 				opt, err := report.Request{Currency: "EUR", Lang: "en", MaxStale: 7}.Options(ctx, s)
 				if err != nil {
@@ -225,8 +252,8 @@ func TestDeploymentOverflow(t *testing.T) {
 		}
 		// Just below the limit is fine, and positive.
 		s := storetest.OpenAt(t, engine, deployClock)
-		importDeployments(t, s, head+fmt.Sprintf("a,deployment,BEL,2021-01,2021-01,%d,F-16\nb,deployment,DNK,2021-01,2021-01,%d,F-16\n",
-			int64(1)<<62, int64(1)<<62-1))
+		addOldDeployments(t, s, fmt.Sprintf("a,deployment,BEL,2021-01,2021-01,%d,F-16", int64(1)<<62),
+			fmt.Sprintf("b,deployment,DNK,2021-01,2021-01,%d,F-16", int64(1)<<62-1))
 		opt, err := report.Request{Currency: "EUR", Lang: "en", MaxStale: 7}.Options(context.Background(), s)
 		if err != nil {
 			t.Fatal(err)
@@ -237,6 +264,51 @@ func TestDeploymentOverflow(t *testing.T) {
 		}
 		if q := m.Sections[1].Rows[0]["quantity"].Int; q != 1<<63-1 {
 			t.Errorf("F-16 quantity %d, want 2^63-1", q)
+		}
+	})
+}
+
+// TestDeploymentQuantityLimit: a quantity above ledger.MaxQuantity is
+// refused at input, naming the line and the field, and nothing is
+// written; quantities at the limit add up exactly, asset-months too.
+func TestDeploymentQuantityLimit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		const head = "ref,kind,party,date,end,quantity,asset\n"
+		ctx := context.Background()
+		s := storetest.OpenAt(t, engine, deployClock)
+		for _, qty := range []string{"1000000000001", "4611686018427387904", "9223372036854775808"} {
+			_, err := s.Import(ctx, csvio.BytesSource("d.csv", []byte(head+"ok,deployment,BEL,2021-01,2021-01,4,F-16\nbig,deployment,DNK,2021-01,2021-01,"+qty+",F-16\n"), csvio.Options{}),
+				store.ImportOptions{Author: "test"})
+			if want := "d.csv:3: quantity: " + qty + " is more than 1000000000000, the largest quantity: check the figure"; !errors.Is(err, ledger.ErrInvalid) || err.Error() != want {
+				t.Errorf("quantity %s: got %v, want %q", qty, err, want)
+			}
+		}
+		if n, err := s.CountEntries(ctx, store.Filter{}); err != nil || n != 0 {
+			t.Fatalf("a refused import wrote %d entries (%v)", n, err)
+		}
+		// Three at the limit, over 12 months: exact, positive.
+		importDeployments(t, s, head+"a,deployment,BEL,2021-01,2021-12,1000000000000,F-16\n"+
+			"b,deployment,DNK,2021-01,2021-12,1000000000000,F16\nc,deployment,FRA,2021-01,2021-12,1000000000000,Rafale\n")
+		opt, err := report.Request{Currency: "EUR", Lang: "en", MaxStale: 7}.Options(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := report.Run(ctx, s, "deployments", opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f16, aircraft model.Row
+		for _, r := range m.Sections[1].Rows {
+			if r["asset"].Text == "F-16" {
+				f16 = r
+			}
+		}
+		for _, r := range m.Sections[1].Totals {
+			aircraft = r
+		}
+		if f16["quantity"].Int != 2_000_000_000_000 || f16["asset_months"].Int != 24_000_000_000_000 ||
+			aircraft["quantity"].Int != 3_000_000_000_000 || aircraft["asset_months"].Int != 36_000_000_000_000 {
+			t.Errorf("F-16 %v, aircraft %v: want 2e12 and 2.4e13, 3e12 and 3.6e13", f16, aircraft)
 		}
 	})
 }

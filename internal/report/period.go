@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -28,6 +29,55 @@ const spanSep = "–"
 
 // bucketOf labels the year, quarter or month (by) that holds day t.
 func bucketOf(t time.Time, by string) string {
+	if i, ok := bucketIndex(t, by); ok {
+		bucketOnce.Do(makeBucketLabels)
+		return bucketLabels[i]
+	}
+	return formatBucket(t, by)
+}
+
+// Bucket labels of the years bucketFirst to bucketFirst+bucketYears-1 are
+// made once: a breakdown labels every entry.
+const (
+	bucketFirst = 1900
+	bucketYears = 301
+)
+
+var (
+	bucketOnce   sync.Once
+	bucketLabels []string // per year: the year, its quarters, its months
+)
+
+func makeBucketLabels() {
+	bucketLabels = make([]string, bucketYears*17)
+	for y := range bucketYears {
+		year := time.Date(bucketFirst+y, 1, 1, 0, 0, 0, 0, time.UTC)
+		bucketLabels[y*17] = formatBucket(year, "year")
+		for q := range 4 {
+			bucketLabels[y*17+1+q] = formatBucket(year.AddDate(0, 3*q, 0), "quarter")
+		}
+		for m := range 12 {
+			bucketLabels[y*17+5+m] = formatBucket(year.AddDate(0, m, 0), "month")
+		}
+	}
+}
+
+// bucketIndex is where t's bucket label is in bucketLabels.
+func bucketIndex(t time.Time, by string) (int, bool) {
+	y := t.Year() - bucketFirst
+	if y < 0 || y >= bucketYears {
+		return 0, false
+	}
+	switch by {
+	case "quarter":
+		return y*17 + 1 + (int(t.Month())-1)/3, true
+	case "month":
+		return y*17 + 5 + int(t.Month()) - 1, true
+	}
+	return y * 17, true
+}
+
+func formatBucket(t time.Time, by string) string {
 	switch by {
 	case "quarter":
 		return fmt.Sprintf("%04d-Q%d", t.Year(), (int(t.Month())-1)/3+1)
@@ -50,7 +100,14 @@ func periodOf(date ledger.Date, end, by string) (string, error) {
 		}
 		last = e
 	}
-	if b := bucketOf(date.First(), by); b == bucketOf(last.Last(), by) {
+	first, lastDay := date.First(), last.Last()
+	i, ok1 := bucketIndex(first, by)
+	j, ok2 := bucketIndex(lastDay, by)
+	if ok1 && ok2 {
+		if i == j {
+			return bucketOf(first, by), nil
+		}
+	} else if b := bucketOf(first, by); b == bucketOf(lastDay, by) {
 		return b, nil
 	}
 	if end == "" || end == date.String() {
@@ -93,8 +150,37 @@ func oneSpan(s string) (first, last string, ok bool) {
 // the buckets it ends in ("2021-Q4", "2021", "2016–2021", "2022-Q1"), so
 // that a running total at a row holds everything that ended by then.
 func comparePeriods(a, b string) int {
-	fa, la, oka := labelSpan(a)
-	fb, lb, okb := labelSpan(b)
+	return periodComparer(labelSpan)(a, b)
+}
+
+// periodComparer is comparePeriods with the spans of labels from span.
+func periodComparer(span func(string) (string, string, bool)) func(a, b string) int {
+	return func(a, b string) int {
+		fa, la, oka := span(a)
+		fb, lb, okb := span(b)
+		return comparePeriodSpans(a, b, fa, la, fb, lb, oka, okb)
+	}
+}
+
+// memoComparePeriods is comparePeriods that works out each label's span
+// once: a sort of a large breakdown compares the same labels many times.
+func memoComparePeriods() func(a, b string) int {
+	type span struct {
+		first, last string
+		ok          bool
+	}
+	seen := map[string]span{}
+	return periodComparer(func(label string) (string, string, bool) {
+		sp, ok := seen[label]
+		if !ok {
+			sp.first, sp.last, sp.ok = labelSpan(label)
+			seen[label] = sp
+		}
+		return sp.first, sp.last, sp.ok
+	})
+}
+
+func comparePeriodSpans(a, b, fa, la, fb, lb string, oka, okb bool) int {
 	switch {
 	case !oka || !okb || a == b:
 		return strings.Compare(a, b)

@@ -47,6 +47,29 @@ import (
 // contribution's value, and a remainder, is split over its portions by
 // their own values (money.Apportion), so the portions add up to it.
 
+// stageCol is a column of the stages section: its index in stageColumns.
+type stageCol int
+
+const (
+	colPledge stageCol = iota
+	colUncommitted
+	colCommittedOnPledge
+	colCommittedAlone
+	colUndisbursed
+	colDisbursedOnCommitment
+	colDisbursedOnPledge
+	colDisbursedAlone
+	stageCols
+)
+
+// stageState is what fillStages works out per link: its value as its
+// chain's head values it, and, for a head, what the chain has taken up or
+// paid of it and whether a qualified link did.
+type stageState struct {
+	value, taken, paid int64
+	qualified          bool
+}
+
 // stageColumns are the amount columns of the stages section, in order.
 var stageColumns = []string{
 	"pledge", "uncommitted",
@@ -59,13 +82,13 @@ type stageKey struct{ party, sector string }
 // fillStages lays out the stages section from the chains in scope, loaded
 // with their portions (loadChainsParts).
 func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState, l *model.Lang, cur money.Currency) error {
-	groups := map[stageKey]map[string]*acc{}
-	add := func(lk *link, col string, values []int64, qualifier string) {
+	groups := map[stageKey]*[stageCols]*acc{}
+	add := func(lk *link, col stageCol, values []int64, qualifier string) {
 		for i, pt := range lk.parts {
 			k := stageKey{lk.party, pt.sector}
 			g := groups[k]
 			if g == nil {
-				g = map[string]*acc{}
+				g = &[stageCols]*acc{}
 				groups[k] = g
 			}
 			a := g[col]
@@ -135,29 +158,25 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 		}
 		return entryValue(h.factor, lk.minor, lk.cur.Units, cur, lk.ref)
 	}
-	values := map[string]int64{}
-	for _, ref := range ch.order {
-		v, err := chainValue(ch.links[ref])
+	for _, lk := range ch.order {
+		v, err := chainValue(lk)
 		if err != nil {
 			return err
 		}
-		values[ref] = v
+		lk.stage = stageState{value: v}
 	}
 
 	// What each pledge and commitment in scope has passed on, in chain
 	// values, and which chains have a qualified link besides their head
 	// (their remainders are then approximate).
-	taken, paid := map[string]int64{}, map[string]int64{}
-	qualified := map[string]bool{}
 	isQualified := func(lk *link) bool { return lk.qualifier != "" && lk.qualifier != string(ledger.Exact) }
-	for _, ref := range ch.order {
-		lk := ch.links[ref]
+	for _, lk := range ch.order {
 		switch lk.kind {
 		case "commitment":
 			if p := ch.pledgeOf(lk); p != nil && pledges[p.ref] != nil {
-				taken[p.ref] += values[ref]
+				p.stage.taken += lk.stage.value
 				if isQualified(lk) {
-					qualified[p.ref] = true
+					p.stage.qualified = true
 				}
 			}
 		case "disbursement":
@@ -167,50 +186,50 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 			}
 			switch t.kind {
 			case "pledge":
-				taken[t.ref] += values[ref]
+				t.stage.taken += lk.stage.value
 			case "commitment":
-				paid[t.ref] += values[ref]
+				t.stage.paid += lk.stage.value
 			default:
 				continue
 			}
 			if isQualified(lk) {
-				qualified[t.ref] = true
+				t.stage.qualified = true
 			}
 		}
 	}
 	remainderQualifier := func(head *link) string {
-		if qualified[head.ref] {
+		if head.stage.qualified {
 			return string(ledger.About)
 		}
 		return head.qualifier
 	}
 
-	for _, ref := range ch.order {
-		lk := ch.links[ref]
+	for _, lk := range ch.order {
 		if len(lk.parts) == 0 {
 			continue
 		}
-		v := spread(lk, values[ref])
+		value := lk.stage.value
+		v := spread(lk, value)
 		switch lk.kind {
 		case "pledge":
-			add(lk, "pledge", v, lk.qualifier)
-			add(lk, "uncommitted", spread(lk, max(0, values[ref]-taken[ref])), remainderQualifier(lk))
+			add(lk, colPledge, v, lk.qualifier)
+			add(lk, colUncommitted, spread(lk, max(0, value-lk.stage.taken)), remainderQualifier(lk))
 		case "commitment":
 			if p := ch.pledgeOf(lk); p != nil && pledges[p.ref] != nil {
-				add(lk, "committed_on_pledge", v, lk.qualifier)
+				add(lk, colCommittedOnPledge, v, lk.qualifier)
 			} else {
-				add(lk, "committed_alone", v, lk.qualifier)
+				add(lk, colCommittedAlone, v, lk.qualifier)
 			}
-			add(lk, "undisbursed", spread(lk, max(0, values[ref]-paid[ref])), remainderQualifier(lk))
+			add(lk, colUndisbursed, spread(lk, max(0, value-lk.stage.paid)), remainderQualifier(lk))
 		case "disbursement":
 			t := ch.links[lk.fulfils]
 			switch {
 			case t != nil && t.inScope && t.kind == "commitment":
-				add(lk, "disbursed_on_commitment", v, lk.qualifier)
+				add(lk, colDisbursedOnCommitment, v, lk.qualifier)
 			case t != nil && t.inScope && t.kind == "pledge":
-				add(lk, "disbursed_on_pledge", v, lk.qualifier)
+				add(lk, colDisbursedOnPledge, v, lk.qualifier)
 			default:
-				add(lk, "disbursed_alone", v, lk.qualifier)
+				add(lk, colDisbursedAlone, v, lk.qualifier)
 			}
 		}
 	}
@@ -228,8 +247,8 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 	cols := map[string][]model.Cell{}
 	for _, k := range keys {
 		r := model.Row{"party": {Text: k.party}, "sector": {Text: k.sector}}
-		for _, col := range stageColumns {
-			a := groups[k][col]
+		for i, col := range stageColumns {
+			a := groups[k][i]
 			if a == nil {
 				r[col] = model.Cell{Empty: true}
 				continue

@@ -76,18 +76,14 @@ func MakeSummary(ctx context.Context, s *store.Store, opt Options) (*Summary, er
 // computeSummary: per party and kind, per kind, and each party's balance
 // (pledged minus disbursed).
 func computeSummary(ctx context.Context, s *store.Store, st *State, opt Options, l *model.Lang) (*computed, error) {
-	ag, err := aggregate(ctx, s, st, opt, st.filter(opt), func(a *store.Amount, d ledger.Date, pt portion) (groupKey, bool) {
+	ag, ch, err := aggregateChains(ctx, s, st, opt, st.filter(opt), st.filter(opt), func(a *store.Amount, d ledger.Date, pt portion) (groupKey, bool) {
 		return groupKey{a.Party, a.Kind}, true
-	})
+	}, false)
 	if err != nil {
 		return nil, err
 	}
 	c := newComputed(ag)
 	cur := opt.Currency
-	ch, err := loadChains(ctx, s, st, st.filter(opt), ag.conv, cur)
-	if err != nil {
-		return nil, err
-	}
 	pledges := ch.pledgeChains()
 	outstanding := map[string]*money.Total{}
 	for _, p := range pledges {

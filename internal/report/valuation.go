@@ -44,6 +44,9 @@ type conversion struct {
 type tally struct {
 	conv *conversion
 	n    int
+	// chain counts the chains' links valued with conv, when one scan
+	// reads both (aggregateChains): links count apart from the entries.
+	chain *tally
 }
 
 // rated counts entries per conversion: the entries a report's figures
@@ -185,10 +188,10 @@ func (c *Converter) Value(minor int64, cur money.Currency, date ledger.Date, ref
 // units with units decimals) times its factor, rounded once, half to even,
 // to the target's minor units (money.Factor.Value). A value too large to
 // add up is an error naming the entry, never a wrapped number.
-func entryValue(f *money.Factor, minor int64, units int32, target money.Currency, ref string) (int64, error) {
+func entryValue[R ~string | ~[]byte](f *money.Factor, minor int64, units int32, target money.Currency, ref R) (int64, error) {
 	v, ok := f.Value(minor, units, target)
 	if !ok {
-		return 0, fmt.Errorf("%w: entry %s: its value in %s is too large", ledger.ErrInvalid, ref, target.Code)
+		return 0, fmt.Errorf("%w: entry %s: its value in %s is too large", ledger.ErrInvalid, string(ref), target.Code)
 	}
 	return v, nil
 }

@@ -48,22 +48,51 @@ func (s *Store) Amounts(ctx context.Context, f Filter, parts int, fn func(part i
 	if wide {
 		cols = `r.seq, r.ref, r.kind, r.party, r.date, r.end_date, r.currency, r.amount_minor, r.qualifier, r.illustrative, r.sector, r.location, r.toward, r.fulfils`
 	}
-	if parts < 1 || f.Seq < int64(parts)*1000 {
+	// The full blocks that have packs are read from them (packs.go), the
+	// revisions after the last pack as rows.
+	var packs []packRange
+	if f.packable() {
+		if packs, err = s.packsFor(ctx, f.Seq); err != nil {
+			return err
+		}
+	}
+	lo := int64(0)
+	if len(packs) > 0 {
+		lo = packs[len(packs)-1].Hi
+	}
+	if parts < 1 {
 		parts = 1
+	}
+	rowParts := parts
+	if f.Seq-lo < int64(parts)*1000 {
+		rowParts = 1
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make(chan error, parts)
 	for p := range parts {
-		lo, hi := f.Seq*int64(p)/int64(parts), f.Seq*int64(p+1)/int64(parts)
-		c := &conds{}
-		c.add(`r.amount_minor IS NOT NULL`)
-		c.add(`r.seq > ?`, lo)
-		c.add(`r.seq <= ?`, hi)
-		f.addTo(c)
-		q := `SELECT ` + cols + ` FROM revisions r` + c.where()
+		var q string
+		var args []any
+		if p < rowParts {
+			from, to := lo+(f.Seq-lo)*int64(p)/int64(rowParts), lo+(f.Seq-lo)*int64(p+1)/int64(rowParts)
+			c := &conds{}
+			c.add(`r.amount_minor IS NOT NULL`)
+			c.add(`r.seq > ?`, from)
+			c.add(`r.seq <= ?`, to)
+			f.addTo(c)
+			q, args = `SELECT `+cols+` FROM revisions r`+c.where(), c.args
+		}
 		go func() {
-			err := s.scanAmounts(ctx, q, c.args, superseded, &f, wide, func(a *Amount) error { return fn(p, a) })
+			each := func(a *Amount) error { return fn(p, a) }
+			read := newReadCounter(ctx)
+			defer read.done()
+			var err error
+			for i := p; i < len(packs) && err == nil; i += parts {
+				err = s.scanPack(ctx, packs[i].Lo, superseded, &f, wide, read, each)
+			}
+			if err == nil && q != "" {
+				err = s.scanAmounts(ctx, q, args, superseded, &f, wide, each)
+			}
 			if err != nil {
 				cancel()
 			}

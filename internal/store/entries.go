@@ -109,7 +109,8 @@ func (s *Store) Amend(ctx context.Context, ref string, base int, changes ledger.
 // Amend is Store.Amend inside a transaction.
 func (tx *Tx) Amend(ctx context.Context, ref string, base int, changes ledger.Fields, reason, author string) (ledger.Revision, error) {
 	var r ledger.Revision
-	if ps := ledger.CheckReason(reason); len(ps) > 0 {
+	reason, ps := ledger.CleanReason(reason)
+	if len(ps) > 0 {
 		return r, &ledger.Problems{List: ps}
 	}
 	known := tx.PartyCheck(ctx)
@@ -156,7 +157,8 @@ func (s *Store) Void(ctx context.Context, ref string, base int, reason, author s
 // Void is Store.Void inside a transaction.
 func (tx *Tx) Void(ctx context.Context, ref string, base int, reason, author string) (ledger.Revision, error) {
 	var r ledger.Revision
-	if ps := ledger.CheckReason(reason); len(ps) > 0 {
+	reason, ps := ledger.CleanReason(reason)
+	if len(ps) > 0 {
 		return r, &ledger.Problems{List: ps}
 	}
 	err := func() error {

@@ -179,7 +179,7 @@ func (p *problemList) err() error {
 	}
 	ps := &ledger.Problems{File: p.file, List: p.list}
 	if p.extra > 0 {
-		ps.List = append(ps.List, ledger.Problem{Msg: fmt.Sprintf("... and %d more problems", p.extra)})
+		ps.List = append(ps.List, ledger.MoreProblems(p.extra))
 	}
 	return ps
 }
@@ -227,9 +227,11 @@ type chunk struct {
 func (s *Store) Import(ctx context.Context, src csvio.Source, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	if opt.Amend {
-		if ps := ledger.CheckReason(opt.Reason); len(ps) > 0 {
+		reason, ps := ledger.CleanReason(opt.Reason)
+		if len(ps) > 0 {
 			return res, &ledger.Problems{List: ps}
 		}
+		opt.Reason = reason
 	}
 	probs := &problemList{file: src.Name, cell: src.Cell}
 	list := &outcomes{}

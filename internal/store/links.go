@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -104,24 +106,41 @@ func rateDigestOf(ctx context.Context, q queryer, first, last int64) (string, in
 }
 
 // partyDigestOf is the digest of the parties a link (seq) recorded, as
-// stored, and how many there are.
-func partyDigestOf(ctx context.Context, q queryer, seq int64) (string, []string, error) {
-	d := ledger.NewDigester(ledger.LinkParties)
+// stored, in the bytewise order of their codes (the same on every engine,
+// whatever PostgreSQL's collation: a ledger moved between engines keeps
+// its digests); legacy is the digest in the database's own order, which
+// links recorded on a PostgreSQL server with a language collation used
+// before; and the codes.
+func partyDigestOf(ctx context.Context, q queryer, seq int64) (digest, legacy string, codes []string, err error) {
 	rows, err := q.QueryContext(ctx, q.Rebind(`SELECT code, name, type FROM parties WHERE chain_seq = ? ORDER BY code`), seq)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	defer rows.Close()
-	var codes []string
+	var ps []ledger.Party
 	for rows.Next() {
 		var p ledger.Party
 		if err := rows.Scan(&p.Code, &p.Name, &p.Type); err != nil {
-			return "", nil, err
+			return "", "", nil, err
 		}
-		d.Add(ledger.PartyItem(p)...)
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return "", "", nil, err
+	}
+	sum := func(ps []ledger.Party) string {
+		d := ledger.NewDigester(ledger.LinkParties)
+		for _, p := range ps {
+			d.Add(ledger.PartyItem(p)...)
+		}
+		return d.Sum()
+	}
+	legacy = sum(ps)
+	slices.SortFunc(ps, func(a, b ledger.Party) int { return strings.Compare(a.Code, b.Code) })
+	for _, p := range ps {
 		codes = append(codes, p.Code)
 	}
-	return d.Sum(), codes, rows.Err()
+	return sum(ps), legacy, codes, nil
 }
 
 // queryer is what the digests read through: the store's pool or a
@@ -134,7 +153,7 @@ type queryer interface {
 // linkParties appends a link for the parties the transaction inserted
 // with chain_seq h.ChainSeq+1, if there are any.
 func (tx *Tx) linkParties(ctx context.Context, h *headRow, author string) error {
-	digest, codes, err := partyDigestOf(ctx, tx, h.ChainSeq+1)
+	digest, _, codes, err := partyDigestOf(ctx, tx, h.ChainSeq+1)
 	if err != nil || len(codes) == 0 {
 		return err
 	}

@@ -309,38 +309,13 @@ func (s *Store) Rates(ctx context.Context, f RateFilter) ([]RateRow, error) {
 // the source that comes first in prefer, then the others by how many rates
 // they have (money.NewTable). Rates are given in recording order.
 func (s *Store) RateTable(ctx context.Context, asOf time.Time, prefer ...string) (*money.Table, error) {
-	var c conds
-	rateInForce(&c, asOf)
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT r.day, r.base, r.quote, r.rate, r.source FROM rates r`+c.where()+` ORDER BY r.id`), c.args...)
+	rows, err := s.ratePack(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("store.RateTable: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	var rates []money.Rate
-	intern := newInterner()
-	var day, base, quote, rate, source sql.RawBytes
-	read := newReadCounter(ctx)
-	defer read.done()
-	for rows.Next() {
-		read.row()
-		if err := rows.Scan(&day, &base, &quote, &rate, &source); err != nil {
-			return nil, fmt.Errorf("store.RateTable: %w", err)
-		}
-		d, err := ledger.ParseDate(string(day))
-		if err != nil {
-			return nil, fmt.Errorf("store.RateTable: rate day %q: %w", day, err)
-		}
-		if d.Precision != ledger.Day {
-			return nil, fmt.Errorf("store.RateTable: rate day %q is not a day", day)
-		}
-		v, err := decimal.NewFromString(string(rate))
-		if err != nil {
-			return nil, fmt.Errorf("store.RateTable: rate %q: %w", rate, err)
-		}
-		rates = append(rates, money.Rate{Day: d.First(), Base: intern(base), Quote: intern(quote), Rate: v, Source: intern(source)})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store.RateTable: %w", err)
+	rates, err := ratesInForce(rows, asOf)
+	if err != nil {
+		return nil, err
 	}
 	return money.NewTable(rates, prefer...), nil
 }
@@ -365,16 +340,22 @@ func (s *Store) RateSourceNames(ctx context.Context, asOf time.Time) ([]string, 
 // LastRateAt is when the latest rate recorded at or before asOf (zero:
 // ever) was recorded; zero if none.
 func (s *Store) LastRateAt(ctx context.Context, asOf time.Time) (time.Time, error) {
-	var at *string
-	var c conds
-	if !asOf.IsZero() {
-		c.add(`recorded_at <= ?`, asOf.UTC().Format(ledger.TimeLayout))
-	}
-	if err := s.db.GetContext(ctx, &at, s.rebind(`SELECT max(recorded_at) FROM rates`+c.where()), c.args...); err != nil {
+	rows, err := s.ratePack(ctx)
+	if err != nil {
 		return time.Time{}, fmt.Errorf("store.LastRateAt: %w", err)
 	}
-	if at == nil {
+	limit := ""
+	if !asOf.IsZero() {
+		limit = asOf.UTC().Format(ledger.TimeLayout)
+	}
+	last := ""
+	for _, r := range rows {
+		if r.recorded > last && (limit == "" || r.recorded <= limit) {
+			last = r.recorded
+		}
+	}
+	if last == "" {
 		return time.Time{}, nil
 	}
-	return time.Parse(ledger.TimeLayout, *at)
+	return time.Parse(ledger.TimeLayout, last)
 }

@@ -110,30 +110,44 @@ func (s *Store) AddSector(ctx context.Context, sec ledger.Sector, author string)
 }
 
 // sectorDigestOf is the digest of the sectors a link (seq) recorded, as
-// stored, and their codes.
-func sectorDigestOf(ctx context.Context, q queryer, seq int64) (string, []string, error) {
-	d := ledger.NewDigester(ledger.LinkSectors)
+// stored, in the bytewise order of their codes, the digest in the
+// database's own order (legacy: see partyDigestOf), and their codes.
+func sectorDigestOf(ctx context.Context, q queryer, seq int64) (digest, legacy string, codes []string, err error) {
 	rows, err := q.QueryContext(ctx, q.Rebind(`SELECT code, name_en, name_nl, name_fr, spellings FROM sectors WHERE chain_seq = ? ORDER BY code`), seq)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	defer rows.Close()
-	var codes []string
+	var rs []sectorRow
 	for rows.Next() {
 		var r sectorRow
 		if err := rows.Scan(&r.Code, &r.NameEN, &r.NameNL, &r.NameFR, &r.Spellings); err != nil {
-			return "", nil, err
+			return "", "", nil, err
 		}
-		d.Add(ledger.SectorItem(r.sector())...)
+		rs = append(rs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return "", "", nil, err
+	}
+	sum := func(rs []sectorRow) string {
+		d := ledger.NewDigester(ledger.LinkSectors)
+		for _, r := range rs {
+			d.Add(ledger.SectorItem(r.sector())...)
+		}
+		return d.Sum()
+	}
+	legacy = sum(rs)
+	slices.SortFunc(rs, func(a, b sectorRow) int { return strings.Compare(a.Code, b.Code) })
+	for _, r := range rs {
 		codes = append(codes, r.Code)
 	}
-	return d.Sum(), codes, rows.Err()
+	return sum(rs), legacy, codes, nil
 }
 
 // linkSectors appends a link for the sectors the transaction inserted with
 // chain_seq h.ChainSeq+1.
 func (tx *Tx) linkSectors(ctx context.Context, h *headRow, author string) error {
-	digest, codes, err := sectorDigestOf(ctx, tx, h.ChainSeq+1)
+	digest, _, codes, err := sectorDigestOf(ctx, tx, h.ChainSeq+1)
 	if err != nil || len(codes) == 0 {
 		return err
 	}

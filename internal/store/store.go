@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -45,6 +46,8 @@ type Store struct {
 	dialect Dialect
 	dsn     string
 	now     func() time.Time
+	rates   rateCache // the rates last read (ratepack.go)
+	touched sync.Map  // token id -> when this process last wrote its last use (tokens.go)
 }
 
 // SetClock makes the store record revisions and rates at the times now
@@ -69,7 +72,8 @@ func ParseDSN(dsn string) (Dialect, string, error) {
 		}
 		return SQLite, path, nil
 	case strings.Contains(dsn, "://"):
-		return "", "", ledger.Fail(ledger.ErrInvalid, "db_scheme", "db", dsn, "%q: use postgres://... or sqlite:PATH", dsn)
+		safe := RedactDSN(dsn)
+		return "", "", ledger.Fail(ledger.ErrInvalid, "db_scheme", "db", safe, "%q: use postgres://... or sqlite:PATH", safe)
 	}
 	return SQLite, dsn, nil
 }
@@ -109,7 +113,9 @@ func OpenAt(ctx context.Context, dsn string, now func() time.Time) (*Store, erro
 	s := &Store{db: db, dialect: dialect, dsn: dsn, now: now}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store.Open: cannot reach %s database: %w", dialect, err)
+		// lib/pq's errors may quote the whole name (a URL it cannot
+		// parse): never its password.
+		return nil, fmt.Errorf("store.Open: cannot reach %s database: %w", dialect, redactedError{err, dsn})
 	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
@@ -117,8 +123,9 @@ func OpenAt(ctx context.Context, dsn string, now func() time.Time) (*Store, erro
 	}
 	// A ledger recorded before the chain is adopted into it once; then
 	// the built-in parties and the asset catalog in force are facts of the
-	// chain like any other.
-	for _, step := range []func(context.Context) error{s.adopt, s.seedParties, s.recordAssets} {
+	// chain like any other. API tokens made before tokens expired are
+	// given an expiry once (tokens.go).
+	for _, step := range []func(context.Context) error{s.adopt, s.seedParties, s.recordAssets, s.dateOldTokens} {
 		if err := step(ctx); err != nil {
 			db.Close()
 			return nil, err

@@ -45,7 +45,8 @@ func (s *Store) AddUser(ctx context.Context, name string, role access.Role, pass
 }
 
 // SetUser changes an account's role, password (if hash is not "") or
-// disabled flag; disabling ends its sessions.
+// disabled flag; a new password or disabling ends its sessions and
+// revokes its API tokens.
 func (s *Store) SetUser(ctx context.Context, name string, role access.Role, passwordHash string, disabled bool) error {
 	return s.InTx(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE users SET role = ?, disabled = ? WHERE name = ?`, string(role), boolInt(disabled), name)
@@ -66,7 +67,19 @@ func (s *Store) SetUser(ctx context.Context, name string, role access.Role, pass
 			}
 		}
 		detail := fmt.Sprintf("role %s, disabled %v, password changed %v", role, disabled, passwordHash != "")
-		return tx.audit(ctx, "user changed", name, detail)
+		if err := tx.audit(ctx, "user changed", name, detail); err != nil {
+			return err
+		}
+		why := RevokedPassword
+		if disabled {
+			why = RevokedDisabled
+		}
+		if disabled || passwordHash != "" {
+			if _, err := tx.revokeTokens(ctx, name, why); err != nil {
+				return fmt.Errorf("store.SetUser: %w", err)
+			}
+		}
+		return nil
 	})
 }
 
@@ -174,36 +187,6 @@ func (s *Store) EndSession(ctx context.Context, id string) error {
 		return fmt.Errorf("store.EndSession: %w", err)
 	}
 	return nil
-}
-
-// NewToken creates an API token for name and returns it (shown once).
-func (s *Store) NewToken(ctx context.Context, name, label string) (string, error) {
-	if _, err := s.User(ctx, name); err != nil {
-		return "", err
-	}
-	tok, h := access.NewSecret("plg_")
-	err := s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.exec(ctx, `INSERT INTO api_tokens (token_hash, username, label, created_at) VALUES (?, ?, ?, ?)`,
-			h, name, label, s.stamp()); err != nil {
-			return err
-		}
-		return tx.audit(ctx, "token created", name, "label "+label)
-	})
-	if err != nil {
-		return "", fmt.Errorf("store.NewToken: %w", err)
-	}
-	return tok, nil
-}
-
-// TokenUser finds the account of an API token, or ErrNotFound.
-func (s *Store) TokenUser(ctx context.Context, token string) (User, error) {
-	var u User
-	err := s.db.GetContext(ctx, &u, s.rebind(`SELECT u.name, u.role, u.password_hash, u.created_at, u.disabled <> 0 AS disabled, u.lang
-		FROM api_tokens t JOIN users u ON u.name = t.username WHERE t.token_hash = ? AND u.disabled = 0`), access.HashSecret(token))
-	if err != nil {
-		return u, notFound(err, "no such token")
-	}
-	return u, nil
 }
 
 // Idempotent runs fn once per (user, key): the first call's status and

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/jmoiron/sqlx"
 )
 
 // What verify proves. Every fact a figure depends on is a link of one
@@ -50,7 +51,7 @@ func (s *Store) Verify(ctx context.Context, opt VerifyOptions) (VerifyResult, er
 	if err != nil {
 		return res, err
 	}
-	v := &verifier{s: s, ctx: ctx, res: &res}
+	v := &verifier{s: s, db: s.db, ctx: ctx, res: &res}
 	err = v.check(0, "", h, true)
 	if err == nil {
 		err = v.checkpoints(opt.TrustedKeys)
@@ -98,7 +99,7 @@ func (s *Store) Checked(ctx context.Context) (Status, error) {
 		return vs.status(), nil
 	}
 	var res VerifyResult
-	v := &verifier{s: s, ctx: ctx, res: &res}
+	v := &verifier{s: s, db: s.db, ctx: ctx, res: &res}
 	cerr := v.check(vs.ChainSeq, vs.ChainHash, h, false)
 	if err := s.recordVerification(ctx, h, cerr, false); err != nil {
 		return Status{}, err
@@ -164,11 +165,25 @@ func (s *Store) recordVerification(ctx context.Context, h headRow, failure error
 	return nil
 }
 
-// verifier checks the chain from a verified state on.
+// verifier checks the chain from a verified state on, reading through db:
+// the store's pool, or the transaction of a restore, which verifies what
+// it wrote before it commits.
 type verifier struct {
 	s   *Store
+	db  reader
 	ctx context.Context
 	res *VerifyResult
+}
+
+// reader is what a verification reads through: *sqlx.DB or a transaction.
+// Through a transaction no query may run while another's rows are open
+// (lib/pq); the one place that does (a pack's check while revisions are
+// read) has no pack to check in a restore's transaction, which removes them.
+type reader interface {
+	queryer
+	QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error)
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }
 
 func tampered(format string, args ...any) error {
@@ -177,7 +192,7 @@ func tampered(format string, args ...any) error {
 
 // links reads the links after seq from, in order.
 func (v *verifier) links(from int64) ([]ledger.Link, error) {
-	rows, err := v.s.db.QueryContext(v.ctx, v.s.rebind(`SELECT seq, what, first_id, last_id, digest, author, recorded_at, prev_hash, hash
+	rows, err := v.db.QueryContext(v.ctx, v.db.Rebind(`SELECT seq, what, first_id, last_id, digest, author, recorded_at, prev_hash, hash
 		FROM chain WHERE seq > ? ORDER BY seq`), from)
 	if err != nil {
 		return nil, fmt.Errorf("store.Verify: %w", err)
@@ -211,7 +226,7 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 	// verified state.
 	var revFirst, revLast int64
 	if from > 0 {
-		err := v.s.db.GetContext(v.ctx, &revLast, v.s.rebind(`SELECT last_id FROM chain WHERE what = ? AND seq <= ? ORDER BY seq DESC LIMIT 1`), ledger.LinkRevisions, from)
+		err := v.db.GetContext(v.ctx, &revLast, v.db.Rebind(`SELECT last_id FROM chain WHERE what = ? AND seq <= ? ORDER BY seq DESC LIMIT 1`), ledger.LinkRevisions, from)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store.Verify: %w", err)
 		}
@@ -240,7 +255,7 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 			revLast = l.Last
 			boundaries[l.Last] = l.Digest
 		case ledger.LinkRates:
-			digest, n, err := rateDigestOf(v.ctx, v.s.db, l.First, l.Last)
+			digest, n, err := rateDigestOf(v.ctx, v.db, l.First, l.Last)
 			if err != nil {
 				return fmt.Errorf("store.Verify: %w", err)
 			}
@@ -249,21 +264,21 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 			}
 			ratesCovered += int64(n)
 		case ledger.LinkParties:
-			digest, codes, err := partyDigestOf(v.ctx, v.s.db, l.Seq)
+			digest, legacy, codes, err := partyDigestOf(v.ctx, v.db, l.Seq)
 			if err != nil {
 				return fmt.Errorf("store.Verify: %w", err)
 			}
-			if digest != l.Digest {
+			if digest != l.Digest && legacy != l.Digest {
 				return tampered("the parties of %s are not what was recorded (now: %s): a party was changed, added or removed", l.Describe(), clipList(codes))
 			}
 			partyLinks = append(partyLinks, l.Seq)
 			v.res.Parties += int64(len(codes))
 		case ledger.LinkSectors:
-			digest, codes, err := sectorDigestOf(v.ctx, v.s.db, l.Seq)
+			digest, legacy, codes, err := sectorDigestOf(v.ctx, v.db, l.Seq)
 			if err != nil {
 				return fmt.Errorf("store.Verify: %w", err)
 			}
-			if digest != l.Digest {
+			if digest != l.Digest && legacy != l.Digest {
 				return tampered("the sectors of %s are not what was recorded (now: %s): a sector was changed, added or removed", l.Describe(), clipList(codes))
 			}
 			sectorLinks = append(sectorLinks, l.Seq)
@@ -295,11 +310,14 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 		return nil
 	}
 	var rates int64
-	if err := v.s.db.GetContext(v.ctx, &rates, `SELECT count(*) FROM rates`); err != nil {
+	if err := v.db.GetContext(v.ctx, &rates, `SELECT count(*) FROM rates`); err != nil {
 		return fmt.Errorf("store.Verify: %w", err)
 	}
 	if rates != ratesCovered {
 		return v.strayRate()
+	}
+	if err := v.checkRatePack(); err != nil {
+		return err
 	}
 	if err := v.strayRows("parties", "party", partyLinks); err != nil {
 		return err
@@ -312,11 +330,17 @@ func (v *verifier) check(from int64, fromHash string, h headRow, full bool) erro
 func (v *verifier) revisions(start int64, h headRow, boundaries map[int64]string) error {
 	prev := ""
 	if start > 1 {
-		if err := v.s.db.GetContext(v.ctx, &prev, v.s.rebind(`SELECT hash FROM revisions WHERE seq = ?`), start-1); err != nil {
+		if err := v.db.GetContext(v.ctx, &prev, v.db.Rebind(`SELECT hash FROM revisions WHERE seq = ?`), start-1); err != nil {
 			return tampered("revision %d is missing", start-1)
 		}
 	}
-	rows, err := v.s.db.QueryxContext(v.ctx, v.s.rebind(`SELECT `+revColList+` FROM revisions WHERE seq >= ? ORDER BY seq`), start)
+	// The packs first: through a transaction (a restore's), no query may
+	// run while the revisions' rows are open.
+	packs, err := v.packChecks(start, h.Seq)
+	if err != nil {
+		return err
+	}
+	rows, err := v.db.QueryxContext(v.ctx, v.db.Rebind(`SELECT `+revColList+` FROM revisions WHERE seq >= ? ORDER BY seq`), start)
 	if err != nil {
 		return fmt.Errorf("store.Verify: %w", err)
 	}
@@ -343,6 +367,9 @@ func (v *verifier) revisions(start int64, h headRow, boundaries map[int64]string
 		}
 		if d, ok := boundaries[r.Seq]; ok && d != r.Hash {
 			return tampered("revision %d (ref %s) is not the one its state recorded", r.Seq, r.Ref)
+		}
+		if err := packs.row(&row); err != nil {
+			return err
 		}
 		prev = r.Hash
 		v.res.Revisions++
@@ -386,7 +413,7 @@ func nullInt(n sql.NullInt64) any {
 
 // strayRate names a rate that no link covers.
 func (v *verifier) strayRate() error {
-	rows, err := v.s.db.QueryContext(v.ctx, v.s.rebind(`SELECT r.id, r.day, r.base, r.quote, r.rate, r.source FROM rates r
+	rows, err := v.db.QueryContext(v.ctx, v.db.Rebind(`SELECT r.id, r.day, r.base, r.quote, r.rate, r.source FROM rates r
 		WHERE NOT EXISTS (SELECT 1 FROM chain c WHERE c.what = ? AND r.id >= c.first_id AND r.id <= c.last_id) ORDER BY r.id`), ledger.LinkRates)
 	if err != nil {
 		return fmt.Errorf("store.Verify: %w", err)
@@ -406,7 +433,7 @@ func (v *verifier) strayRate() error {
 // strayRows names a row of table (parties, or added sectors: what, in
 // words) that no link of its kind covers.
 func (v *verifier) strayRows(table, what string, links []int64) error {
-	rows, err := v.s.db.QueryContext(v.ctx, `SELECT code, chain_seq FROM `+table+` ORDER BY code`)
+	rows, err := v.db.QueryContext(v.ctx, `SELECT code, chain_seq FROM `+table+` ORDER BY code`)
 	if err != nil {
 		return fmt.Errorf("store.Verify: %w", err)
 	}
@@ -427,7 +454,7 @@ func (v *verifier) strayRows(table, what string, links []int64) error {
 // checkpoints checks each stored checkpoint: its signature, its key (one
 // of trusted, when given) and that the chain still passes through it.
 func (v *verifier) checkpoints(trusted []ed25519.PublicKey) error {
-	cps, err := v.s.Checkpoints(v.ctx)
+	cps, err := checkpointsOf(v.ctx, v.db)
 	if err != nil {
 		return err
 	}
@@ -441,7 +468,7 @@ func (v *verifier) checkpoints(trusted []ed25519.PublicKey) error {
 			return tampered("%s: it is not signed with a trusted key", where)
 		}
 		var hash string
-		err := v.s.db.GetContext(v.ctx, &hash, v.s.rebind(`SELECT hash FROM chain WHERE seq = ?`), c.Seq)
+		err := v.db.GetContext(v.ctx, &hash, v.db.Rebind(`SELECT hash FROM chain WHERE seq = ?`), c.Seq)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return tampered("%s: the chain no longer has that state: it was cut off after it", where)
@@ -462,7 +489,11 @@ func (v *verifier) checkpoints(trusted []ed25519.PublicKey) error {
 
 // Checkpoints lists the stored checkpoints, oldest first.
 func (s *Store) Checkpoints(ctx context.Context) ([]ledger.Checkpoint, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT chain_seq, chain_hash, signed_at, public_key, signature FROM checkpoints ORDER BY id`)
+	return checkpointsOf(ctx, s.db)
+}
+
+func checkpointsOf(ctx context.Context, q queryer) ([]ledger.Checkpoint, error) {
+	rows, err := q.QueryContext(ctx, `SELECT chain_seq, chain_hash, signed_at, public_key, signature FROM checkpoints ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store.Checkpoints: %w", err)
 	}

@@ -64,7 +64,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		}
 		pages := []string{"/entries", "/entries?party=BEL&currency=USD", "/entries/new", "/entries/coal-need-2021-stab",
 			"/entries/bel-com-2016-stab", "/entries/bel-pledge-2021-stab/amend", "/import", "/rates", "/reports", "/published",
-			"/parties", "/users", "/entries/no-such-ref"}
+			"/parties", "/users", "/users/officer/tokens", "/account", "/entries/no-such-ref"}
 		for _, lang := range []string{"en", "nl", "fr"} {
 			// One person per language: a browser context of their own
 			// (cookies), a tab for each page.

@@ -15,6 +15,7 @@ type usersData struct {
 	Roles    []access.Role
 	Problems []string
 	Values   map[string]string
+	Active   map[string]int // live API tokens by user
 }
 
 func (s *Server) usersList(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -27,7 +28,18 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p *principal,
 		s.errorPage(w, r, p, err)
 		return
 	}
-	d := &usersData{pageData: pageData{Title: p.lang.T("ui.users.title")}, Users: us, Roles: access.Roles, Problems: problems, Values: values}
+	ts, err := s.st.Tokens(r.Context(), "")
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	active := map[string]int{}
+	for _, t := range ts {
+		if s.st.TokenState(t) == store.TokenActive {
+			active[t.User]++
+		}
+	}
+	d := &usersData{pageData: pageData{Title: p.lang.T("ui.users.title")}, Users: us, Roles: access.Roles, Problems: problems, Values: values, Active: active}
 	s.fill(&d.pageData, p)
 	s.render(w, r, status, "users", d)
 }

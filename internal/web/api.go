@@ -375,11 +375,14 @@ func (s *Server) apiEntries(w http.ResponseWriter, r *http.Request, p *principal
 		}
 		f.Seq = h.Seq
 	}
-	f.Limit, _ = strconv.Atoi(q.Get("limit"))
-	if f.Limit <= 0 || f.Limit > 1000 {
-		f.Limit = 100
+	if f.Limit, err = pagingParam(q, "limit", 100, 1, 1000); err != nil {
+		s.apiError(w, r, err)
+		return
 	}
-	f.Skip, _ = strconv.Atoi(q.Get("offset"))
+	if f.Skip, err = pagingParam(q, "offset", 0, 0, maxOffset); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	total, err := s.st.CountEntries(r.Context(), f)
 	if err != nil {
 		s.apiError(w, r, err)

@@ -4,11 +4,16 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"math"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/coalition/pledger/internal/access"
 	"github.com/coalition/pledger/internal/ledger"
@@ -82,20 +87,17 @@ func (s *Server) sessionPrincipal(r *http.Request) (*principal, error) {
 }
 
 // api guards an API route: a bearer token (pledger token create) or a
-// browser session; 401 without either, 403 for a role without perm. Token
-// requests need no CSRF token (a browser never sends the header on its
-// own); session requests that write must carry X-CSRF-Token.
+// browser session; 401 without either or with an expired or revoked token
+// (tokens.go), 403 for a role without perm. Token requests need no CSRF
+// token (a browser never sends the header on its own); session requests
+// that write must carry X-CSRF-Token.
 func (s *Server) api(perm access.Permission, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var p *principal
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
-			u, err := s.st.TokenUser(r.Context(), strings.TrimPrefix(auth, "Bearer "))
-			switch {
-			case errors.Is(err, ledger.ErrNotFound):
-				s.apiError(w, r, errUnauthenticated)
-				return
-			case err != nil: // a failing database is not a bad token
-				s.apiError(w, r, err)
+			u, err := s.tokenUser(r, strings.TrimPrefix(auth, "Bearer "))
+			if err != nil { // unknown, expired or revoked: 401; a failing database is not a bad token
+				s.tokenError(w, r, err)
 				return
 			}
 			p = &principal{user: u, lang: langOf(r, u.Lang)}
@@ -120,54 +122,25 @@ func (s *Server) api(perm access.Permission, h handler) http.HandlerFunc {
 	}
 }
 
-// limiter counts failed logins per key (user name, client address) in a
-// sliding window; past max, logins for that key wait out the window.
-type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	fails  map[string][]time.Time
-}
-
-func newLimiter(max int, window time.Duration) *limiter {
-	return &limiter{max: max, window: window, fails: map[string][]time.Time{}}
-}
-
-// blocked reports whether key is locked out, and until when.
-func (l *limiter) blocked(key string, now time.Time) (bool, time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	recent := l.fails[key][:0]
-	for _, t := range l.fails[key] {
-		if now.Sub(t) < l.window {
-			recent = append(recent, t)
-		}
-	}
-	l.fails[key] = recent
-	if len(recent) >= l.max {
-		return true, recent[0].Add(l.window)
-	}
-	return false, time.Time{}
-}
-
-func (l *limiter) fail(key string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.fails[key] = append(l.fails[key], now)
-}
-
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, key)
-}
-
+// clientIP is the address a request comes from, as the limiter counts it:
+// the TCP peer (pledger serve faces the clients; behind a proxy, every
+// client is the proxy), an IPv6 address by its /64 network (one client
+// holds a whole /64).
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
 }
 
 type loginData struct {
@@ -175,22 +148,96 @@ type loginData struct {
 	Name, Next, Error string
 }
 
-func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	l := langOf(r, "")
-	s.render(w, r, http.StatusOK, "login", &loginData{pageData: pageData{Title: l.T("ui.signin"), L: l}, Next: safeNext(r.URL.Query().Get("next"))})
+// loginCookie carries the sign-in form's CSRF token before there is a
+// session (a double-submit cookie): a form posted from another site
+// cannot know it, so nobody can sign a browser in to an account of their
+// choosing.
+const loginCookie = "pledger_login"
+
+// loginToken returns the request's sign-in token, or a new one, and sets
+// it in the cookie the form is checked against.
+func (s *Server) loginToken(w http.ResponseWriter, r *http.Request) string {
+	tok := ""
+	if c, err := r.Cookie(loginCookie); err == nil && strings.HasPrefix(c.Value, "l_") && len(c.Value) < 100 {
+		tok = c.Value
+	} else {
+		tok, _ = access.NewSecret("l_")
+	}
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: tok, Path: "/login", HttpOnly: true, Secure: s.cfg.Secure,
+		SameSite: http.SameSiteStrictMode, MaxAge: int((24 * time.Hour).Seconds())})
+	return tok
 }
 
-// safeNext keeps a post-login redirect on this site.
+// loginTokenOK checks the posted sign-in token against the cookie's.
+func loginTokenOK(r *http.Request) bool {
+	c, err := r.Cookie(loginCookie)
+	if err != nil || c.Value == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(c.Value)) == 1
+}
+
+// renderLogin shows the sign-in form, with a token.
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, d *loginData) {
+	d.CSRF = s.loginToken(w, r)
+	s.render(w, r, status, "login", d)
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	l := langOf(r, "")
+	s.renderLogin(w, r, http.StatusOK, &loginData{pageData: pageData{Title: l.T("ui.signin"), L: l}, Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+// safeNext keeps a post-login redirect on this site: a local path (one
+// "/", then not "/" or "\"), with no control character and no backslash,
+// also once percent-decoded (and decoded again), and with neither scheme
+// nor host as net/url reads it. Anything else goes to "/".
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+	if next == "" || len(next) > 4096 {
+		return "/"
+	}
+	for s, i := next, 0; ; i++ {
+		if !localPath(s) {
+			return "/"
+		}
+		dec, err := url.PathUnescape(s)
+		if err != nil || i == 4 {
+			return "/" // not decodable, or encoded over and over
+		}
+		if dec == s {
+			break
+		}
+		s = dec
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !localPath(u.Path) {
 		return "/"
 	}
 	return next
 }
 
-// login checks the password, rate-limited per user name and per client
-// address, and starts a new session (a new id at every login: a session id
-// planted before login is never promoted).
+// localPath reports whether s is a path on this site as a browser reads a
+// Location: it starts with one "/" and holds no control character, no
+// backslash and no space other than " " (browsers drop tabs and line
+// breaks from a URL, and read "\" as "/").
+func localPath(s string) bool {
+	if len(s) == 0 || s[0] != '/' || len(s) > 1 && (s[1] == '/' || s[1] == '\\') {
+		return false
+	}
+	for _, c := range s {
+		if c == '\\' || c == utf8.RuneError || unicode.IsControl(c) || unicode.IsSpace(c) && c != ' ' || unicode.Is(unicode.Cf, c) {
+			return false
+		}
+	}
+	return true
+}
+
+// login checks the password and starts a new session (a new id at every
+// login: a session id planted before login is never promoted). The form
+// must carry the sign-in token (loginCookie). Attempts are limited per
+// user and address, per address and per user (see limiter): an attempt
+// is reserved before the password is checked, so parallel attempts count
+// too.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	name, pw := strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("password")
@@ -199,31 +246,41 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	ip := clientIP(r)
 	l := langOf(r, "")
 	data := &loginData{pageData: pageData{Title: l.T("ui.signin"), L: l}, Name: name, Next: next}
-	for _, key := range []string{"user:" + name, "ip:" + ip} {
-		if locked, until := s.limiter.blocked(key, now); locked {
-			s.log.Warn("login locked out", "user", name, "ip", ip)
-			w.Header().Set("Retry-After", until.Sub(now).Round(time.Second).String())
-			data.Error = l.T("ui.login.locked", until.UTC().Format("15:04")+" UTC")
-			s.render(w, r, http.StatusTooManyRequests, "login", data)
-			return
-		}
+	if !loginTokenOK(r) {
+		s.log.Warn("login csrf rejected", "user", name, "ip", ip)
+		data.Error = l.T("ui.login.expired")
+		s.renderLogin(w, r, http.StatusForbidden, data)
+		return
+	}
+	try, until, ok := s.limiter.begin(name, ip, now)
+	if !ok {
+		s.log.Warn("login locked out", "user", name, "ip", ip)
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(until.Sub(now).Seconds()))))
+		data.Error = l.T("ui.login.locked", until.UTC().Format("15:04")+" UTC")
+		s.renderLogin(w, r, http.StatusTooManyRequests, data)
+		return
 	}
 	u, err := s.st.User(r.Context(), name)
-	ok := false
-	if err == nil && !u.Disabled {
+	ok = false
+	switch {
+	case err == nil && !u.Disabled:
 		ok = access.CheckPassword(u.PasswordHash, pw)
-	} else {
+	case err != nil && !errors.Is(err, ledger.ErrNotFound):
+		// A failing database is not a wrong password.
+		s.limiter.cancel(try)
+		s.errorPage(w, r, nil, err)
+		return
+	default:
 		access.CheckNoUser(pw)
 	}
 	if !ok {
-		s.limiter.fail("user:"+name, now)
-		s.limiter.fail("ip:"+ip, now)
+		// The reserved attempt stays counted: a failure.
 		s.log.Warn("login failed", "user", name, "ip", ip)
 		data.Error = l.T("ui.login.wrong")
-		s.render(w, r, http.StatusUnauthorized, "login", data)
+		s.renderLogin(w, r, http.StatusUnauthorized, data)
 		return
 	}
-	s.limiter.reset("user:" + name)
+	s.limiter.succeeded(try, now)
 	if old, err := r.Cookie(sessionCookie); err == nil {
 		s.st.EndSession(r.Context(), old.Value)
 	}
@@ -234,6 +291,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: s.cfg.Secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.SessionTTL.Seconds())})
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/login", HttpOnly: true, Secure: s.cfg.Secure, SameSite: http.SameSiteStrictMode, MaxAge: -1})
 	s.log.Info("login", "user", u.Name, "role", u.Role, "ip", ip)
 	if u.Role == access.Viewer && !strings.HasPrefix(next, "/published") {
 		next = "/published"

@@ -67,7 +67,17 @@ func newBenchServer(b *testing.B, st *store.Store) *benchServer {
 	b.Cleanup(bs.srv.Close)
 	jar, _ := cookiejar.New(nil)
 	bs.browser = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := bs.browser.PostForm(bs.srv.URL+"/login", url.Values{"name": {string(access.Analyst)}, "password": {testPassword}})
+	resp, err := bs.browser.Get(bs.srv.URL + "/login")
+	if err != nil {
+		b.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfRE.FindSubmatch(page)
+	if m == nil {
+		b.Fatal("no csrf token on the sign-in page")
+	}
+	resp, err = bs.browser.PostForm(bs.srv.URL+"/login", url.Values{"csrf": {string(m[1])}, "name": {string(access.Analyst)}, "password": {testPassword}})
 	if err != nil {
 		b.Fatal(err)
 	}

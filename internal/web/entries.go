@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/model"
@@ -76,7 +77,32 @@ func entryFilter(q url.Values) (store.Filter, error) {
 		}
 	}
 	f.SearchText = strings.TrimSpace(q.Get("q"))
+	if n := utf8.RuneCountInString(f.SearchText); n > maxSearch {
+		return f, &ledger.Problems{List: []ledger.Problem{{Field: "q", Msg: fmt.Sprintf("%d characters: a search is %d characters at most", n, maxSearch)}}}
+	}
 	return f, nil
+}
+
+// maxSearch is the longest text search of the entry list, in characters.
+const maxSearch = 200
+
+// maxOffset is the most rows a list may skip: past any ledger's size,
+// within every engine's integers.
+const maxOffset = 1_000_000_000
+
+// pagingParam reads the whole number key of a list's query string, from
+// min to max (def when absent); anything else is bad input naming key.
+func pagingParam(q url.Values, key string, def, min, max int) (int, error) {
+	v := strings.TrimSpace(q.Get(key))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		return 0, &ledger.Problems{List: []ledger.Problem{{Field: key, Value: ledger.Clip(v),
+			Msg: fmt.Sprintf("%q: give a whole number from %d to %d", ledger.Clip(v), min, max)}}}
+	}
+	return n, nil
 }
 
 func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -95,9 +121,10 @@ func (s *Server) entriesList(w http.ResponseWriter, r *http.Request, p *principa
 		s.render(w, r, http.StatusBadRequest, "entries", d)
 		return
 	}
-	d.Page, _ = strconv.Atoi(q.Get("page"))
-	if d.Page < 1 {
-		d.Page = 1
+	if d.Page, err = pagingParam(q, "page", 1, 1, maxOffset/pageSize); err != nil {
+		d.Problem = phraseError(l, err)
+		s.render(w, r, http.StatusBadRequest, "entries", d)
+		return
 	}
 	if d.Total, err = s.st.CountEntries(r.Context(), f); err != nil {
 		s.errorPage(w, r, p, err)

@@ -93,6 +93,7 @@ func quoted(l *model.Lang, field string) string {
 var problemWords = map[string]bool{
 	ledger.CodeRequired: false, ledger.CodeUnknown: true, ledger.CodeEndBeforeDate: true, ledger.CodeNeedTowardNeed: false,
 	ledger.CodeNoSuchLink: true, ledger.CodeUnchanged: false, ledger.CodeUnknownParty: true, ledger.CodeUnknownSector: true,
+	ledger.CodeMoreProblems: true,
 }
 
 // problemMsg is a problem's message in l, when the catalog has its code.

@@ -5,9 +5,10 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/coalition/pledger/internal/access"
 	"github.com/coalition/pledger/internal/csvio"
@@ -52,12 +53,57 @@ type importRow struct {
 	Problems []string
 }
 
-// listRows turns the outcomes of an import into the preview's rows.
+// maxPreviewProblems is how many problems a preview lists (then how many
+// more there are): the page of a file with a million bad cells stays
+// small.
+const maxPreviewProblems = 100
+
+// previewProblems phrases the first maxPreviewProblems of ps, one a line,
+// and a last line counting the rest.
+func previewProblems(l *model.Lang, ps *ledger.Problems) []string {
+	return splitLines(phraseError(l, ps.Capped(maxPreviewProblems)))
+}
+
+// uploadName is the name of an uploaded file as the browser gave it,
+// without its folders (a Windows browser may send C:\...\file.csv),
+// control characters or excess length.
+func uploadName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, name)
+	if utf8.RuneCountInString(name) > 100 {
+		name = string([]rune(name)[:100]) + "…"
+	}
+	if strings.TrimSpace(name) == "" || name == "." || name == ".." {
+		return "upload"
+	}
+	return name
+}
+
+// listRows turns the outcomes of an import into the preview's rows: the
+// problems of refused rows up to maxPreviewProblems in all; the rows past
+// that are counted in Unlisted.
 func (d *importData) listRows(l *model.Lang, res store.ImportResult) {
 	names := map[store.RowAction]string{store.RowAdd: "new", store.RowAmend: "amend", store.RowUnchanged: "unchanged", store.RowRefused: "refused"}
+	listed := 0
 	for _, o := range res.Outcomes {
+		if len(o.Problems) > 0 && listed >= maxPreviewProblems {
+			d.Unlisted++
+			continue
+		}
 		r := importRow{Line: o.Line, Ref: o.Ref, What: names[o.Action], Changes: o.Changes}
-		for _, p := range o.Problems {
+		for i, p := range o.Problems {
+			if listed >= maxPreviewProblems {
+				r.Problems = append(r.Problems, phraseProblem(l, ledger.MoreProblems(len(o.Problems)-i)))
+				break
+			}
+			listed++
 			msg := phraseProblem(l, p)
 			if p.Field != "" {
 				msg = p.Field + ": " + msg
@@ -66,7 +112,7 @@ func (d *importData) listRows(l *model.Lang, res store.ImportResult) {
 		}
 		d.Rows = append(d.Rows, r)
 	}
-	d.Unlisted = res.Unlisted
+	d.Unlisted += res.Unlisted
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -80,9 +126,9 @@ func (u upload) source() csvio.Source {
 	if u.workbook {
 		src = xlsxio.FileSource(u.path, xlsxio.Options{DecimalComma: u.decimalComma})
 	} else {
-		src = csvio.FileSource(u.path, csvio.Options{DecimalComma: u.decimalComma}, nil)
+		src = csvio.NamedFileSource(u.path, u.name, csvio.Options{DecimalComma: u.decimalComma}, nil)
 	}
-	src.Name = u.name
+	src.Name = u.name // problems name the file uploaded, never where it waits
 	return src
 }
 
@@ -100,7 +146,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 	defer file.Close()
 	id, _ := access.NewSecret("")
 	id = id[:20]
-	u := upload{user: p.user.Name, path: filepath.Join(s.cfg.UploadDir, id+".upload"), name: filepath.Base(hdr.Filename),
+	u := upload{user: p.user.Name, name: uploadName(hdr.Filename),
 		amend: r.PostFormValue("amend") == "on", reason: strings.TrimSpace(r.PostFormValue("reason")), at: time.Now()}
 	d.Amend, d.Reason = u.amend, u.reason
 	if u.amend && u.reason == "" {
@@ -111,6 +157,10 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 	if r.PostFormValue("decimal_comma") == "on" {
 		t := true
 		u.decimalComma = &t
+	}
+	if u.path, err = s.uploadPath(id); err != nil {
+		s.errorPage(w, r, p, err)
+		return
 	}
 	out, err := os.Create(u.path)
 	if err != nil {
@@ -132,7 +182,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 		var ps *ledger.Problems
 		if errors.As(err, &ps) {
 			d.Name = u.name
-			d.Problems = splitLines(phraseError(p.lang, ps))
+			d.Problems = previewProblems(p.lang, ps)
 			s.render(w, r, http.StatusBadRequest, "import", d)
 			return
 		}
@@ -146,7 +196,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 	switch {
 	case errors.As(err, &ps):
 		os.Remove(u.path)
-		d.Problems = splitLines(phraseError(p.lang, ps))
+		d.Problems = previewProblems(p.lang, ps)
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	case err != nil:
@@ -155,13 +205,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, p *princi
 		return
 	}
 	s.mu.Lock()
-	// A preview waits an hour for its commit; older ones are dropped.
-	for k, old := range s.uploads {
-		if time.Since(old.at) > time.Hour {
-			os.Remove(old.path)
-			delete(s.uploads, k)
-		}
-	}
+	s.expireUploads(time.Now()) // a preview waits an hour for its commit
 	s.uploads[id] = u
 	s.mu.Unlock()
 	d.ID, d.Result = id, &res
@@ -177,6 +221,9 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, p *princip
 		delete(s.uploads, id) // one commit per preview: a double click cannot import twice
 	}
 	s.mu.Unlock()
+	if _, err := os.Stat(u.path); ok && err != nil {
+		ok = false // its file is gone: removed at a restart
+	}
 	if !ok || u.user != p.user.Name {
 		s.errorPage(w, r, p, &ledger.Problems{List: []ledger.Problem{{Msg: "this preview has expired or was already committed: upload the file again"}}})
 		return
@@ -187,7 +234,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, p *princip
 	res, err := s.st.Import(r.Context(), u.source(), store.ImportOptions{Amend: u.amend, Author: p.user.Name, Reason: u.reason})
 	var ps *ledger.Problems
 	if errors.As(err, &ps) {
-		d.Problems = splitLines(phraseError(p.lang, ps))
+		d.Problems = previewProblems(p.lang, ps)
 		s.render(w, r, http.StatusBadRequest, "import", d)
 		return
 	}

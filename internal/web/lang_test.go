@@ -62,7 +62,7 @@ func TestPagesInEveryLanguage(t *testing.T) {
 		b := e.browser()
 		b.login("admin")
 		pages := []string{"/entries", "/entries?party=BEL&currency=EUR", "/entries/new", "/entries/coal-need-2021-stab",
-			"/entries/bel-pledge-2021-stab/amend", "/import", "/rates", "/reports", "/published", "/parties", "/users", "/entries/nope"}
+			"/entries/bel-pledge-2021-stab/amend", "/import", "/rates", "/reports", "/published", "/parties", "/users", "/users/officer/tokens", "/account", "/entries/nope"}
 		for _, lang := range model.Languages {
 			if st, _ := b.post("/language", url.Values{"csrf": {b.csrf("/entries")}, "lang": {lang}}); st != http.StatusSeeOther {
 				t.Fatalf("choose %s: %d", lang, st)

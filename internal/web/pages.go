@@ -69,8 +69,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -102,7 +100,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *principal,
 		d.Message = l.T("ui.error.toolarge", humanBytes(s.cfg.MaxUpload))
 	case errors.As(err, &ps):
 		d.Message = l.T("ui.error.problems")
-		d.Lines = strings.Split(phraseError(l, ps), "\n")
+		d.Lines = strings.Split(phraseError(l, ps.Capped(maxPreviewProblems)), "\n")
 	case st == http.StatusForbidden:
 		d.Message = l.T("ui.error.forbidden")
 	case st == http.StatusUnauthorized:

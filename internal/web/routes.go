@@ -7,12 +7,14 @@ import (
 )
 
 // routes is the table of contents of the web app: every route, and the
-// permission it needs.
+// permission it needs. Every response goes through secure (security.go)
+// and deadlines (timeouts.go).
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	read, write, publish, admin, view := access.ReadLedger, access.WriteLedger, access.Publish, access.ManageUsers, access.ViewPublished
 
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	mux.HandleFunc("GET /static/{file}", s.staticFile)
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.page(view, s.logout))
@@ -46,6 +48,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /users", s.page(admin, s.usersList))
 	mux.HandleFunc("POST /users", s.page(admin, s.userAdd))
 	mux.HandleFunc("POST /users/{name}", s.page(admin, s.userSet))
+	mux.HandleFunc("GET /users/{name}/tokens", s.page(admin, s.userTokens))
+	mux.HandleFunc("POST /users/{name}/tokens/{id}/revoke", s.page(admin, s.userTokenRevoke))
+	mux.HandleFunc("GET /account", s.page(view, s.account))
+	mux.HandleFunc("POST /account/password", s.page(view, s.accountPassword))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", s.page(view, s.accountTokenRevoke))
 	mux.HandleFunc("GET /parties", s.page(read, s.partiesList))
 	mux.HandleFunc("POST /parties", s.page(admin, s.partyAdd))
 
@@ -59,5 +66,5 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/rates", s.api(write, s.apiRateCreate))
 	mux.HandleFunc("GET /api/v1/reports/{name}", s.api(read, s.apiReport))
 	mux.HandleFunc("GET /api/v1/charts/{name}", s.api(read, s.apiChart))
-	return mux
+	return s.secure(s.deadlines(mux))
 }

@@ -17,13 +17,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
+	"github.com/coalition/pledger/internal/money"
 	"github.com/coalition/pledger/internal/store"
 )
 
@@ -40,7 +40,11 @@ type Config struct {
 	MaxUpload  int64         // bytes; 0: 20 MB
 	Secure     bool          // served over TLS: cookies are Secure
 	SessionTTL time.Duration // 0: 12 hours
-	UploadDir  string        // where import previews wait for their commit; "": a temp dir
+	// UploadDir is where import previews wait for their commit; "": a
+	// directory of this server's own in the system's temp directory,
+	// removed by Close (see uploads.go).
+	UploadDir string
+	Timeouts  Timeouts // see timeouts.go
 	// VerifyEvery is how often the server verifies the whole ledger (and
 	// once at start); 0: every 6 hours; negative: never.
 	VerifyEvery time.Duration
@@ -62,7 +66,10 @@ type Server struct {
 	limiter *limiter
 	mu      sync.Mutex // guards uploads
 	uploads map[string]upload
-	cache   *reportCache
+	// ownUploadDir: the upload directory is the server's own, removed by
+	// Close.
+	ownUploadDir bool
+	cache        *reportCache
 }
 
 // New checks the templates (a broken one stops start-up) and returns a
@@ -77,17 +84,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(discard{}, nil))
 	}
-	if cfg.UploadDir == "" {
-		dir, err := os.MkdirTemp("", "pledger-uploads-")
-		if err != nil {
-			return nil, fmt.Errorf("web.New: %w", err)
-		}
-		cfg.UploadDir = dir
-	}
-	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Log, limiter: newLimiter(5, 15*time.Minute), uploads: map[string]upload{}}
+	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Log, limiter: newLimiter(defaultLimits), uploads: map[string]upload{}}
 	s.cache = newReportCache(cacheSize(cfg.CacheBytes))
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
+	}
+	if err := s.openUploads(); err != nil {
+		return nil, fmt.Errorf("web.New: %w", err)
 	}
 	return s, nil
 }
@@ -127,9 +130,10 @@ func (s *Server) Handler() http.Handler { return s.routes() }
 
 // ListenAndServe serves on addr until ctx ends, then shuts down
 // gracefully: requests in flight finish (each write is one transaction,
-// so nothing is left half-written).
+// so nothing is left half-written), and the server closes (Close).
 func (s *Server) ListenAndServe(ctx context.Context, addr, certFile, keyFile string) error {
-	srv := &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	defer s.Close()
+	srv := s.HTTPServer(addr)
 	vctx, stopVerify := context.WithCancel(ctx)
 	defer stopVerify()
 	go s.verifyLoop(vctx)
@@ -194,6 +198,10 @@ func status(err error) int {
 	switch {
 	case errors.Is(err, ledger.ErrTampered):
 		return http.StatusConflict
+	case errors.Is(err, money.ErrNoRate):
+		// The request is fine, but the ledger lacks a rate it needs:
+		// recording the rate (or asking another valuation) fixes it.
+		return http.StatusUnprocessableEntity
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ledger.ErrInvalid):
@@ -214,6 +222,9 @@ func status(err error) int {
 func code(err error) string {
 	if errors.Is(err, ledger.ErrTampered) {
 		return "ledger_tampered"
+	}
+	if errors.Is(err, money.ErrNoRate) {
+		return "missing_rate"
 	}
 	switch status(err) {
 	case http.StatusBadRequest:

@@ -111,7 +111,7 @@ func (b *browser) post(path string, form url.Values) (int, string) {
 
 func (b *browser) login(name string) {
 	b.e.t.Helper()
-	if st, body := b.post("/login", url.Values{"name": {name}, "password": {testPassword}}); st != http.StatusSeeOther {
+	if st, body := b.post("/login", url.Values{"csrf": {b.csrf("/login")}, "name": {name}, "password": {testPassword}}); st != http.StatusSeeOther {
 		b.e.t.Fatalf("login %s: %d %s", name, st, body)
 	}
 }
@@ -352,11 +352,11 @@ func TestSecurity(t *testing.T) {
 		t.Run("login rate limiting", func(t *testing.T) {
 			b := e.browser()
 			for i := 0; i < 5; i++ {
-				if st, _ := b.post("/login", url.Values{"name": {"analyst"}, "password": {"wrong password " + fmt.Sprint(i)}}); st != 401 {
+				if st, _ := b.post("/login", url.Values{"csrf": {b.csrf("/login")}, "name": {"analyst"}, "password": {"wrong password " + fmt.Sprint(i)}}); st != 401 {
 					t.Fatalf("failed login %d: %d", i, st)
 				}
 			}
-			st, body := b.post("/login", url.Values{"name": {"analyst"}, "password": {testPassword}})
+			st, body := b.post("/login", url.Values{"csrf": {b.csrf("/login")}, "name": {"analyst"}, "password": {testPassword}})
 			if st != http.StatusTooManyRequests || !strings.Contains(body, "Too many failed sign-ins") {
 				t.Errorf("after 5 failures: %d", st)
 			}

@@ -36,8 +36,10 @@ package xlsxio
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,7 +63,11 @@ var (
 func Detect(path, name string) (bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return false, fmt.Errorf("%w: %w", ledger.ErrInvalid, err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the file is named by name (path may be an upload's temporary file)
+		}
+		return false, fmt.Errorf("%w: %s: %w", ledger.ErrInvalid, name, err)
 	}
 	defer f.Close()
 	head := make([]byte, len(oleMagic))
