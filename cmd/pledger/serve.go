@@ -14,7 +14,7 @@ import (
 
 func (a *app) serveCmd() *cobra.Command {
 	var addr, cert, key, signingKey string
-	var maxUploadMB int64
+	var maxUploadMB, cacheMB int64
 	var verifyEvery time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -30,6 +30,7 @@ address and per name (an address the user signed in from is not locked out by fa
 elsewhere); slow clients are cut off (10 s for headers); every page has a strict
 Content-Security-Policy. The database's password is never printed.`,
 		Example: `  pledger serve --db sqlite:pledger-demo/pledger.db
+  pledger serve --db sqlite:pledger.db --cache 256
   pledger serve --addr 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem --db "postgres://pledger@db.example/pledger?sslmode=disable"`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -47,7 +48,10 @@ Content-Security-Policy. The database's password is never printed.`,
 			if every == 0 {
 				every = -1 // never
 			}
-			cfg := web.Config{Store: s, Log: log, MaxUpload: maxUploadMB << 20, Secure: cert != "", VerifyEvery: every}
+			cfg := web.Config{Store: s, Log: log, MaxUpload: maxUploadMB << 20, Secure: cert != "", VerifyEvery: every, CacheBytes: cacheMB << 20}
+			if cacheMB <= 0 {
+				cfg.CacheBytes = -1 // no cache
+			}
 			if signingKey == "" {
 				signingKey = os.Getenv(envSigningKey)
 			}
@@ -74,5 +78,6 @@ Content-Security-Policy. The database's password is never printed.`,
 	cmd.Flags().Int64Var(&maxUploadMB, "max-upload", 20, "largest upload or request body accepted, in MB")
 	cmd.Flags().StringVar(&signingKey, "signing-key", "", "sign a checkpoint of the ledger each time a dashboard is published (env "+envSigningKey+")")
 	cmd.Flags().DurationVar(&verifyEvery, "verify-every", 6*time.Hour, "verify the whole ledger at start and this often (0: never)")
+	cmd.Flags().Int64Var(&cacheMB, "cache", web.DefaultCacheBytes>>20, "memory kept for reports, charts and dashboards already made for the ledger's state, in MB (0: none)")
 	return cmd
 }

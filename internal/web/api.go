@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/coalition/pledger/internal/chart"
 	"github.com/coalition/pledger/internal/csvio"
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/render"
@@ -493,14 +492,9 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, p *principal)
 	if format == "" {
 		format = "json"
 	}
-	m, lang, err := s.makeReport(r, r.PathValue("name"))
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	name := r.PathValue("name")
 	base := reportBase(name, r.URL.Query())
-	d, err := renderReport(m, lang, format, r.URL.Query(), base)
+	d, err := s.reportFile(r, "api/reports", name, format)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -509,22 +503,17 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, p *principal)
 	if render.Binary(format) || d.ext == "zip" {
 		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", base+"."+d.ext))
 	}
-	w.Write(d.data)
+	writeAnswer(w, d.data)
 }
 
 func (s *Server) apiChart(w http.ResponseWriter, r *http.Request, p *principal) {
-	items, lang, err := s.chartItems(r, r.URL.Query(), []string{r.PathValue("name")})
+	page, err := s.chartPage(r.Context(), "chart", "", r.URL.Query(), []string{r.PathValue("name")})
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := chart.WritePage(&buf, items[0], lang, chartOptions(r.URL.Query())); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(buf.Bytes())
+	writeAnswer(w, page)
 }
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {

@@ -51,6 +51,10 @@ type Config struct {
 	// SigningKey, when set, signs a checkpoint of the ledger's state each
 	// time a dashboard is published.
 	SigningKey ed25519.PrivateKey
+	// CacheBytes bounds the cache of computed reports, charts and
+	// dashboards (see reportcache.go); 0: DefaultCacheBytes; negative: no
+	// cache.
+	CacheBytes int64
 }
 
 // Server serves the web app and the API.
@@ -65,6 +69,7 @@ type Server struct {
 	// ownUploadDir: the upload directory is the server's own, removed by
 	// Close.
 	ownUploadDir bool
+	cache        *reportCache
 }
 
 // New checks the templates (a broken one stops start-up) and returns a
@@ -80,6 +85,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = slog.New(slog.NewTextHandler(discard{}, nil))
 	}
 	s := &Server{cfg: cfg, st: cfg.Store, log: cfg.Log, limiter: newLimiter(defaultLimits), uploads: map[string]upload{}}
+	s.cache = newReportCache(cacheSize(cfg.CacheBytes))
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ type env struct {
 	st     *store.Store
 	srv    *httptest.Server
 	tokens map[access.Role]string
+	s      *Server
 }
 
 func newEnv(t *testing.T, engine store.Dialect, cfg Config) *env {
@@ -59,6 +60,7 @@ func newEnv(t *testing.T, engine store.Dialect, cfg Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.s = s
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
 	return e
