@@ -6,10 +6,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/coalition/pledger/internal/model"
@@ -632,5 +634,58 @@ func TestFolderErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("a failed folder left %s behind (%v)", dir, err)
+	}
+}
+
+// fullDisk accepts n bytes, then fails as a full disk does.
+type fullDisk struct {
+	w io.Writer
+	n *int // room left on the disk, shared by every file
+}
+
+func (d *fullDisk) Write(p []byte) (int, error) {
+	if len(p) > *d.n {
+		k, _ := d.w.Write(p[:*d.n])
+		*d.n = 0
+		return k, syscall.ENOSPC
+	}
+	*d.n -= len(p)
+	return d.w.Write(p)
+}
+
+// On a full disk, a dashboard leaves every file it was writing as it was
+// (the old one, or none): no cut-off or empty file, no temporary file.
+func TestFolderFullDisk(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dash")
+	ms := handModels(false)
+	items := []chart.Item{{Name: "summary", Model: ms["summary"]}}
+	if _, err := chart.WriteFolder(dir, "", items, lang(t, "en"), chart.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string][]byte{}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		before[e.Name()] = b
+	}
+	// No room; some room; room for the library but not the pages.
+	for _, room := range []int{0, 1000, len(before[chart.LibraryFile]) + 100} {
+		left := room
+		restore := chart.SetWriteHook(func(w io.Writer) io.Writer { return &fullDisk{w: w, n: &left} })
+		_, err := chart.WriteFolder(dir, "Another title", items, lang(t, "en"), chart.Options{})
+		restore()
+		if !errors.Is(err, syscall.ENOSPC) {
+			t.Fatalf("room %d: %v", room, err)
+		}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+			old, ok := before[e.Name()]
+			if !ok || len(b) == 0 {
+				t.Errorf("room %d: %s left behind (%d bytes)", room, e.Name(), len(b))
+			} else if !bytes.Equal(b, old) && !strings.HasPrefix(e.Name(), "echarts") {
+				t.Errorf("room %d: %s changed although the dashboard failed before it", room, e.Name())
+			}
+		}
 	}
 }

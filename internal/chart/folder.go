@@ -3,6 +3,7 @@ package chart
 import (
 	"embed"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -76,9 +77,44 @@ func WriteFolder(dir, title string, items []Item, l *model.Lang, opt Options) (i
 	order := append([]string{LibraryFile, "echarts-LICENSE.txt", "echarts-NOTICE.txt", "echarts-LICENSE-d3.txt"}, names...)
 	order = append(order, "index.html")
 	for _, name := range order {
-		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
+		if err := writeFileAtomic(filepath.Join(dir, name), files[name]); err != nil {
 			return "", err
 		}
 	}
 	return filepath.Join(dir, "index.html"), nil
+}
+
+// writeHook wraps the writer of every file WriteFolder writes (tests:
+// a disk that fills up); nil in pledger.
+var writeHook func(io.Writer) io.Writer
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// folder, renamed over path once it is whole: on a full disk the old file
+// (or none) stays, never a cut-off or empty one, and no temporary file is
+// left behind.
+func writeFileAtomic(path string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".pledger-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	var w io.Writer = tmp
+	if writeHook != nil {
+		w = writeHook(tmp)
+	}
+	if _, err = w.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
