@@ -72,17 +72,7 @@ func packRowOf(row *revRow) packRow {
 // (zigzag) and ref, toward and fulfils as length-prefixed text. Integers
 // are varints.
 func encodePack(lo, hi int64, rows []packRow) []byte {
-	dict := map[string]uint64{"": 0}
-	words := []string{""}
-	index := func(s string) uint64 {
-		i, ok := dict[s]
-		if !ok {
-			i = uint64(len(words))
-			dict[s] = i
-			words = append(words, s)
-		}
-		return i
-	}
+	d := newPackDict()
 	body := make([]byte, 0, len(rows)*48)
 	prev := lo - 1
 	for i := range rows {
@@ -95,7 +85,7 @@ func encodePack(lo, hi int64, rows []packRow) []byte {
 		}
 		body = append(body, flags)
 		for _, s := range [...]string{r.action, r.kind, r.party, r.date, r.dateFirst, r.spanLast, r.end, r.currency, r.qualifier, r.sector, r.location} {
-			body = binary.AppendUvarint(body, index(s))
+			body = binary.AppendUvarint(body, d.index(s))
 		}
 		body = binary.AppendVarint(body, r.minor)
 		for _, s := range [...]string{r.ref, r.toward, r.fulfils} {
@@ -108,12 +98,55 @@ func encodePack(lo, hi int64, rows []packRow) []byte {
 	out = binary.AppendVarint(out, lo)
 	out = binary.AppendVarint(out, hi)
 	out = binary.AppendUvarint(out, uint64(len(rows)))
-	out = binary.AppendUvarint(out, uint64(len(words)))
-	for _, w := range words {
+	out = d.appendTo(out)
+	return append(out, body...)
+}
+
+// packDict numbers the distinct short texts of a pack in order of first
+// use ("" is 0), for both kinds of pack.
+type packDict struct {
+	ids   map[string]uint64
+	words []string
+}
+
+func newPackDict() *packDict { return &packDict{ids: map[string]uint64{"": 0}, words: []string{""}} }
+
+// index is s's number, given it on first use.
+func (d *packDict) index(s string) uint64 {
+	i, ok := d.ids[s]
+	if !ok {
+		i = uint64(len(d.words))
+		d.ids[s] = i
+		d.words = append(d.words, s)
+	}
+	return i
+}
+
+// appendTo writes the dictionary: its count, then each text
+// length-prefixed.
+func (d *packDict) appendTo(out []byte) []byte {
+	out = binary.AppendUvarint(out, uint64(len(d.words)))
+	for _, w := range d.words {
 		out = binary.AppendUvarint(out, uint64(len(w)))
 		out = append(out, w...)
 	}
-	return append(out, body...)
+	return out
+}
+
+// readDict reads a dictionary written by appendTo: its texts as strings
+// and as bytes of b.
+func (r *packReader) readDict() (words []string, raw [][]byte) {
+	n := r.uvarint()
+	if r.err != nil || n == 0 || n > uint64(len(r.b)) {
+		r.err = errPack
+		return nil, nil
+	}
+	words, raw = make([]string, n), make([][]byte, n)
+	for i := range words {
+		raw[i] = r.bytes()
+		words[i] = string(raw[i])
+	}
+	return words, raw
 }
 
 // pack is a decoded pack header: its rows are read by each.
@@ -199,16 +232,12 @@ func decodePack(b []byte) (*pack, error) {
 		return nil, fmt.Errorf("%w: version %d", errPack, v)
 	}
 	p := &pack{lo: r.varint(), hi: r.varint()}
-	n, words := r.uvarint(), r.uvarint()
-	if r.err != nil || words == 0 || words > uint64(len(r.b)) || n > uint64(p.hi-p.lo+1) {
+	n := r.uvarint()
+	if r.err != nil || n > uint64(p.hi-p.lo+1) {
 		return nil, errPack
 	}
 	p.n = int(n)
-	p.words, p.raw = make([]string, words), make([][]byte, words)
-	for i := range p.words {
-		p.raw[i] = r.bytes()
-		p.words[i] = string(p.raw[i])
-	}
+	p.words, p.raw = r.readDict()
 	if r.err != nil {
 		return nil, r.err
 	}

@@ -42,17 +42,7 @@ const ratePackCols = `id, day, base, quote, rate, source, COALESCE(supersedes, 0
 // repeat), then per rate its id's distance from the previous one, what it
 // supersedes, five dictionary indexes and the rate's text.
 func encodeRatePack(rows []ratePackRow) []byte {
-	dict := map[string]uint64{"": 0}
-	words := []string{""}
-	index := func(s string) uint64 {
-		i, ok := dict[s]
-		if !ok {
-			i = uint64(len(words))
-			dict[s] = i
-			words = append(words, s)
-		}
-		return i
-	}
+	d := newPackDict()
 	body := make([]byte, 0, len(rows)*20)
 	prev := int64(0)
 	for _, r := range rows {
@@ -60,7 +50,7 @@ func encodeRatePack(rows []ratePackRow) []byte {
 		prev = r.id
 		body = binary.AppendVarint(body, r.supersedes)
 		for _, s := range [...]string{r.day, r.base, r.quote, r.source, r.recorded} {
-			body = binary.AppendUvarint(body, index(s))
+			body = binary.AppendUvarint(body, d.index(s))
 		}
 		body = binary.AppendUvarint(body, uint64(len(r.rate)))
 		body = append(body, r.rate...)
@@ -68,11 +58,7 @@ func encodeRatePack(rows []ratePackRow) []byte {
 	out := append([]byte{}, ratePackMagic...)
 	out = binary.AppendUvarint(out, ratePackVersion)
 	out = binary.AppendUvarint(out, uint64(len(rows)))
-	out = binary.AppendUvarint(out, uint64(len(words)))
-	for _, w := range words {
-		out = binary.AppendUvarint(out, uint64(len(w)))
-		out = append(out, w...)
-	}
+	out = d.appendTo(out)
 	return append(out, body...)
 }
 
@@ -85,14 +71,12 @@ func decodeRatePack(b []byte) ([]ratePackRow, error) {
 	if v := r.uvarint(); r.err == nil && v != ratePackVersion {
 		return nil, fmt.Errorf("%w: version %d", errPack, v)
 	}
-	n, nw := r.uvarint(), r.uvarint()
-	if r.err != nil || nw == 0 || nw > uint64(len(r.b)) || n > uint64(len(r.b)) {
+	n := r.uvarint()
+	words, _ := r.readDict()
+	if r.err != nil || n > uint64(len(r.b)) {
 		return nil, errPack
 	}
-	words := make([]string, nw)
-	for i := range words {
-		words[i] = string(r.bytes())
-	}
+	nw := uint64(len(words))
 	out := make([]ratePackRow, n)
 	id := int64(0)
 	for i := range out {
