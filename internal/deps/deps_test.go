@@ -43,6 +43,8 @@ var allowed = map[string][]string{
 	"internal/benchgen": {"internal/money", "github.com/shopspring/decimal", "golang.org/x/text"},
 	"internal/xlsxio":   append([]string{"internal/money", "internal/ledger", "reports", "internal/csvio", "github.com/shopspring/decimal", "golang.org/x/text"}, excelize...),
 	"internal/page":     {},
+	// The API's strict JSON decoder: the standard library alone.
+	"internal/strictjson": {},
 	"internal/render": append([]string{"internal/money", "internal/ledger", "internal/model", "internal/page", "internal/csvio", "reports",
 		"github.com/shopspring/decimal", "golang.org/x/text"}, excelize...),
 	"internal/chart": {"internal/money", "internal/ledger", "internal/model", "internal/page", "reports", "github.com/shopspring/decimal", "golang.org/x/text",
@@ -58,7 +60,7 @@ var allowed = map[string][]string{
 	"internal/report":   {"internal/money", "internal/ledger", "internal/model", "internal/store", "reports", "*store"},
 	"internal/chartrun": {"internal/money", "internal/ledger", "internal/model", "internal/page", "internal/store", "internal/report", "internal/chart", "reports", "github.com/go-echarts/go-echarts", "*store"},
 	"internal/web": {"internal/money", "internal/ledger", "internal/model", "internal/page", "internal/store", "internal/report", "internal/render", "internal/chart",
-		"internal/chartrun", "internal/csvio", "internal/xlsxio", "internal/access", "reports", "github.com/go-echarts/go-echarts", "*store", "*xlsxio"},
+		"internal/chartrun", "internal/csvio", "internal/xlsxio", "internal/access", "internal/strictjson", "reports", "github.com/go-echarts/go-echarts", "*store", "*xlsxio"},
 }
 
 func deps(t *testing.T, pkg string, std bool) []string {

@@ -424,7 +424,7 @@ func ReadManifest(r io.ReaderAt, size int64, name string) (*zip.Reader, *Manifes
 	}
 	switch {
 	case m.Format != ArchiveFormat:
-		return nil, nil, archiveError(name, "archive_damaged", "not a pledger archive (its manifest's format is %q)", m.Format)
+		return nil, nil, archiveError(name, "archive_damaged", "not a backup archive (its manifest's format is %q)", m.Format)
 	case m.FormatVersion > ArchiveVersion:
 		return nil, nil, archiveError(name, "archive_newer", "written by a newer pledger (%s, archive format %d; this one reads up to %d)", m.Pledger, m.FormatVersion, ArchiveVersion)
 	case m.FormatVersion < 1:
@@ -546,7 +546,7 @@ func restorePlan(zr *zip.Reader, m *Manifest, name string) ([]plannedPart, error
 			known = known || t.name == p.Table
 		}
 		if !known {
-			return nil, archiveError(name, "archive_newer", "it holds a table this pledger does not know (%s): it was written by a newer pledger (%s)", p.Table, m.Pledger)
+			return nil, archiveError(name, "archive_newer", "it holds a table this version does not know (%s): it was written by a newer version (%s)", p.Table, m.Pledger)
 		}
 		byTable[p.Table] = p
 	}
@@ -568,7 +568,7 @@ func restorePlan(zr *zip.Reader, m *Manifest, name string) ([]plannedPart, error
 		for _, c := range p.Columns {
 			i := indexCol(t.cols, c)
 			if i < 0 {
-				return nil, archiveError(name, "archive_newer", "the table %s has a column this pledger does not know (%s): it was written by a newer pledger (%s)", t.name, c, m.Pledger)
+				return nil, archiveError(name, "archive_newer", "the table %s has a column this version does not know (%s): it was written by a newer version (%s)", t.name, c, m.Pledger)
 			}
 			if seen[c] {
 				return nil, archiveError(name, "archive_damaged", "the part %s lists the column %s twice", p.Name, c)

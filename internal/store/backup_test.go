@@ -241,7 +241,7 @@ func TestRestoreRefusesADamagedArchive(t *testing.T) {
 				return map[bool][]byte{true: nil, false: b}[name == store.ManifestName]
 			}), ledger.ErrInvalid, "it has no manifest.json"},
 			"a newer format":  {rezip(t, good, false, replace(store.ManifestName, `"format_version": 1`, `"format_version": 2`)), ledger.ErrInvalid, "written by a newer pledger"},
-			"a newer column":  {rezip(t, good, false, replace(store.ManifestName, `"code",`, `"code", "flag",`)), ledger.ErrInvalid, "a column this pledger does not know (flag)"},
+			"a newer column":  {rezip(t, good, false, replace(store.ManifestName, `"code",`, `"code", "flag",`)), ledger.ErrInvalid, "a column this version does not know (flag)"},
 			"a row not JSON":  {rezip(t, good, true, replace("rates.jsonl", `{"id":1,`, `{"id":1`)), ledger.ErrInvalid, "rates.jsonl line 1: not a JSON object"},
 			"text as number":  {rezip(t, good, true, replace("rates.jsonl", `"rate":"1.2053"`, `"rate":1.2053`)), ledger.ErrInvalid, "rates.jsonl line 1: rate: 1.2053 is not text"},
 			"a forged amount": {rezip(t, good, true, replace("revisions.jsonl", `"amount_minor":500000000,`, `"amount_minor":600000000,`)), ledger.ErrTampered, "does not verify"},

@@ -221,7 +221,7 @@ func ParseTokenID(s string) (string, error) {
 		ok = ok && strings.ContainsRune("0123456789abcdef", r)
 	}
 	if !ok {
-		return "", fmt.Errorf("%w: token id %q: %d hex digits, as pledger token list shows", ledger.ErrInvalid, ledger.Clip(s), tokenIDLen)
+		return "", fmt.Errorf("%w: token id %q: %d hex digits, as the list of tokens shows", ledger.ErrInvalid, ledger.Clip(s), tokenIDLen)
 	}
 	return id, nil
 }
