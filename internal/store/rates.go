@@ -355,22 +355,17 @@ func (s *Store) RateSourceNames(ctx context.Context, asOf time.Time) ([]string, 
 // LastRateAt is when the latest rate recorded at or before asOf (zero:
 // ever) was recorded; zero if none.
 func (s *Store) LastRateAt(ctx context.Context, asOf time.Time) (time.Time, error) {
-	rows, err := s.ratePack(ctx)
-	if err != nil {
+	var at *string
+	var c conds
+	if !asOf.IsZero() {
+		c.add(`recorded_at <= ?`, asOf.UTC().Format(ledger.TimeLayout))
+	}
+	// rates_recorded (migration 00009) makes this one index look-up.
+	if err := s.db.GetContext(ctx, &at, s.rebind(`SELECT max(recorded_at) FROM rates`+c.where()), c.args...); err != nil {
 		return time.Time{}, fmt.Errorf("store.LastRateAt: %w", err)
 	}
-	limit := ""
-	if !asOf.IsZero() {
-		limit = asOf.UTC().Format(ledger.TimeLayout)
-	}
-	last := ""
-	for _, r := range rows {
-		if r.recorded > last && (limit == "" || r.recorded <= limit) {
-			last = r.recorded
-		}
-	}
-	if last == "" {
+	if at == nil {
 		return time.Time{}, nil
 	}
-	return time.Parse(ledger.TimeLayout, last)
+	return time.Parse(ledger.TimeLayout, *at)
 }
