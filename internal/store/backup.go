@@ -459,7 +459,7 @@ func (s *Store) Restore(ctx context.Context, r io.ReaderAt, size int64, name str
 			return res, err
 		}
 	}
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.Write(ctx, func(tx *Tx) error {
 		if _, err := tx.lockHead(ctx); err != nil {
 			return err
 		}

@@ -62,7 +62,7 @@ func (a *appender) addOne(ctx context.Context, r *ledger.Revision) error {
 // Add records a new entry (already validated by ledger.Parse) as revision 1
 // of its ref. A ref in use is a conflict; a broken link is invalid.
 func (s *Store) Add(ctx context.Context, e ledger.Entry, author string) (r ledger.Revision, err error) {
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.Write(ctx, func(tx *Tx) error {
 		r, err = tx.Add(ctx, e, author)
 		return err
 	})
@@ -99,7 +99,7 @@ func (tx *Tx) Add(ctx context.Context, e ledger.Entry, author string) (ledger.Re
 // is written and the error is a *ledger.StaleError naming what changed
 // since. base 0 applies the changes to whatever revision is current.
 func (s *Store) Amend(ctx context.Context, ref string, base int, changes ledger.Fields, reason, author string) (r ledger.Revision, err error) {
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.Write(ctx, func(tx *Tx) error {
 		r, err = tx.Amend(ctx, ref, base, changes, reason, author)
 		return err
 	})
@@ -147,7 +147,7 @@ func (tx *Tx) Amend(ctx context.Context, ref string, base int, changes ledger.Fi
 // Void withdraws ref: a new revision that keeps the content and says why.
 // base is as for Amend.
 func (s *Store) Void(ctx context.Context, ref string, base int, reason, author string) (r ledger.Revision, err error) {
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.Write(ctx, func(tx *Tx) error {
 		r, err = tx.Void(ctx, ref, base, reason, author)
 		return err
 	})

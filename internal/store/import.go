@@ -235,7 +235,7 @@ func (s *Store) Import(ctx context.Context, src csvio.Source, opt ImportOptions)
 	}
 	probs := &problemList{file: src.Name, cell: src.Cell}
 	list := &outcomes{}
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.Write(ctx, func(tx *Tx) error {
 		parties, err := tx.PartySet(ctx)
 		if err != nil {
 			return err

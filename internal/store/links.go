@@ -175,7 +175,7 @@ func AssetsDigest() string {
 // while the chain is empty, one link each for the revisions, the rates and
 // the parties already there. Then every write appends its own link.
 func (s *Store) adopt(ctx context.Context) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.Write(ctx, func(tx *Tx) error {
 		h, err := tx.lockHead(ctx)
 		if err != nil || h.ChainSeq > 0 {
 			return err
@@ -227,7 +227,7 @@ func (s *Store) recordAssets(ctx context.Context) error {
 	if err != nil || last == digest {
 		return err
 	}
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.Write(ctx, func(tx *Tx) error {
 		h, err := tx.lockHead(ctx)
 		if err != nil {
 			return err

@@ -19,7 +19,7 @@ func (s *Store) seedParties(ctx context.Context) error {
 	if n >= len(builtin) {
 		return nil
 	}
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.Write(ctx, func(tx *Tx) error {
 		h, err := tx.lockHead(ctx)
 		if err != nil {
 			return err
@@ -72,7 +72,7 @@ func partySet(ctx context.Context, q sqlx.QueryerContext) (ledger.PartyLookup, e
 // AddParty records a new party, by author, as a link of the chain. A known
 // code is a conflict.
 func (s *Store) AddParty(ctx context.Context, p ledger.Party, author string) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.Write(ctx, func(tx *Tx) error {
 		h, err := tx.lockHead(ctx)
 		if err != nil {
 			return err

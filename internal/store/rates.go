@@ -60,7 +60,7 @@ type RateImportOptions struct {
 // warning that names the other rates and the source reports prefer by
 // default.
 func (s *Store) ImportRates(ctx context.Context, src csvio.RateSource, opt RateImportOptions) (res RateImportResult, err error) {
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.Write(ctx, func(tx *Tx) error {
 		res, err = tx.ImportRates(ctx, src, opt)
 		return err
 	})

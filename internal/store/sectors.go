@@ -82,7 +82,7 @@ func sectorVocab(ctx context.Context, q sqlx.QueryerContext) (*ledger.Sectors, e
 // of the chain. A code or a spelling the vocabulary already has is a
 // conflict.
 func (s *Store) AddSector(ctx context.Context, sec ledger.Sector, author string) error {
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err := s.Write(ctx, func(tx *Tx) error {
 		h, err := tx.lockHead(ctx)
 		if err != nil {
 			return err

@@ -21,10 +21,11 @@ import (
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/migrations"
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // PostgreSQL driver
+	"github.com/lib/pq" // PostgreSQL driver
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
-	_ "modernc.org/sqlite" // SQLite driver
+	"modernc.org/sqlite" // SQLite driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 func init() { sqlx.BindDriver("sqlite", sqlx.QUESTION) }
@@ -186,7 +187,9 @@ type Tx struct {
 }
 
 // InTx runs fn in one transaction: committed if fn returns nil, rolled back
-// otherwise. Every write of pledger goes through here.
+// otherwise. Writes to the ledger go through Write, which adds the head
+// lock; InTx alone is for what is outside the chain (accounts, tokens,
+// packs).
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -200,6 +203,49 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store.InTx: commit: %w", err)
 	}
 	return nil
+}
+
+// Write runs fn in one transaction that holds the ledger's head lock from
+// its first statement to its commit. Every write to the ledger goes
+// through here, so that whatever fn checks against the ledger (a ref in
+// use, an entry's current revision, a link's target, the parties and
+// sectors known) is still so when its revisions are recorded: no other
+// write can commit in between. On SQLite the immediate transaction already
+// holds the database's write lock; on PostgreSQL the head row is locked
+// FOR UPDATE, and under READ COMMITTED every later statement sees all
+// that was committed before the lock was granted.
+//
+// A unique key that another writer took first, which the lock leaves to
+// tables outside the chain, is a conflict, never a driver's error.
+func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.lockHead(ctx); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+	return uniqueConflict(err)
+}
+
+// uniqueConflict turns a unique-key violation, on either engine, into a
+// ledger.ErrConflict that says which key was taken.
+func uniqueConflict(err error) error {
+	if err == nil || errors.Is(err, ledger.ErrConflict) {
+		return err
+	}
+	var pqe *pq.Error
+	if errors.As(err, &pqe) && pqe.Code == "23505" {
+		what := pqe.Detail // Key (ref, rev)=(x, 1) already exists.
+		if what == "" {
+			what = pqe.Constraint
+		}
+		return fmt.Errorf("%w: another write recorded the same key first (%s); look at the ledger again and retry", ledger.ErrConflict, strings.TrimSuffix(what, "."))
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		return fmt.Errorf("%w: another write recorded the same key first (%s); look at the ledger again and retry", ledger.ErrConflict, se.Error())
+	}
+	return err
 }
 
 // rebind turns ? placeholders into the engine's.

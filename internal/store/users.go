@@ -196,7 +196,7 @@ func (s *Store) EndSession(ctx context.Context, id string) error {
 // retry arriving while the first call is still running waits for it and
 // then replays it, on either engine.
 func (s *Store) Idempotent(ctx context.Context, user, key, requestHash string, fn func(tx *Tx) (int, string, error)) (status int, body string, replayed bool, err error) {
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.Write(ctx, func(tx *Tx) error {
 		res, e := tx.exec(ctx, `INSERT INTO idempotency (username, idem_key, request_hash, status, body, created_at) VALUES (?, ?, ?, 0, '', ?)
 			ON CONFLICT (username, idem_key) DO NOTHING`, user, key, requestHash, s.stamp())
 		if e != nil {

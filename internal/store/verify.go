@@ -524,7 +524,7 @@ func (s *Store) Checkpoint(ctx context.Context, key ed25519.PrivateKey) (ledger.
 	if !st.OK() {
 		return c, fmt.Errorf("%w: %s", ledger.ErrTampered, strings.TrimPrefix(st.Failure, ledger.ErrTampered.Error()+": "))
 	}
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.Write(ctx, func(tx *Tx) error {
 		h, err := tx.lockHead(ctx)
 		if err != nil {
 			return err

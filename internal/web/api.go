@@ -229,7 +229,7 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, p *principal, bod
 	if key == "" {
 		var st int
 		var out string
-		err := s.st.InTx(r.Context(), func(tx *store.Tx) error {
+		err := s.st.Write(r.Context(), func(tx *store.Tx) error {
 			var err error
 			st, out, err = run(tx)
 			return err
