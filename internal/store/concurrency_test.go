@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/store"
@@ -201,6 +202,95 @@ func TestUniqueViolationIsConflict(t *testing.T) {
 		})
 		if !errors.Is(err, ledger.ErrConflict) || !strings.Contains(err.Error(), "x1") && !strings.Contains(err.Error(), "taken.k") {
 			t.Fatalf("duplicate key: %v, want a conflict naming the key", err)
+		}
+	})
+}
+
+// Writes that queue behind one being recorded are recorded together (group
+// commit), and each is still its own: the ones that fail (a ref in use, a
+// missing link, a stale base) are rolled back alone with their own error,
+// the others are all in the ledger, each checked against the writes
+// recorded before it in the group, and the chain verifies.
+func TestGroupedWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		if _, err := s.Add(ctx, parse(t, s, need("g-need")), "alice"); err != nil {
+			t.Fatal(err)
+		}
+		pledge := func(ref, toward string) ledger.Entry {
+			return parse(t, s, ledger.Fields{"ref": ref, "kind": "pledge", "party": "BEL", "date": "2021-03",
+				"amount": "1000", "currency": "EUR", "toward": toward})
+		}
+		release := make(chan struct{})
+		first := make(chan error)
+		go func() {
+			first <- s.Write(ctx, func(tx *store.Tx) error {
+				<-release // the others queue meanwhile
+				_, err := tx.Add(ctx, pledge("g-first", "g-need"), "alice")
+				return err
+			})
+		}()
+		const n = 9
+		want := map[int]string{ // the writes that must fail, and how
+			1: "ref_exists", // g-first, recorded by the write before
+			4: "no_such_link",
+			6: "stale",
+			8: "ref_exists", // g-2, recorded earlier in the same group
+		}
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var err error
+				switch i {
+				case 1:
+					_, err = s.Add(ctx, pledge("g-first", "g-need"), "bob")
+				case 4:
+					_, err = s.Add(ctx, pledge("g-4", "no-such-need"), "bob")
+				case 6:
+					_, err = s.Amend(ctx, "g-need", 7, ledger.Fields{"note": "x"}, "r", "bob")
+				case 8:
+					for s.QueuedWrites() < n-1 { // after g-2 in the queue
+						time.Sleep(time.Millisecond)
+					}
+					_, err = s.Add(ctx, pledge("g-2", "g-need"), "bob")
+				default:
+					_, err = s.Add(ctx, pledge(fmt.Sprint("g-", i), "g-need"), "bob")
+				}
+				errs[i] = err
+			}()
+		}
+		for s.QueuedWrites() < n {
+			time.Sleep(time.Millisecond)
+		}
+		close(release)
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		for i, err := range errs {
+			var ps *ledger.Problems
+			var stale *ledger.StaleError
+			switch code := want[i]; {
+			case code == "" && err != nil:
+				t.Errorf("write %d: %v", i, err)
+			case code == "":
+			case code == "stale" && errors.As(err, &stale):
+			case code == "no_such_link" && errors.As(err, &ps) && ps.List[0].Code == ledger.CodeNoSuchLink:
+			case code == "ref_exists" && errors.Is(err, ledger.ErrConflict):
+			default:
+				t.Errorf("write %d: %v, want %s", i, err, code)
+			}
+		}
+		got := current(t, s, store.Filter{})
+		if len(got) != 1+1+n-len(want) {
+			t.Errorf("%d entries after the group, want %d", len(got), 2+n-len(want))
+		}
+		if res, err := s.Verify(ctx, store.VerifyOptions{}); err != nil {
+			t.Fatalf("verify: %+v %v", res, err)
 		}
 	})
 }

@@ -19,3 +19,10 @@ func ArchivedColumns() map[string][]string {
 	}
 	return out
 }
+
+// QueuedWrites is how many writes wait for the group being recorded.
+func (s *Store) QueuedWrites() int {
+	s.groups.mu.Lock()
+	defer s.groups.mu.Unlock()
+	return len(s.groups.queue)
+}

@@ -38,6 +38,9 @@ const (
 	Postgres Dialect = "postgres"
 )
 
+// pgConns bounds one process's connections to PostgreSQL.
+const pgConns = 24
+
 // DefaultDSN is the embedded ledger in the current directory.
 const DefaultDSN = "sqlite:pledger.db"
 
@@ -47,8 +50,9 @@ type Store struct {
 	dialect Dialect
 	dsn     string
 	now     func() time.Time
-	rates   rateCache // the rates last read (ratepack.go)
-	touched sync.Map  // token id -> when this process last wrote its last use (tokens.go)
+	rates   rateCache   // the rates last read (ratepack.go)
+	touched sync.Map    // token id -> when this process last wrote its last use (tokens.go)
+	groups  writeGroups // writes waiting to be recorded together (group.go)
 }
 
 // SetClock makes the store record revisions and rates at the times now
@@ -107,6 +111,16 @@ func OpenAt(ctx context.Context, dsn string, now func() time.Time) (*Store, erro
 		db, err = sqlx.Open("sqlite", "file:"+src+q)
 	case Postgres:
 		db, err = sqlx.Open("postgres", src)
+		if err == nil {
+			// Keep the connections a busy server uses: database/sql keeps
+			// two idle by default, so under 50 API clients every request
+			// opened (forked a backend) and closed one. The bound leaves
+			// room for other clients under the server's max_connections
+			// (100 by default).
+			db.SetMaxOpenConns(pgConns)
+			db.SetMaxIdleConns(pgConns)
+			db.SetConnMaxIdleTime(5 * time.Minute)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store.Open: %w", err)
@@ -203,28 +217,6 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store.InTx: commit: %w", err)
 	}
 	return nil
-}
-
-// Write runs fn in one transaction that holds the ledger's head lock from
-// its first statement to its commit. Every write to the ledger goes
-// through here, so that whatever fn checks against the ledger (a ref in
-// use, an entry's current revision, a link's target, the parties and
-// sectors known) is still so when its revisions are recorded: no other
-// write can commit in between. On SQLite the immediate transaction already
-// holds the database's write lock; on PostgreSQL the head row is locked
-// FOR UPDATE, and under READ COMMITTED every later statement sees all
-// that was committed before the lock was granted.
-//
-// A unique key that another writer took first, which the lock leaves to
-// tables outside the chain, is a conflict, never a driver's error.
-func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	err := s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.lockHead(ctx); err != nil {
-			return err
-		}
-		return fn(tx)
-	})
-	return uniqueConflict(err)
 }
 
 // uniqueConflict turns a unique-key violation, on either engine, into a
