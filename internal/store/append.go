@@ -104,11 +104,8 @@ func (a *appender) close(ctx context.Context) error {
 	if a.n == 0 {
 		return nil
 	}
-	_, err := a.tx.exec(ctx, `UPDATE ledger_head SET seq = ?, hash = ?, recorded_at = ? WHERE id = 1`,
-		a.head.Seq, a.head.Hash, a.at.Format(ledger.TimeLayout))
-	if err != nil {
-		return fmt.Errorf("store: move ledger head: %w", err)
-	}
+	// The head moves with the link (appendLink's one UPDATE).
+	a.row.Seq, a.row.Hash, a.row.RecordedAt = a.head.Seq, a.head.Hash, a.at.Format(ledger.TimeLayout)
 	// One link of the chain for the whole write: the revisions it added,
 	// named by the last one's hash.
 	return a.tx.appendLink(ctx, &a.row, &ledger.Link{What: ledger.LinkRevisions, First: a.head.Seq - int64(a.n) + 1,

@@ -482,6 +482,7 @@ func (s *Store) Restore(ctx context.Context, r io.ReaderAt, size int64, name str
 			res.Rows[p.table.name] = n
 		}
 		rc.done()
+		tx.forget()
 		if s.dialect == Postgres {
 			// rates.id numbers itself on PostgreSQL: the next rate follows
 			// the restored ones.

@@ -125,6 +125,7 @@ func (s *Store) record(batch []*writeReq) {
 			q := `RELEASE SAVEPOINT one_write`
 			if r.err != nil {
 				q = `ROLLBACK TO SAVEPOINT one_write`
+				tx.forget()
 			}
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("store: %s: %w", q, err)

@@ -29,6 +29,11 @@ type headRow struct {
 // transaction ends, so that writers append to the chain one at a time
 // (SQLite's immediate transactions already queue writers).
 func (tx *Tx) lockHead(ctx context.Context) (headRow, error) {
+	if tx.head != nil {
+		// Locked by this transaction already, and kept up to date by its
+		// writes (appendLink; forgotten at a savepoint's rollback).
+		return *tx.head, nil
+	}
 	q := `SELECT seq, hash, recorded_at, chain_seq, chain_hash, chain_at FROM ledger_head WHERE id = 1`
 	if tx.s.dialect == Postgres {
 		q += ` FOR UPDATE`
@@ -37,6 +42,8 @@ func (tx *Tx) lockHead(ctx context.Context) (headRow, error) {
 	if err := tx.GetContext(ctx, &h, q); err != nil {
 		return h, fmt.Errorf("store: lock ledger head: %w", err)
 	}
+	tx.head = new(headRow)
+	*tx.head = h
 	return h, nil
 }
 
@@ -68,7 +75,10 @@ func (tx *Tx) appendLink(ctx context.Context, h *headRow, l *ledger.Link) error 
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.Seq, l.What, l.First, l.Last, l.Digest, l.Author, at, l.PrevHash, l.Hash); err != nil {
 		return fmt.Errorf("store: append to the chain: %w", err)
 	}
-	if _, err := tx.exec(ctx, `UPDATE ledger_head SET chain_seq = ?, chain_hash = ?, chain_at = ? WHERE id = 1`, l.Seq, l.Hash, at); err != nil {
+	// The whole head in one statement: a revisions link's appender has
+	// set h's revision columns to the revisions it added.
+	if _, err := tx.exec(ctx, `UPDATE ledger_head SET seq = ?, hash = ?, recorded_at = ?, chain_seq = ?, chain_hash = ?, chain_at = ? WHERE id = 1`,
+		h.Seq, h.Hash, h.RecordedAt, l.Seq, l.Hash, at); err != nil {
 		return fmt.Errorf("store: move the chain head: %w", err)
 	}
 	if _, err := tx.exec(ctx, `UPDATE verification SET chain_seq = ?, chain_hash = ?, checked_at = ?
@@ -76,6 +86,9 @@ func (tx *Tx) appendLink(ctx context.Context, h *headRow, l *ledger.Link) error 
 		return fmt.Errorf("store: verification: %w", err)
 	}
 	h.ChainSeq, h.ChainHash, h.ChainAt = l.Seq, l.Hash, at
+	// The next write of this transaction starts from here.
+	tx.head = new(headRow)
+	*tx.head = *h
 	return nil
 }
 
@@ -153,6 +166,7 @@ type queryer interface {
 // linkParties appends a link for the parties the transaction inserted
 // with chain_seq h.ChainSeq+1, if there are any.
 func (tx *Tx) linkParties(ctx context.Context, h *headRow, author string) error {
+	tx.parties = nil // parties were added: look them up again
 	digest, _, codes, err := partyDigestOf(ctx, tx, h.ChainSeq+1)
 	if err != nil || len(codes) == 0 {
 		return err

@@ -113,7 +113,10 @@ func (s *Store) PartyCheck(ctx context.Context) *PartyCheck {
 
 // PartyCheck returns a party check reading inside the transaction.
 func (tx *Tx) PartyCheck(ctx context.Context) *PartyCheck {
-	return &PartyCheck{ctx: ctx, q: tx, query: tx.Rebind(partyQuery), seen: map[string]bool{}}
+	if tx.parties == nil {
+		tx.parties = map[string]bool{}
+	}
+	return &PartyCheck{ctx: ctx, q: tx, query: tx.Rebind(partyQuery), seen: tx.parties}
 }
 
 // Known reports whether code is a known party; it is a ledger.PartyLookup.

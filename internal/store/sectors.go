@@ -58,7 +58,14 @@ func (s *Store) SectorVocab(ctx context.Context) (*ledger.Sectors, error) {
 
 // SectorVocab is Store.SectorVocab inside the transaction.
 func (tx *Tx) SectorVocab(ctx context.Context) (*ledger.Sectors, error) {
-	return sectorVocab(ctx, tx)
+	if tx.sectors != nil {
+		return tx.sectors, nil
+	}
+	v, err := sectorVocab(ctx, tx)
+	if err == nil {
+		tx.sectors = v
+	}
+	return v, err
 }
 
 func sectorVocab(ctx context.Context, q sqlx.QueryerContext) (*ledger.Sectors, error) {
@@ -101,6 +108,7 @@ func (s *Store) AddSector(ctx context.Context, sec ledger.Sector, author string)
 			sec.Code, sec.Name["en"], sec.Name["nl"], sec.Name["fr"], strings.Join(sec.Spellings, ";"), h.ChainSeq+1); err != nil {
 			return err
 		}
+		tx.sectors = nil
 		return tx.linkSectors(ctx, &h, author)
 	})
 	if err != nil {

@@ -198,7 +198,18 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 type Tx struct {
 	*sqlx.Tx
 	s *Store
+	// What this transaction has read and may keep while it holds the head
+	// lock (a write's own changes keep them up to date; a savepoint's
+	// rollback forgets them): the head as locked, the sector vocabulary,
+	// the parties looked up.
+	head    *headRow
+	sectors *ledger.Sectors
+	parties map[string]bool
 }
+
+// forget drops what the transaction kept: after a rollback to a savepoint,
+// or a write that changed the tables behind it wholesale (restore).
+func (tx *Tx) forget() { tx.head, tx.sectors, tx.parties = nil, nil, nil }
 
 // InTx runs fn in one transaction: committed if fn returns nil, rolled back
 // otherwise. Writes to the ledger go through Write, which adds the head
