@@ -222,15 +222,18 @@ func TestGroupedWrites(t *testing.T) {
 			return parse(t, s, ledger.Fields{"ref": ref, "kind": "pledge", "party": "BEL", "date": "2021-03",
 				"amount": "1000", "currency": "EUR", "toward": toward})
 		}
-		release := make(chan struct{})
+		release, inside := make(chan struct{}), make(chan struct{})
 		first := make(chan error)
+		e := pledge("g-first", "g-need")
 		go func() {
 			first <- s.Write(ctx, func(tx *store.Tx) error {
+				close(inside)
 				<-release // the others queue meanwhile
-				_, err := tx.Add(ctx, pledge("g-first", "g-need"), "alice")
+				_, err := tx.Add(ctx, e, "alice")
 				return err
 			})
 		}()
+		<-inside // the first write is being recorded: the others wait
 		const n = 9
 		want := map[int]string{ // the writes that must fail, and how
 			1: "ref_exists", // g-first, recorded by the write before

@@ -592,24 +592,27 @@ func (tx *Tx) checkImportLinks(ctx context.Context, src csvio.Source, start int6
 // importWarnings finds what is odd about the chains of the rows written
 // after seq start (ledger.ChainWarningsTaken): each written row that
 // fulfils an entry, set against that entry and the sum of the current
-// entries of its kind that fulfil it, in its currency. Two scans, whatever
-// the size of the import.
+// entries of its kind that fulfil it, in its currency. One streamed query,
+// whatever the size of the import: the sums are the database's, and no
+// row is held once it is checked.
 func (tx *Tx) importWarnings(ctx context.Context, start int64) ([]ledger.Problem, error) {
 	if start < 0 {
 		return nil, nil
 	}
-	type row struct {
-		e, target ledger.Entry
-		minor     int64
-	}
-	var rows []row
-	q := `SELECT r.ref, r.kind, r.date, r.currency, r.amount_minor, c.ref, c.kind, c.date, c.currency, c.amount_minor
+	// t: per target, kind and currency, what the current entries that
+	// fulfil it add up to (voids and entries without an amount aside).
+	q := `SELECT r.ref, r.kind, r.date, r.currency, r.amount_minor, c.ref, c.kind, c.date, c.currency, c.amount_minor, t.taken
 		FROM revisions r ` + latestJoin("", "r.fulfils") + `
-		WHERE r.seq > ? AND r.fulfils <> '' AND r.action <> ? AND c.action <> ?`
-	err := tx.each(ctx, q, []any{start, string(ledger.Void), string(ledger.Void)}, func(sc scanner) error {
+		LEFT JOIN (SELECT r.fulfils, r.kind, r.currency, SUM(r.amount_minor) AS taken FROM revisions r
+			WHERE r.fulfils <> '' AND r.action <> ? AND r.amount_minor IS NOT NULL AND ` + latestCond + `
+			GROUP BY r.fulfils, r.kind, r.currency) t ON t.fulfils = c.ref AND t.kind = r.kind AND t.currency = c.currency
+		WHERE r.seq > ? AND r.fulfils <> '' AND r.action <> ? AND c.action <> ?
+		ORDER BY r.seq`
+	var out []ledger.Problem
+	err := tx.each(ctx, q, []any{string(ledger.Void), start, string(ledger.Void), string(ledger.Void)}, func(sc scanner) error {
 		var ref, kind, date, cur, tref, tkind, tdate, tcur string
-		var minor, tminor sql.NullInt64
-		if err := sc.Scan(&ref, &kind, &date, &cur, &minor, &tref, &tkind, &tdate, &tcur, &tminor); err != nil {
+		var minor, tminor, taken sql.NullInt64
+		if err := sc.Scan(&ref, &kind, &date, &cur, &minor, &tref, &tkind, &tdate, &tcur, &tminor, &taken); err != nil {
 			return err
 		}
 		e := ledger.Entry{Ref: ref, Kind: ledger.Kind(kind), Fulfils: tref}
@@ -627,48 +630,21 @@ func (tx *Tx) importWarnings(ctx context.Context, start int64) ([]ledger.Problem
 		if t.Currency, err = money.ParseCurrency(tcur); err == nil && tminor.Valid {
 			t.Amount = decimal.NullDecimal{Decimal: money.FromMinor(tminor.Int64, t.Currency), Valid: true}
 		}
-		rows = append(rows, row{e: e, target: t, minor: minor.Int64})
-		return nil
-	})
-	if err != nil || len(rows) == 0 {
-		return nil, err
-	}
-	// What fulfils each target, by kind, in the target's currency.
-	type key struct{ target, kind string }
-	want := map[key]string{} // the target's currency
-	for _, r := range rows {
-		want[key{r.target.Ref, string(r.e.Kind)}] = r.target.Currency.Code
-	}
-	taken := map[key]int64{}
-	q = `SELECT r.fulfils, r.kind, r.currency, r.amount_minor FROM revisions r
-		WHERE r.fulfils <> '' AND r.action <> ? AND ` + latestCond
-	err = tx.each(ctx, q, []any{string(ledger.Void)}, func(sc scanner) error {
-		var target, kind, cur string
-		var minor sql.NullInt64
-		if err := sc.Scan(&target, &kind, &cur, &minor); err != nil {
-			return err
+		sum := decimal.NullDecimal{}
+		if e.Amount.Valid && e.Currency.Code == t.Currency.Code {
+			// This row is among what it sums (it is current and not void).
+			sum = decimal.NullDecimal{Decimal: money.FromMinor(taken.Int64, t.Currency), Valid: true}
 		}
-		k := key{target, kind}
-		if c, ok := want[k]; ok && c == cur && minor.Valid {
-			taken[k] += minor.Int64
+		for _, w := range ledger.ChainWarningsTaken(e, t, sum) {
+			if len(out) < MaxProblems {
+				w.Value = e.Ref
+				out = append(out, w)
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	var out []ledger.Problem
-	for _, r := range rows {
-		t := decimal.NullDecimal{}
-		if r.e.Amount.Valid && r.e.Currency.Code == r.target.Currency.Code {
-			t = decimal.NullDecimal{Decimal: money.FromMinor(taken[key{r.target.Ref, string(r.e.Kind)}], r.target.Currency), Valid: true}
-		}
-		for _, w := range ledger.ChainWarningsTaken(r.e, r.target, t) {
-			if len(out) < MaxProblems {
-				w.Value = r.e.Ref
-				out = append(out, w)
-			}
-		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Value < out[j].Value })
 	return out, nil
