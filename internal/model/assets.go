@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/coalition/pledger/reports"
 )
@@ -46,7 +47,8 @@ type AssetCatalog struct {
 	categories map[string]map[string]string
 }
 
-var assets = mustLoadAssets()
+// assets is the built-in catalog, read when first asked for.
+var assets = sync.OnceValue(mustLoadAssets)
 
 func mustLoadAssets() *AssetCatalog {
 	data, err := reports.FS.ReadFile("assets.json")
@@ -129,7 +131,7 @@ func contains(list []string, s string) bool {
 func assetKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // Assets is the built-in asset catalog (reports/assets.json).
-func Assets() *AssetCatalog { return assets }
+func Assets() *AssetCatalog { return assets() }
 
 // Lookup finds the asset an entered name means. An asset not in the
 // catalog is in category other, under its name as entered: existing
@@ -144,7 +146,7 @@ func (c *AssetCatalog) Lookup(entered string) (Asset, bool) {
 // AssetName is an entered asset's name in the reader's language, or the
 // name as entered when the catalog does not know it.
 func (l *Lang) AssetName(entered string) string {
-	a, ok := assets.Lookup(entered)
+	a, ok := assets().Lookup(entered)
 	if !ok {
 		return a.Code
 	}
@@ -153,7 +155,7 @@ func (l *Lang) AssetName(entered string) string {
 
 // CategoryName is an asset category's name in the reader's language.
 func (l *Lang) CategoryName(category string) string {
-	if n := assets.categories[category][l.Code]; n != "" {
+	if n := assets().categories[category][l.Code]; n != "" {
 		return n
 	}
 	return category

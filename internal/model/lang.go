@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coalition/pledger/internal/ledger"
@@ -23,7 +24,7 @@ var Languages = []string{"en", "nl", "fr"}
 
 var (
 	langTags = []language.Tag{language.English, language.Dutch, language.French}
-	matcher  = language.NewMatcher(langTags)
+	matcher  language.Matcher
 	strs     = catalog.NewBuilder(catalog.Fallback(language.English))
 	keys     = map[string]bool{}
 	// plurals are the keys whose text depends on a count, their first
@@ -35,7 +36,11 @@ var (
 // oneSuffix marks the variant of a key for the counts a language calls one.
 const oneSuffix = ".one"
 
-func init() {
+// loadCatalog fills the catalog, once, when the first Lang is made: a
+// command that reports nothing (pledger --help, add, import) does not pay
+// for it at start.
+var loadCatalog = sync.OnceFunc(func() {
+	matcher = language.NewMatcher(langTags)
 	// One catalog, one mechanism: the words reports share
 	// (reports/i18n.json) and the words of the web app's pages
 	// (reports/ui.json, keys "ui.*"), each in every language.
@@ -76,7 +81,7 @@ func init() {
 	if err := json.Unmarshal(data, &orgNames); err != nil {
 		panic(fmt.Sprintf("reports/parties.json: %v", err))
 	}
-}
+})
 
 // orgNames are the built-in organisations' names in every language
 // (reports/parties.json); states' names come from CLDR.
@@ -128,6 +133,7 @@ func ParseLang(s string) (*Lang, error) {
 	if err != nil {
 		return nil, ledger.Fail(ledger.ErrInvalid, "bad_lang", "lang", s, "%q: use en, nl or fr", s)
 	}
+	loadCatalog()
 	_, i, conf := matcher.Match(t)
 	if conf < language.High {
 		return nil, ledger.Fail(ledger.ErrInvalid, "bad_lang", "lang", s, "%q: reports are in en, nl or fr", s)
