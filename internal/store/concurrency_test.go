@@ -297,3 +297,62 @@ func TestGroupedWrites(t *testing.T) {
 		}
 	})
 }
+
+// A write waiting behind a long one (an import) whose caller gives up (a
+// closed connection, a cancelled request) leaves the queue at once with
+// nothing written; the writes around it are recorded.
+func TestWaitingWriteCancelled(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		release, inside := make(chan struct{}), make(chan struct{})
+		first := make(chan error)
+		go func() {
+			first <- s.Write(ctx, func(tx *store.Tx) error {
+				close(inside)
+				<-release
+				_, err := tx.Add(ctx, parse(t, s, need("w-first")), "alice")
+				return err
+			})
+		}()
+		<-inside
+		gone, cancel := context.WithCancel(ctx)
+		e1, e2 := parse(t, s, need("w-gone")), parse(t, s, need("w-after"))
+		gaveUp := make(chan error)
+		go func() {
+			_, err := s.Add(gone, e1, "bob")
+			gaveUp <- err
+		}()
+		for s.QueuedWrites() < 1 {
+			time.Sleep(time.Millisecond)
+		}
+		after := make(chan error)
+		go func() {
+			_, err := s.Add(ctx, e2, "carol")
+			after <- err
+		}()
+		for s.QueuedWrites() < 2 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+		if err := <-gaveUp; !errors.Is(err, context.Canceled) {
+			t.Fatalf("the write given up while waiting: %v, want context.Canceled", err)
+		}
+		if n := s.QueuedWrites(); n != 1 {
+			t.Fatalf("%d writes wait after one gave up, want 1", n)
+		}
+		close(release)
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-after; err != nil {
+			t.Fatal(err)
+		}
+		if got := current(t, s, store.Filter{Ref: "w-gone"}); len(got) != 0 {
+			t.Fatalf("the write given up was recorded: %+v", got)
+		}
+		if got := current(t, s, store.Filter{}); len(got) != 2 {
+			t.Fatalf("%d entries, want w-first and w-after", len(got))
+		}
+	})
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -58,10 +59,8 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	g.queue = append(g.queue, req)
 	if g.running {
 		g.mu.Unlock()
-		select {
-		case <-req.done:
-			return req.err
-		case <-req.lead:
+		if done, err := g.wait(req); done {
+			return err
 		}
 		g.mu.Lock()
 	}
@@ -146,6 +145,38 @@ func (s *Store) record(batch []*writeReq) {
 	for _, r := range live {
 		r.finish(r.err)
 	}
+}
+
+// wait waits for req's group to be recorded (done: its outcome), or for
+// req to be given the lead (not done: the caller records the next group).
+// A caller whose context ends while it waits leaves the queue at once,
+// with nothing written, unless its write is already being recorded or it
+// was just given the lead, which it cannot hand on.
+func (g *writeGroups) wait(req *writeReq) (done bool, err error) {
+	select {
+	case <-req.done:
+		return true, req.err
+	case <-req.lead:
+		return false, nil
+	case <-req.ctx.Done():
+	}
+	g.mu.Lock()
+	i := slices.Index(g.queue, req)
+	if i < 0 {
+		// Taken into a group: its outcome is the group's.
+		g.mu.Unlock()
+		<-req.done
+		return true, req.err
+	}
+	select {
+	case <-req.lead:
+		g.mu.Unlock()
+		return false, nil
+	default:
+	}
+	g.queue = slices.Delete(g.queue, i, i+1)
+	g.mu.Unlock()
+	return true, req.ctx.Err()
 }
 
 func (r *writeReq) finish(err error) {
