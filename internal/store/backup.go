@@ -460,9 +460,6 @@ func (s *Store) Restore(ctx context.Context, r io.ReaderAt, size int64, name str
 		}
 	}
 	err = s.Write(ctx, func(tx *Tx) error {
-		if _, err := tx.lockHead(ctx); err != nil {
-			return err
-		}
 		if err := tx.mustBeEmpty(ctx); err != nil {
 			return err
 		}

@@ -42,8 +42,8 @@ func (tx *Tx) lockHead(ctx context.Context) (headRow, error) {
 	if err := tx.GetContext(ctx, &h, q); err != nil {
 		return h, fmt.Errorf("store: lock ledger head: %w", err)
 	}
-	tx.head = new(headRow)
-	*tx.head = h
+	kept := h
+	tx.head = &kept
 	return h, nil
 }
 
@@ -87,8 +87,8 @@ func (tx *Tx) appendLink(ctx context.Context, h *headRow, l *ledger.Link) error 
 	}
 	h.ChainSeq, h.ChainHash, h.ChainAt = l.Seq, l.Hash, at
 	// The next write of this transaction starts from here.
-	tx.head = new(headRow)
-	*tx.head = *h
+	kept := *h
+	tx.head = &kept
 	return nil
 }
 

@@ -7,6 +7,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -38,8 +39,8 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// pgConns bounds one process's connections to PostgreSQL.
-const pgConns = 24
+// pgIdleConns is how many idle connections to PostgreSQL a process keeps.
+const pgIdleConns = 24
 
 // DefaultDSN is the embedded ledger in the current directory.
 const DefaultDSN = "sqlite:pledger.db"
@@ -114,11 +115,11 @@ func OpenAt(ctx context.Context, dsn string, now func() time.Time) (*Store, erro
 		if err == nil {
 			// Keep the connections a busy server uses: database/sql keeps
 			// two idle by default, so under 50 API clients every request
-			// opened (forked a backend) and closed one. The bound leaves
-			// room for other clients under the server's max_connections
-			// (100 by default).
-			db.SetMaxOpenConns(pgConns)
-			db.SetMaxIdleConns(pgConns)
+			// opened (forked a backend) and closed one. Open connections
+			// are not bounded: a write holding the head lock may need one
+			// more (its chain warnings) while readers wait for that lock's
+			// row (verification), and a bound could leave none.
+			db.SetMaxIdleConns(pgIdleConns)
 			db.SetConnMaxIdleTime(5 * time.Minute)
 		}
 	}
@@ -236,19 +237,18 @@ func uniqueConflict(err error) error {
 	if err == nil || errors.Is(err, ledger.ErrConflict) {
 		return err
 	}
+	var what string
 	var pqe *pq.Error
-	if errors.As(err, &pqe) && pqe.Code == "23505" {
-		what := pqe.Detail // Key (ref, rev)=(x, 1) already exists.
-		if what == "" {
-			what = pqe.Constraint
-		}
-		return fmt.Errorf("%w: another write recorded the same key first (%s); look at the ledger again and retry", ledger.ErrConflict, strings.TrimSuffix(what, "."))
-	}
 	var se *sqlite.Error
-	if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
-		return fmt.Errorf("%w: another write recorded the same key first (%s); look at the ledger again and retry", ledger.ErrConflict, se.Error())
+	switch {
+	case errors.As(err, &pqe) && pqe.Code == "23505":
+		what = cmp.Or(strings.TrimSuffix(pqe.Detail, "."), pqe.Constraint) // Key (ref, rev)=(x, 1) already exists
+	case errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY):
+		what = se.Error()
+	default:
+		return err
 	}
-	return err
+	return fmt.Errorf("%w: another write recorded the same key first (%s); look at the ledger again and retry", ledger.ErrConflict, what)
 }
 
 // rebind turns ? placeholders into the engine's.
