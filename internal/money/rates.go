@@ -38,9 +38,19 @@ func canonical(base, quote string) (pair, bool) {
 
 type dayRate struct {
 	day      int32 // days since 1970-01-01
+	inverted bool  // quoted as p.quote->p.base for the pair p of its series
 	rate     decimal.Decimal
-	inverted bool // quoted as p.quote->p.base for the pair p of its series
+	text     string // the rate as stored, when rate is not yet parsed (NewTableText)
 	source   string
+}
+
+// value is the rate, parsed from its text when the table was built from
+// text (the text was checked then: it parses).
+func (r *dayRate) value() decimal.Decimal {
+	if r.text == "" {
+		return r.rate
+	}
+	return parseRate(r.text)
 }
 
 // Table holds dated rates for lookups by day, with a look-back window.
@@ -61,9 +71,84 @@ type Table struct {
 // source for a pair and day (quoted both ways round), the one given last
 // is kept.
 func NewTable(rates []Rate, prefer ...string) *Table {
+	in := make([]dayRate, len(rates))
+	for i, r := range rates {
+		in[i] = dayRate{day: dayNum(r.Day), rate: r.Rate, source: r.Source}
+	}
+	return newTable(in, func(i int) (string, string) { return rates[i].Base, rates[i].Quote }, prefer)
+}
+
+// TextRate is a rate as a store keeps it: its day as a count of days since
+// 1970-01-01 (UTC) and its value as the text it was recorded with.
+type TextRate struct {
+	Day                 int32
+	Base, Quote, Source string
+	Value               string
+}
+
+// DayNumber is t's day as TextRate counts it.
+func DayNumber(t time.Time) int32 { return dayNum(t) }
+
+// NewTableText is NewTable over n rates (rate(i) gives the i-th, in the
+// order given) whose values are still text: a value is parsed only when a
+// lookup uses it, so a report that needs a few rates of a long history
+// does not pay for all of them. Every value is checked here; one that is
+// not a decimal is an error naming it.
+func NewTableText(n int, rate func(i int) TextRate, prefer ...string) (*Table, error) {
+	in := make([]dayRate, n)
+	for i := range in {
+		r := rate(i)
+		if !rateSyntax(r.Value) {
+			v, err := decimal.NewFromString(r.Value)
+			if err != nil {
+				return nil, fmt.Errorf("rate %s/%s on %s: %q: %w", r.Base, r.Quote, dayTime(r.Day).Format(time.DateOnly), r.Value, err)
+			}
+			in[i] = dayRate{day: r.Day, rate: v, source: r.Source} // exponent notation and the like: parsed now
+			continue
+		}
+		in[i] = dayRate{day: r.Day, text: r.Value, source: r.Source}
+	}
+	return newTable(in, func(i int) (string, string) { r := rate(i); return r.Base, r.Quote }, prefer), nil
+}
+
+// rateSyntax tells whether s is digits with at most one point between
+// them, at most 18 digits in all: what parseRate reads exactly.
+func rateSyntax(s string) bool {
+	digits, point := 0, -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && point < 0 && i > 0 && i < len(s)-1:
+			point = i
+		default:
+			return false
+		}
+	}
+	return digits > 0 && digits <= 18
+}
+
+// parseRate reads text of rateSyntax into the decimal
+// decimal.NewFromString gives for it: the same digits and exponent.
+func parseRate(s string) decimal.Decimal {
+	var m int64
+	exp := int32(0)
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			exp = -int32(len(s) - i - 1)
+			continue
+		}
+		m = m*10 + int64(s[i]-'0')
+	}
+	return decimal.New(m, exp)
+}
+
+// newTable indexes in (whose pairs pairOf gives, by position; day, rate or
+// text and source set) as NewTable says.
+func newTable(in []dayRate, pairOf func(i int) (base, quote string), prefer []string) *Table {
 	t := &Table{series: map[pair][]dayRate{}, links: map[string][]string{}, counts: map[string]int{}}
-	for _, r := range rates {
-		t.counts[r.Source]++
+	for i := range in {
+		t.counts[in[i].source]++
 	}
 	order, _, err := OrderSources(prefer, t.counts)
 	for err != nil { // an ambiguous name: skipped, as a name that matches none
@@ -75,40 +160,59 @@ func NewTable(rates []Rate, prefer ...string) *Table {
 		order, _, err = OrderSources(prefer, t.counts)
 	}
 	t.order = order
-	rank := make(map[string]int, len(order))
+	rank := make(map[string]int32, len(order))
 	for i, s := range order {
-		rank[s] = i
+		rank[s] = int32(i)
 	}
-	type ranked struct {
-		dayRate
-		rank, seq int
+	// The rates of each pair, by position in in (the order given).
+	type pairIdx struct {
+		p   pair
+		idx []int32
 	}
-	by := map[pair][]ranked{}
-	for i, r := range rates {
-		p, inv := canonical(r.Base, r.Quote)
-		by[p] = append(by[p], ranked{dayRate{day: dayNum(r.Day), rate: r.Rate, inverted: inv, source: r.Source}, rank[r.Source], i})
-	}
-	for p, s := range by {
-		sort.Slice(s, func(i, j int) bool {
-			a, b := s[i], s[j]
-			if a.day != b.day {
-				return a.day < b.day
+	var pairs []*pairIdx
+	byPair := map[pair]*pairIdx{}
+	var last *pairIdx
+	for i := range in {
+		base, quote := pairOf(i)
+		p, inv := canonical(base, quote)
+		in[i].inverted = inv
+		if last == nil || last.p != p {
+			if last = byPair[p]; last == nil {
+				last = &pairIdx{p: p}
+				byPair[p] = last
+				pairs = append(pairs, last)
 			}
-			if a.rank != b.rank {
-				return a.rank < b.rank // the preferred source first
+		}
+		last.idx = append(last.idx, int32(i))
+	}
+	for _, pi := range pairs {
+		s := pi.idx
+		// By day, then the preferred source first, then the one given
+		// last. Rates usually come in day order, one source: then no sort
+		// is needed.
+		less := func(a, b int32) int {
+			x, y := &in[a], &in[b]
+			if x.day != y.day {
+				return int(x.day) - int(y.day)
 			}
-			return a.seq > b.seq // then the one given last
-		})
+			if rx, ry := rank[x.source], rank[y.source]; rx != ry {
+				return int(rx - ry)
+			}
+			return int(b - a)
+		}
+		if !slices.IsSortedFunc(s, less) {
+			slices.SortFunc(s, less)
+		}
 		out := make([]dayRate, 0, len(s))
-		for i := range s {
-			if len(out) > 0 && out[len(out)-1].day == s[i].day {
+		for _, i := range s {
+			if len(out) > 0 && out[len(out)-1].day == in[i].day {
 				continue
 			}
-			out = append(out, s[i].dayRate)
+			out = append(out, in[i])
 		}
-		t.series[p] = out
-		t.links[p.base] = append(t.links[p.base], p.quote)
-		t.links[p.quote] = append(t.links[p.quote], p.base)
+		t.series[pi.p] = out
+		t.links[pi.p.base] = append(t.links[pi.p.base], pi.p.quote)
+		t.links[pi.p.quote] = append(t.links[pi.p.quote], pi.p.base)
 	}
 	for c := range t.links {
 		sort.Strings(t.links[c])
@@ -149,12 +253,12 @@ func (t *Table) lookup(base, quote string, day int32, stale int) (found, bool) {
 	if i < 0 || day-s[i].day > int32(stale) {
 		return found{}, false
 	}
-	r := s[i]
+	r := &s[i]
 	leg := Leg{Day: dayTime(r.day), Base: p.base, Quote: p.quote, Source: r.source}
 	if r.inverted {
 		leg.Base, leg.Quote = p.quote, p.base
 	}
-	return found{raw: r.rate, inv: r.inverted != inv, leg: leg}, true
+	return found{raw: r.value(), inv: r.inverted != inv, leg: leg}, true
 }
 
 // Leg is one rate a conversion used.

@@ -242,6 +242,10 @@ func TestRatePack(t *testing.T) {
 			if got := table(mid); got != "1.21 0" {
 				t.Fatalf("as of before the replacement: %s", got)
 			}
+			// At or after the latest rate: the pack's own table.
+			if got := table(time.Now()); got != "1.22 0.9" {
+				t.Fatalf("as of now: %s", got)
+			}
 		}
 		var n int
 		if err := s.DB().GetContext(ctx, &n, `SELECT count(*) FROM rate_packs`); err != nil || n != 1 {
@@ -258,13 +262,16 @@ func TestRatePack(t *testing.T) {
 		if err := s.DB().GetContext(ctx, &data, `SELECT data FROM rate_packs`); err != nil {
 			t.Fatal(err)
 		}
-		i := bytes.Index(data, []byte("1.22"))
-		data[i+3] = '9'
-		if _, err := s.DB().ExecContext(ctx, s.DB().Rebind(`UPDATE rate_packs SET data = ?`), data); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Verify(ctx, store.VerifyOptions{}); !errors.Is(err, ledger.ErrTampered) || !strings.Contains(err.Error(), "rate pack") {
-			t.Fatalf("verify of a changed rate pack: %v", err)
+		// A rate changed in the rows, or in the table reports read.
+		for _, at := range []int{bytes.Index(data, []byte("1.22")), bytes.LastIndex(data, []byte("1.22"))} {
+			changed := bytes.Clone(data)
+			changed[at+3] = '9'
+			if _, err := s.DB().ExecContext(ctx, s.DB().Rebind(`UPDATE rate_packs SET data = ?`), changed); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Verify(ctx, store.VerifyOptions{}); !errors.Is(err, ledger.ErrTampered) || !strings.Contains(err.Error(), "rate pack") {
+				t.Fatalf("verify of a rate pack changed at %d of %d: %v", at, len(data), err)
+			}
 		}
 	})
 }

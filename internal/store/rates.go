@@ -328,11 +328,7 @@ func (s *Store) RateTable(ctx context.Context, asOf time.Time, prefer ...string)
 	if err != nil {
 		return nil, err
 	}
-	rates, err := ratesInForce(rows, asOf)
-	if err != nil {
-		return nil, err
-	}
-	return money.NewTable(rates, prefer...), nil
+	return rows.tableAt(asOf, prefer)
 }
 
 // RateSourceNames lists the sources of the rates in force as of asOf
