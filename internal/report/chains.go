@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/coalition/pledger/internal/ledger"
 	"github.com/coalition/pledger/internal/model"
@@ -24,6 +25,7 @@ import (
 // link is one contribution: where it sits in its chain, and its value.
 type link struct {
 	ref, kind, party, toward, fulfils, qualifier string
+	next                                         *link // the contribution it fulfils, when the state holds it
 	date                                         ledger.Date
 	value                                        int64
 	inScope                                      bool // counted by the report (its filters); the others only resolve chains
@@ -50,8 +52,9 @@ func (l *link) count() {
 
 // chains are the contributions of a ledger state, by ref.
 type chains struct {
-	links  map[string]*link
-	order  []*link        // the links in scope, by ref
+	links map[string]*link
+	order []*link // the links in scope, in no particular order
+
 	target money.Currency // the report currency
 	split  *splitter      // what the sector and location filters left out for being shared
 	// tallies are the conversions of the links in scope, one per part and
@@ -231,9 +234,12 @@ func (cp *chainPart) add(a *store.Amount, d ledger.Date) *link {
 }
 
 // newChains makes the chains of the links the parts read: one map of
-// every link, made at its final size; values (by ref, from a filtered
-// scan) put links in scope; tallies are the conversions of the links in
-// scope.
+// every link, made at its final size, and each link's pointer to what it
+// fulfils (found in parallel, once, so that following a chain is no
+// look-up); values (by ref, from a filtered scan) put links in scope;
+// tallies are the conversions of the links in scope. The links in scope
+// are in no particular order: every figure made from them is a sum, and
+// what is listed (anomalies) is sorted itself.
 func newChains(cps []*chainPart, values []map[string]scoped, tallies []*tally, cur money.Currency, split *splitter) *chains {
 	n := 0
 	for _, p := range cps {
@@ -245,6 +251,17 @@ func newChains(cps []*chainPart, values []map[string]scoped, tallies []*tally, c
 			ch.links[l.ref] = l
 		}
 	}
+	var wg sync.WaitGroup
+	for _, p := range cps {
+		wg.Go(func() {
+			for _, l := range p.links {
+				if l.fulfils != "" {
+					l.next = ch.links[l.fulfils]
+				}
+			}
+		})
+	}
+	wg.Wait()
 	for _, vs := range values {
 		for ref, v := range vs {
 			if l := ch.links[ref]; l != nil {
@@ -259,7 +276,6 @@ func newChains(cps []*chainPart, values []map[string]scoped, tallies []*tally, c
 			}
 		}
 	}
-	slices.SortFunc(ch.order, func(a, b *link) int { return strings.Compare(a.ref, b.ref) })
 	return ch
 }
 
@@ -285,11 +301,9 @@ func (ch *chains) need(l *link) string {
 		if l.toward != "" {
 			return l.toward
 		}
-		next := ch.links[l.fulfils]
-		if next == nil {
+		if l = l.next; l == nil {
 			return ""
 		}
-		l = next
 	}
 	return ""
 }
@@ -300,19 +314,16 @@ func (ch *chains) pledgeOf(l *link) *link {
 		if l.kind == "pledge" {
 			return l
 		}
-		next := ch.links[l.fulfils]
-		if next == nil {
+		if l = l.next; l == nil {
 			return nil
 		}
-		l = next
 	}
 	return nil
 }
 
 // fulfilsCommitment tells whether a disbursement fulfils a commitment.
 func (ch *chains) fulfilsCommitment(l *link) bool {
-	t := ch.links[l.fulfils]
-	return t != nil && t.kind == "commitment"
+	return l.next != nil && l.next.kind == "commitment"
 }
 
 // addLink adds a contribution's value to a group, with its qualifier.
@@ -402,32 +413,63 @@ func (ch *chains) pledgeChains() map[string]*pledgeState {
 // commitment, then disbursement. These are also the warnings given when
 // such an entry is recorded.
 func (ch *chains) anomalies(l *model.Lang, cur money.Currency, pledges map[string]*pledgeState) []string {
-	var notes []string
+	// The anomalies are found in any order and listed by kind (order and
+	// early first, then over-fulfilled), then ref; only those shown are
+	// worded.
+	type anomaly struct {
+		over bool   // an over-fulfilled pledge, listed after the others
+		ref  string // the contribution's
+		what int    // 0 order, 1 early
+		c    *link
+		p    *pledgeState
+	}
+	var found []anomaly
 	for _, c := range ch.order {
-		t := ch.links[c.fulfils]
-		if c.fulfils == "" || t == nil {
+		t := c.next
+		if t == nil {
 			continue
 		}
 		if stage[t.kind] >= stage[c.kind] {
-			notes = append(notes, l.T("note.chain-order", c.ref, l.Kind(c.kind), t.ref, l.Kind(t.kind)))
+			found = append(found, anomaly{ref: c.ref, what: 0, c: c})
 		}
 		if c.date.Last().Before(t.date.First()) {
-			notes = append(notes, l.T("note.chain-early", c.ref, c.date.String(), t.ref, t.date.String()))
+			found = append(found, anomaly{ref: c.ref, what: 1, c: c})
 		}
 	}
 	for _, c := range ch.order {
-		p := pledges[c.ref]
-		if p == nil {
-			continue
-		}
-		if over := p.over(); over > 0 {
-			c := p.pledge.cur
-			notes = append(notes, l.T("note.chain-over", p.pledge.ref, l.Number(money.FromMinor(over, c), c.Units)+" "+c.Code))
+		if p := pledges[c.ref]; p != nil && p.over() > 0 {
+			found = append(found, anomaly{over: true, ref: c.ref, p: p})
 		}
 	}
+	slices.SortFunc(found, func(a, b anomaly) int {
+		if a.over != b.over {
+			if a.over {
+				return 1
+			}
+			return -1
+		}
+		if c := strings.Compare(a.ref, b.ref); c != 0 {
+			return c
+		}
+		return a.what - b.what
+	})
 	const most = 20
-	if len(notes) > most {
-		notes = append(notes[:most], l.T("note.chain-more", l.N(len(notes)-most)))
+	var notes []string
+	for _, a := range found[:min(len(found), most)] {
+		switch {
+		case a.over:
+			c := a.p.pledge.cur
+			notes = append(notes, l.T("note.chain-over", a.p.pledge.ref, l.Number(money.FromMinor(a.p.over(), c), c.Units)+" "+c.Code))
+		case a.what == 0:
+			c, t := a.c, a.c.next
+			notes = append(notes, l.T("note.chain-order", c.ref, l.Kind(c.kind), t.ref, l.Kind(t.kind)))
+		default:
+			c, t := a.c, a.c.next
+			notes = append(notes, l.T("note.chain-early", c.ref, c.date.String(), t.ref, t.date.String()))
+		}
+	}
+	if len(found) > most {
+		notes = append(notes, l.T("note.chain-more", l.N(len(found)-most)))
 	}
 	return notes
 }

@@ -137,7 +137,7 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 				return p
 			}
 		case "disbursement":
-			if t := ch.links[lk.fulfils]; t != nil && t.inScope {
+			if t := lk.next; t != nil && t.inScope {
 				switch t.kind {
 				case "pledge":
 					return t
@@ -180,7 +180,7 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 				}
 			}
 		case "disbursement":
-			t := ch.links[lk.fulfils]
+			t := lk.next
 			if t == nil || !t.inScope {
 				continue
 			}
@@ -222,7 +222,7 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 			}
 			add(lk, colUndisbursed, spread(lk, max(0, value-lk.stage.paid)), remainderQualifier(lk))
 		case "disbursement":
-			t := ch.links[lk.fulfils]
+			t := lk.next
 			switch {
 			case t != nil && t.inScope && t.kind == "commitment":
 				add(lk, colDisbursedOnCommitment, v, lk.qualifier)
