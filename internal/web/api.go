@@ -502,7 +502,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, p *principal)
 	if render.Binary(format) || d.ext == "zip" {
 		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", base+"."+d.ext))
 	}
-	writeAnswer(w, d.data)
+	writeAnswer(w, r, d.data)
 }
 
 func (s *Server) apiChart(w http.ResponseWriter, r *http.Request, p *principal) {
@@ -512,7 +512,7 @@ func (s *Server) apiChart(w http.ResponseWriter, r *http.Request, p *principal) 
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	writeAnswer(w, page)
+	writeAnswer(w, r, page)
 }
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {

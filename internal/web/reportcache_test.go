@@ -717,3 +717,56 @@ func TestReportCachePublished(t *testing.T) {
 		}
 	})
 }
+
+// TestReportETag: a report, a chart and the dashboard carry an entity tag
+// of their bytes; asked again with it in If-None-Match, the answer is 304
+// with no body while the ledger state is the same, and 200 with a new tag
+// (and the new figures) after a write.
+func TestReportETag(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		e := newEnv(t, engine, Config{VerifyEvery: -1})
+		tok := e.tokens[access.Analyst]
+		paths := []string{"/api/v1/reports/summary?currency=EUR", "/api/v1/reports/coverage?currency=USD&format=xlsx", "/api/v1/charts/flows?currency=EUR"}
+		tags := map[string]string{}
+		for _, p := range paths {
+			st, body, h := e.api("GET", p, tok, "")
+			tag := h.Get("ETag")
+			if st != http.StatusOK || !strings.HasPrefix(tag, `"`) || len(tag) < 10 {
+				t.Fatalf("GET %s: %d, ETag %q", p, st, tag)
+			}
+			tags[p] = tag
+			for _, inm := range []string{tag, `"other", ` + tag, "W/" + tag, "*"} {
+				st, again, h2 := e.api("GET", p, tok, "", "If-None-Match", inm)
+				if st != http.StatusNotModified || again != "" || h2.Get("ETag") != tag {
+					t.Errorf("GET %s with If-None-Match %s: %d, %d bytes, ETag %q; want 304, none, the same tag", p, inm, st, len(again), h2.Get("ETag"))
+				}
+			}
+			if st, again, _ := e.api("GET", p, tok, "", "If-None-Match", `"other"`); st != http.StatusOK || again != body {
+				t.Errorf("GET %s with another tag: %d, want 200 and the same bytes", p, st)
+			}
+		}
+		b := e.browser()
+		b.login(string(access.Analyst))
+		req, _ := http.NewRequest("GET", e.srv.URL+"/dashboard?currency=EUR", nil)
+		resp, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		tag := resp.Header.Get("ETag")
+		req.Header.Set("If-None-Match", tag)
+		if resp, err = b.c.Do(req); err != nil || resp.StatusCode != http.StatusNotModified || tag == "" {
+			t.Fatalf("dashboard asked again with its tag %q: %v %v", tag, resp.StatusCode, err)
+		}
+		resp.Body.Close()
+		if st, body, _ := e.api("POST", "/api/v1/entries", e.tokens[access.Officer], pledgeJSON); st != http.StatusCreated {
+			t.Fatalf("add: %d %s", st, body)
+		}
+		for _, p := range paths[:1] {
+			st, _, h := e.api("GET", p, tok, "", "If-None-Match", tags[p])
+			if st != http.StatusOK || h.Get("ETag") == tags[p] {
+				t.Errorf("GET %s after a write, with the old tag: %d, ETag %q; want 200 and a new tag", p, st, h.Get("ETag"))
+			}
+		}
+	})
+}
