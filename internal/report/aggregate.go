@@ -138,58 +138,30 @@ func aggregateAndChains(ctx context.Context, s *store.Store, st *State, opt Opti
 		f.Wide = true
 	}
 	type part struct {
-		factors    map[convKey]*tally // the entries counted per conversion
-		groups     map[groupKey]*acc
-		kinds      map[string]*acc
-		dates      map[string]ledger.Date
-		currencies map[string]money.Currency
-		split      *splitter
-		portions   []portion
-		touched    []*acc
-		entries    int
-		illus      int
-		chain      *chainPart
+		cache    *scanCache // dates, currencies, and the entries counted per conversion
+		groups   map[groupKey]*acc
+		kinds    map[string]*acc
+		split    *splitter
+		portions []portion
+		touched  []*acc
+		entries  int
+		illus    int
+		chain    *chainPart
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
-		ps[i] = &part{factors: map[convKey]*tally{}, groups: map[groupKey]*acc{},
-			dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, kinds: map[string]*acc{},
-			split: newSplitter(f)}
+		ps[i] = &part{cache: newScanCache(conv), groups: map[groupKey]*acc{}, kinds: map[string]*acc{}, split: newSplitter(f)}
 		if withChains {
 			ps[i].chain = newChainPart()
 		}
 	}
 	err = s.Amounts(ctx, f, parts, func(i int, a *store.Amount) error {
 		p := ps[i]
-		d, ok := p.dates[a.Date]
-		if !ok {
-			var err error
-			if d, err = ledger.ParseDate(a.Date); err != nil {
-				return fmt.Errorf("entry %s: %w", a.Ref, err)
-			}
-			p.dates[a.Date] = d
+		d, cc, factor, err := p.cache.entry(a, func() string { return s.FirstRef(ctx, f, a.Currency, a.Date) })
+		if err != nil {
+			return err
 		}
-		cur, ok := p.currencies[a.Currency]
-		if !ok {
-			var err error
-			if cur, err = money.ParseCurrency(a.Currency); err != nil {
-				return fmt.Errorf("entry %s: %w", a.Ref, err)
-			}
-			p.currencies[a.Currency] = cur
-		}
-		factor, ok := p.factors[convKey{a.Currency, d}]
-		if !ok {
-			cv, err := conv.conversion(a.Currency, d)
-			if err != nil {
-				ref := string(a.Ref)
-				if ref == "" {
-					ref = s.FirstRef(ctx, f, a.Currency, a.Date)
-				}
-				return fmt.Errorf("%w (entry %s)", err, ref)
-			}
-			factor = &tally{conv: cv}
-			p.factors[convKey{a.Currency, d}] = factor
-		}
+		cur := cc.cur
 		v, err := entryValue(factor.conv.exact, a.Minor, cur.Units, opt.Currency, a.Ref)
 		if err != nil {
 			return err
@@ -271,9 +243,7 @@ func aggregateAndChains(ctx context.Context, s *store.Store, st *State, opt Opti
 	out := &aggregation{groups: ps[0].groups, entries: ps[0].entries, conv: conv, kinds: ps[0].kinds, illus: ps[0].illus, split: ps[0].split,
 		rated: rated{}}
 	for _, p := range ps {
-		for _, t := range p.factors {
-			out.rated.add(t)
-		}
+		p.cache.tallies(func(t *tally) { out.rated.add(t) })
 	}
 	for _, p := range ps[1:] {
 		out.entries += p.entries
@@ -306,11 +276,11 @@ func aggregateAndChains(ctx context.Context, s *store.Store, st *State, opt Opti
 	var tallies []*tally
 	for i, p := range ps {
 		cps[i] = p.chain
-		for _, t := range p.factors {
+		p.cache.tallies(func(t *tally) {
 			if t.chain != nil {
 				tallies = append(tallies, t.chain)
 			}
-		}
+		})
 	}
 	// The chains' own splitter: the aggregation's notes what f left out,
 	// and f, being whole, leaves nothing out.

@@ -25,7 +25,8 @@ import (
 // link is one contribution: where it sits in its chain, and its value.
 type link struct {
 	ref, kind, party, toward, fulfils, qualifier string
-	next                                         *link // the contribution it fulfils, when the state holds it
+	next                                         *link        // the contribution it fulfils, when the state holds it
+	chain                                        *pledgeState // a pledge in scope: its chain (pledgeChains)
 	date                                         ledger.Date
 	value                                        int64
 	inScope                                      bool // counted by the report (its filters); the others only resolve chains
@@ -93,49 +94,19 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	parts := runtime.GOMAXPROCS(0)
 	type part struct {
 		*chainPart
-		dates      map[string]ledger.Date
-		currencies map[string]money.Currency
-		values     map[string]scoped
-		factors    map[convKey]*tally
-		split      *splitter
-		portions   []portion
+		cache    *scanCache
+		values   map[string]scoped
+		split    *splitter
+		portions []portion
 	}
 	ps := make([]*part, parts)
 	for i := range ps {
-		ps[i] = &part{chainPart: newChainPart(), dates: map[string]ledger.Date{}, currencies: map[string]money.Currency{}, values: map[string]scoped{},
-			factors: map[convKey]*tally{}, split: newSplitter(f)}
-	}
-	dateOf := func(p *part, text string) (ledger.Date, error) {
-		d, ok := p.dates[text]
-		if !ok {
-			var err error
-			if d, err = ledger.ParseDate(text); err != nil {
-				return d, err
-			}
-			p.dates[text] = d
-		}
-		return d, nil
+		ps[i] = &part{chainPart: newChainPart(), cache: newScanCache(conv), values: map[string]scoped{}, split: newSplitter(f)}
 	}
 	// value values a in scope: the portions the sector and location
 	// filters keep (split.go), of its value and of its amount as stated;
 	// ok is false when none is kept.
-	value := func(p *part, a *store.Amount, d ledger.Date) (sc scoped, ok bool, err error) {
-		c, ok := p.currencies[a.Currency]
-		if !ok {
-			if c, err = money.ParseCurrency(a.Currency); err != nil {
-				return sc, false, fmt.Errorf("entry %s: %w", a.Ref, err)
-			}
-			p.currencies[a.Currency] = c
-		}
-		t, ok := p.factors[convKey{a.Currency, d}]
-		if !ok {
-			cv, err := conv.conversion(a.Currency, d)
-			if err != nil {
-				return sc, false, fmt.Errorf("%w (entry %s)", err, a.Ref)
-			}
-			t = &tally{conv: cv}
-			p.factors[convKey{a.Currency, d}] = t
-		}
+	value := func(p *part, a *store.Amount, c money.Currency, t *tally) (sc scoped, ok bool, err error) {
 		v, err := entryValue(t.conv.exact, a.Minor, c.Units, cur, a.Ref)
 		if err != nil {
 			return sc, false, err
@@ -160,15 +131,20 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	all := store.Filter{Seq: st.Head.Seq, Kinds: kinds, Wide: true}
 	err := s.Amounts(ctx, all, parts, func(i int, a *store.Amount) error {
 		p := ps[i]
-		d, err := dateOf(p, a.Date)
-		if err != nil {
-			return fmt.Errorf("entry %s: %w", a.Ref, err)
-		}
-		l := p.add(a, d)
 		if filtered {
+			d, _, err := p.cache.date(a.Date)
+			if err != nil {
+				return fmt.Errorf("entry %s: %w", a.Ref, err)
+			}
+			p.add(a, d)
 			return nil
 		}
-		sc, ok, err := value(p, a, d)
+		d, cc, t, err := p.cache.entry(a, nil)
+		if err != nil {
+			return err
+		}
+		l := p.add(a, d)
+		sc, ok, err := value(p, a, cc.cur, t)
 		if ok {
 			l.scope(sc)
 		}
@@ -178,11 +154,11 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 		f.Kinds, f.Wide = kinds, true
 		err = s.Amounts(ctx, f, parts, func(i int, a *store.Amount) error {
 			p := ps[i]
-			d, err := dateOf(p, a.Date)
+			_, cc, t, err := p.cache.entry(a, nil)
 			if err != nil {
-				return fmt.Errorf("entry %s: %w", a.Ref, err)
+				return err
 			}
-			sc, ok, err := value(p, a, d)
+			sc, ok, err := value(p, a, cc.cur, t)
 			if ok {
 				p.values[string(a.Ref)] = sc
 			}
@@ -196,9 +172,7 @@ func loadChainsParts(ctx context.Context, s *store.Store, st *State, f store.Fil
 	var tallies []*tally
 	for i, p := range ps {
 		cps[i], values[i] = p.chainPart, p.values
-		for _, t := range p.factors {
-			tallies = append(tallies, t)
-		}
+		p.cache.tallies(func(t *tally) { tallies = append(tallies, t) })
 		if i > 0 {
 			ps[0].split.merge(p.split)
 		}
@@ -372,13 +346,26 @@ func (p *pledgeState) remaining(taken, vTaken int64) int64 {
 	return v
 }
 
+// pledgeStates are the chains of the pledges in scope (pledgeChains), in
+// no particular order; each pledge's link points at its own (link.chain).
+type pledgeStates []*pledgeState
+
+// of is the chain of pledge p when p is a pledge in scope, else nil.
+func (pledgeStates) of(p *link) *pledgeState {
+	if p == nil {
+		return nil
+	}
+	return p.chain
+}
+
 // pledgeChains follows every pledge in scope to what fulfils it.
-func (ch *chains) pledgeChains() map[string]*pledgeState {
-	out := map[string]*pledgeState{}
+func (ch *chains) pledgeChains() pledgeStates {
+	var out pledgeStates
 	for _, l := range ch.order {
-		ref := l.ref
+		l.chain = nil
 		if l.kind == "pledge" {
-			out[ref] = &pledgeState{pledge: l, target: ch.target}
+			l.chain = &pledgeState{pledge: l, target: ch.target}
+			out = append(out, l.chain)
 		}
 	}
 	for _, l := range ch.order {
@@ -386,10 +373,10 @@ func (ch *chains) pledgeChains() map[string]*pledgeState {
 			continue
 		}
 		p := ch.pledgeOf(l)
-		if p == nil || out[p.ref] == nil {
+		if p == nil || !p.inScope || p.chain == nil {
 			continue
 		}
-		ps := out[p.ref]
+		ps := p.chain
 		ps.mixed = ps.mixed || l.cur.Code != p.cur.Code
 		switch l.kind {
 		case "commitment":
@@ -412,7 +399,7 @@ func (ch *chains) pledgeChains() map[string]*pledgeState {
 // before what it fulfils, or one in another order than pledge, then
 // commitment, then disbursement. These are also the warnings given when
 // such an entry is recorded.
-func (ch *chains) anomalies(l *model.Lang, cur money.Currency, pledges map[string]*pledgeState) []string {
+func (ch *chains) anomalies(l *model.Lang, cur money.Currency, pledges pledgeStates) []string {
 	// The anomalies are found in any order and listed by kind (order and
 	// early first, then over-fulfilled), then ref; only those shown are
 	// worded.
@@ -436,9 +423,9 @@ func (ch *chains) anomalies(l *model.Lang, cur money.Currency, pledges map[strin
 			found = append(found, anomaly{ref: c.ref, what: 1, c: c})
 		}
 	}
-	for _, c := range ch.order {
-		if p := pledges[c.ref]; p != nil && p.over() > 0 {
-			found = append(found, anomaly{over: true, ref: c.ref, p: p})
+	for _, p := range pledges {
+		if p.over() > 0 {
+			found = append(found, anomaly{over: true, ref: p.pledge.ref, p: p})
 		}
 	}
 	slices.SortFunc(found, func(a, b anomaly) int {

@@ -43,7 +43,6 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 	}
 	counted, illus := 0, 0 // contributions counted, and how many of them are illustrative
 	for _, link := range ch.order {
-		ref := link.ref
 		sg := byNeed[ch.need(link)]
 		if sg == nil {
 			continue
@@ -56,7 +55,7 @@ func computeCoverage(ctx context.Context, s *store.Store, st *State, opt Options
 		switch link.kind {
 		case "pledge":
 			sg.pledge.addLink(link)
-			if p := pledges[ref]; p != nil {
+			if p := pledges.of(link); p != nil {
 				sg.uncommitted.Add(p.uncommitted())
 			}
 		case "commitment":

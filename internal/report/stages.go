@@ -81,7 +81,7 @@ type stageKey struct{ party, sector string }
 
 // fillStages lays out the stages section from the chains in scope, loaded
 // with their portions (loadChainsParts).
-func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState, l *model.Lang, cur money.Currency) error {
+func fillStages(sec *model.Section, ch *chains, pledges pledgeStates, l *model.Lang, cur money.Currency) error {
 	groups := map[stageKey]*[stageCols]*acc{}
 	add := func(lk *link, col stageCol, values []int64, qualifier string) {
 		for i, pt := range lk.parts {
@@ -133,7 +133,7 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 	headOf = func(lk *link) *link {
 		switch lk.kind {
 		case "commitment":
-			if p := ch.pledgeOf(lk); p != nil && pledges[p.ref] != nil {
+			if p := ch.pledgeOf(lk); pledges.of(p) != nil {
 				return p
 			}
 		case "disbursement":
@@ -173,7 +173,7 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 	for _, lk := range ch.order {
 		switch lk.kind {
 		case "commitment":
-			if p := ch.pledgeOf(lk); p != nil && pledges[p.ref] != nil {
+			if p := ch.pledgeOf(lk); pledges.of(p) != nil {
 				p.stage.taken += lk.stage.value
 				if isQualified(lk) {
 					p.stage.qualified = true
@@ -215,7 +215,7 @@ func fillStages(sec *model.Section, ch *chains, pledges map[string]*pledgeState,
 			add(lk, colPledge, v, lk.qualifier)
 			add(lk, colUncommitted, spread(lk, max(0, value-lk.stage.taken)), remainderQualifier(lk))
 		case "commitment":
-			if p := ch.pledgeOf(lk); p != nil && pledges[p.ref] != nil {
+			if p := ch.pledgeOf(lk); pledges.of(p) != nil {
 				add(lk, colCommittedOnPledge, v, lk.qualifier)
 			} else {
 				add(lk, colCommittedAlone, v, lk.qualifier)
