@@ -249,7 +249,18 @@ func (f found) rate() decimal.Decimal {
 func (t *Table) lookup(base, quote string, day int32, stale int) (found, bool) {
 	p, inv := canonical(base, quote)
 	s := t.series[p]
-	i := sort.Search(len(s), func(i int) bool { return s[i].day > day }) - 1
+	// The last rate on or before day (a search by hand: this runs for
+	// every conversion a report computes).
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m].day <= day {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	i := lo - 1
 	if i < 0 || day-s[i].day > int32(stale) {
 		return found{}, false
 	}
