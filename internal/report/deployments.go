@@ -1,11 +1,13 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"math/bits"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/coalition/pledger/internal/model"
@@ -210,35 +212,38 @@ func deploymentRows(ctx context.Context, s *store.Store, st *State, f store.Filt
 		return nil, err
 	}
 	ds.entries = len(ds.rows)
-	// By party, then category, asset, start (unknown first), then ref.
-	catIndex := func(r model.Row) int {
-		for i, k := range model.Categories {
-			if l.CategoryName(k) == r["category"].Text {
-				return i
-			}
-		}
-		return len(model.Categories)
+	// By party, then category, asset, start (unknown first), then ref:
+	// the keys read once per row, not at every comparison.
+	type sortKey struct {
+		party, asset, start, ref string
+		cat                      int
+		row                      model.Row
 	}
-	startKey := func(r model.Row) string {
-		if r["start"].Text == ledger.Unknown {
-			return ""
+	catIndex := map[string]int{}
+	for i, k := range model.Categories {
+		if _, seen := catIndex[l.CategoryName(k)]; !seen {
+			catIndex[l.CategoryName(k)] = i
 		}
-		return r["start"].Text
 	}
-	sort.SliceStable(ds.rows, func(i, j int) bool {
-		a, b := ds.rows[i], ds.rows[j]
-		switch {
-		case a["party"].Text != b["party"].Text:
-			return a["party"].Text < b["party"].Text
-		case catIndex(a) != catIndex(b):
-			return catIndex(a) < catIndex(b)
-		case a["asset"].Text != b["asset"].Text:
-			return a["asset"].Text < b["asset"].Text
-		case startKey(a) != startKey(b):
-			return startKey(a) < startKey(b)
+	keys := make([]sortKey, len(ds.rows))
+	for i, r := range ds.rows {
+		cat, ok := catIndex[r["category"].Text]
+		if !ok {
+			cat = len(model.Categories)
 		}
-		return a["ref"].Text < b["ref"].Text
+		start := r["start"].Text
+		if start == ledger.Unknown {
+			start = ""
+		}
+		keys[i] = sortKey{party: r["party"].Text, asset: r["asset"].Text, start: start, ref: r["ref"].Text, cat: cat, row: r}
+	}
+	slices.SortStableFunc(keys, func(a, b sortKey) int {
+		return cmp.Or(strings.Compare(a.party, b.party), cmp.Compare(a.cat, b.cat), strings.Compare(a.asset, b.asset),
+			strings.Compare(a.start, b.start), strings.Compare(a.ref, b.ref))
 	})
+	for i := range keys {
+		ds.rows[i] = keys[i].row
+	}
 	if err := ds.totals(byAsset, l); err != nil {
 		return nil, err
 	}
