@@ -76,11 +76,8 @@ func computeParty(ctx context.Context, s *store.Store, st *State, opt Options, l
 	}
 	ds.apply(c, "deployments", "deployment_assets", st, l)
 
-	sources := map[string]int{}
-	if err := s.Entries(ctx, st.filter(opt), func(r ledger.Revision) error {
-		sources[r.Entry.Source]++
-		return nil
-	}); err != nil {
+	sources, err := s.SourceCounts(ctx, st.filter(opt))
+	if err != nil {
 		return nil, err
 	}
 	var keys []string

@@ -261,6 +261,30 @@ func (s *Store) Entries(ctx context.Context, f Filter, fn func(ledger.Revision) 
 	return nil
 }
 
+// SourceCounts counts the current revisions matching f (without Limit)
+// by their source: one grouped query, not a read of every entry, unless f
+// filters on sectors or locations (matched in Go).
+func (s *Store) SourceCounts(ctx context.Context, f Filter) (map[string]int, error) {
+	f.Limit = 0
+	out := map[string]int{}
+	if f.listFilters() {
+		err := s.Entries(ctx, f, func(r ledger.Revision) error { out[r.Entry.Source]++; return nil })
+		return out, err
+	}
+	c := f.current()
+	var rows []struct {
+		Source string `db:"source"`
+		N      int    `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.rebind(`SELECT r.source AS source, count(*) AS n FROM revisions r`+c.where()+` GROUP BY r.source`), c.args...); err != nil {
+		return nil, fmt.Errorf("store.SourceCounts: %w", err)
+	}
+	for _, r := range rows {
+		out[r.Source] += r.N
+	}
+	return out, nil
+}
+
 // CountEntries counts the current revisions matching f (without Limit).
 func (s *Store) CountEntries(ctx context.Context, f Filter) (int, error) {
 	f.Limit = 0
