@@ -362,3 +362,40 @@ func TestConcurrentRateImports(t *testing.T) {
 		}
 	})
 }
+
+// SourceCounts gives, by source, what counting the entries Entries reads
+// gives: with a party, a kind, a void and an amendment, and with a sector
+// filter (matched in Go).
+func TestSourceCounts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		s := storetest.Open(t, engine)
+		csv := `ref,kind,party,date,amount,currency,sector,source
+n1,need,COALITION,2021,100.00,USD,stabilisation,minutes
+p1,pledge,BEL,2021-02,10.00,EUR,stabilisation,minutes
+p2,pledge,BEL,2021-03,10.00,EUR,demining,press release
+p3,pledge,BEL,2021-04,10.00,EUR,stabilisation;demining,press release
+p4,pledge,NLD,2021-04,10.00,EUR,demining,
+d1,disbursement,BEL,2021-05-01,5.00,EUR,demining,minutes
+`
+		if _, err := s.Import(ctx, csvio.BytesSource("s.csv", []byte(csv), csvio.Options{}), store.ImportOptions{Author: "t"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Void(ctx, "p2", 0, "withdrawn", "t"); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []store.Filter{{}, {Parties: []string{"BEL"}}, {Kinds: []ledger.Kind{ledger.Pledge}}, {Parties: []string{"BEL"}, Sectors: []string{"demining"}}, {WithVoided: true}} {
+			want := map[string]int{}
+			if err := s.Entries(ctx, f, func(r ledger.Revision) error { want[r.Entry.Source]++; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.SourceCounts(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) || len(want) == 0 {
+				t.Errorf("filter %+v: %v, want %v", f, got, want)
+			}
+		}
+	})
+}
