@@ -71,18 +71,7 @@ func TestNewTableTextMatchesNewTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for d := -3; d < 65; d++ {
-			day := start.AddDate(0, 0, d)
-			for _, from := range curs {
-				for _, to := range curs {
-					fa, la, ea := a.Cross(from, to, day, 2)
-					fb, lb, eb := b.Cross(from, to, day, 2)
-					if fmt.Sprint(fa, la, ea) != fmt.Sprint(fb, lb, eb) {
-						t.Fatalf("prefer %v, %s->%s on %s: text table %v %v %v, parsed table %v %v %v", prefer, from, to, day, fb, lb, eb, fa, la, ea)
-					}
-				}
-			}
-		}
+		sameCrosses(t, fmt.Sprintf("prefer %v, the text table", prefer), a, b, curs, start, 65, 2)
 		ma, na, la, ea := a.MeanCross("SEK", "JPY", start, start.AddDate(0, 1, 0))
 		mb, nb, lb, eb := b.MeanCross("SEK", "JPY", start, start.AddDate(0, 1, 0))
 		if fmt.Sprint(ma, na, la, ea) != fmt.Sprint(mb, nb, lb, eb) {
@@ -125,18 +114,7 @@ func TestTableBinaryRoundTrip(t *testing.T) {
 	if fmt.Sprint(a.Sources(), a.counts) != fmt.Sprint(b.Sources(), b.counts) {
 		t.Fatalf("sources %v %v, decoded %v %v", a.Sources(), a.counts, b.Sources(), b.counts)
 	}
-	for d := -2; d < 42; d++ {
-		day := start.AddDate(0, 0, d)
-		for _, from := range curs {
-			for _, to := range curs {
-				fa, la, ea := a.Cross(from, to, day, 3)
-				fb, lb, eb := b.Cross(from, to, day, 3)
-				if fmt.Sprint(fa, la, ea) != fmt.Sprint(fb, lb, eb) || RateText(fa) != RateText(fb) {
-					t.Fatalf("%s->%s on %s: decoded %v %v %v, written %v %v %v", from, to, day, fb, lb, eb, fa, la, ea)
-				}
-			}
-		}
-	}
+	sameCrosses(t, "the decoded table", a, b, curs, start, 42, 3)
 	for i := range bin {
 		if _, err := DecodeTable(bin[:i]); err == nil {
 			t.Fatalf("the first %d of %d bytes decoded", i, len(bin))
@@ -144,5 +122,24 @@ func TestTableBinaryRoundTrip(t *testing.T) {
 	}
 	if _, err := DecodeTable(append(bin[:len(bin):len(bin)], 0)); err == nil {
 		t.Fatal("a trailing byte was taken")
+	}
+}
+
+// sameCrosses fails unless b gives what a gives for every pair of curs on
+// every day from a few days before start to days after it: the same rate
+// (and its digits), the same legs, the same error.
+func sameCrosses(t *testing.T, what string, a, b *Table, curs []string, start time.Time, days, stale int) {
+	t.Helper()
+	for d := -3; d < days; d++ {
+		day := start.AddDate(0, 0, d)
+		for _, from := range curs {
+			for _, to := range curs {
+				fa, la, ea := a.Cross(from, to, day, stale)
+				fb, lb, eb := b.Cross(from, to, day, stale)
+				if fmt.Sprint(fa, la, ea) != fmt.Sprint(fb, lb, eb) || RateText(fa) != RateText(fb) {
+					t.Fatalf("%s, %s->%s on %s: %v %v %v, want %v %v %v", what, from, to, day, fb, lb, eb, fa, la, ea)
+				}
+			}
+		}
 	}
 }
