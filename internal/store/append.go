@@ -21,7 +21,8 @@ type appender struct {
 	at     time.Time
 	bulk   bulkInserter
 	n      int
-	author string // of the last revision added: the link's author
+	author string       // of the last revision added: the link's author
+	packs  *importPacks // an import's: the packs of the blocks it fills
 }
 
 func (tx *Tx) newAppender(ctx context.Context) (*appender, error) {
@@ -87,6 +88,9 @@ func (a *appender) add(r *ledger.Revision) error {
 	if err := a.bulk.add(vals...); err != nil {
 		return fmt.Errorf("store: insert revision of %s: %w", r.Ref, err)
 	}
+	if a.packs != nil {
+		a.packs.add(r.Seq, vals)
+	}
 	a.head.Seq, a.head.Hash = r.Seq, r.Hash
 	a.n++
 	a.author = r.Author
@@ -100,6 +104,11 @@ func (a *appender) close(ctx context.Context) error {
 	}
 	if err := a.bulk.close(); err != nil {
 		return fmt.Errorf("store: insert revisions: %w", err)
+	}
+	if a.packs != nil {
+		if err := a.packs.flush(ctx, a.tx); err != nil {
+			return err
+		}
 	}
 	if a.n == 0 {
 		return nil

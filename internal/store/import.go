@@ -362,6 +362,7 @@ func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.Kno
 	var start int64 = -1
 	var at time.Time
 	written, analyzeAt := 0, importChunk
+	packs := newImportPacks()
 	for c := range chunks {
 		if written >= analyzeAt && tx.s.dialect == Postgres {
 			// The planner's statistics predate this transaction: refresh them
@@ -413,6 +414,7 @@ func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.Kno
 		if err != nil {
 			return 0, err
 		}
+		a.packs = packs
 		if start < 0 {
 			start = a.head.Seq
 		}

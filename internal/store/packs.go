@@ -571,3 +571,71 @@ func (c *packCheck) row(r *revRow) error {
 	c.packs, c.rows = c.packs[1:], c.rows[:0]
 	return nil
 }
+
+// importPacks makes, during an import, the packs of the blocks the import
+// fills from their first seq to their last: the pack of a block is a pure
+// function of its revisions (encodePack), and the import has each of them
+// in hand as it inserts it, so the first report after a large import need
+// not read them back (packsFor). A block the import starts inside of, or
+// does not finish, is left to packsFor. The packs are written in the
+// import's transaction (so they go with it, all or nothing) once the
+// revisions before them are flushed (PostgreSQL's COPY holds the
+// connection meanwhile); memory holds at most one block of rows and the
+// packs of one chunk.
+type importPacks struct {
+	lo      int64     // the block being collected; 0: none (the import began inside it)
+	rows    []packRow // its rows with an amount, so far
+	pending []packData
+	col     map[string]int // revCols by name
+}
+
+type packData struct {
+	lo, hi int64
+	data   []byte
+}
+
+func newImportPacks() *importPacks {
+	col := make(map[string]int, len(revCols))
+	for i, c := range revCols {
+		col[c] = i
+	}
+	return &importPacks{col: col}
+}
+
+// add takes the revision of seq, as the column values it is inserted with
+// (revValues).
+func (ip *importPacks) add(seq int64, vals []any) {
+	if (seq-1)%packBlock == 0 {
+		ip.lo, ip.rows = seq, ip.rows[:0]
+	}
+	if ip.lo == 0 {
+		return
+	}
+	if minor, ok := vals[ip.col["amount_minor"]].(int64); ok {
+		text := func(c string) string { return vals[ip.col[c]].(string) }
+		span := text("end_last")
+		if span == "" {
+			span = text("date_last")
+		}
+		ip.rows = append(ip.rows, packRow{seq: seq, action: text("action"), kind: text("kind"), party: text("party"),
+			date: text("date"), dateFirst: text("date_first"), spanLast: span, end: text("end_date"), currency: text("currency"),
+			qualifier: text("qualifier"), sector: text("sector"), location: text("location"), minor: minor,
+			illustrative: vals[ip.col["illustrative"]].(int) != 0, ref: text("ref"), toward: text("toward"), fulfils: text("fulfils")})
+	}
+	if hi := ip.lo + packBlock - 1; seq == hi {
+		ip.pending = append(ip.pending, packData{ip.lo, hi, encodePack(ip.lo, hi, ip.rows)})
+		ip.lo, ip.rows = 0, ip.rows[:0]
+	}
+}
+
+// flush writes the packs made so far.
+func (ip *importPacks) flush(ctx context.Context, tx *Tx) error {
+	for _, p := range ip.pending {
+		if _, err := tx.exec(ctx, `INSERT INTO amount_packs (lo, hi, version, data) VALUES (?, ?, ?, ?) ON CONFLICT (lo) DO NOTHING`,
+			p.lo, p.hi, packVersion, p.data); err != nil {
+			return fmt.Errorf("store: write pack %d–%d: %w", p.lo, p.hi, err)
+		}
+	}
+	ip.pending = ip.pending[:0]
+	return nil
+}

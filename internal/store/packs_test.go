@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -272,6 +274,106 @@ func TestRatePack(t *testing.T) {
 			if _, err := s.Verify(ctx, store.VerifyOptions{}); !errors.Is(err, ledger.ErrTampered) || !strings.Contains(err.Error(), "rate pack") {
 				t.Fatalf("verify of a rate pack changed at %d of %d: %v", at, len(data), err)
 			}
+		}
+	})
+}
+
+// An import writes the packs of the blocks it fills, from first seq to
+// last, in its own transaction: the bytes a report or verify would make
+// from the stored revisions. Blocks it starts inside of or leaves
+// unfinished are left to reports; an import that fails leaves no pack.
+func TestImportMakesPacks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine store.Dialect) {
+		ctx := context.Background()
+		defer store.SetPackBlock(64)()
+		s := storetest.Open(t, engine)
+		dir := t.TempDir()
+		files, _, err := benchgen.Write(dir, benchgen.Config{Entries: 1000, Seed: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := os.ReadFile(files.Entries)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitAfter(string(all), "\n")
+		header := lines[0]
+		// Three imports: rows 1-100 (seqs 1-100: block 1 filled), 101-700
+		// (a block begun by the first import, then full ones) and all
+		// 1,000 with amounts changed (amendments; the first 700 rows
+		// again, unchanged, take no seq).
+		part := func(name string, from, to int, change bool) string {
+			body := strings.Join(lines[1+from:1+to], "")
+			if change {
+				body = strings.ReplaceAll(body, ".00,", ".01,")
+			}
+			p := filepath.Join(dir, name)
+			if err := os.WriteFile(p, []byte(header+body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		imports := []store.ImportOptions{{Author: "t"}, {Author: "t"}, {Author: "t", Amend: true, Reason: "review"}}
+		for i, p := range []string{part("a.csv", 0, 100, false), part("b.csv", 100, 700, false), part("c.csv", 0, 1000, true)} {
+			if _, err := s.Import(ctx, csvio.FileSource(p, csvio.Options{}, nil), imports[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		packs := func() map[int64][]byte {
+			var rows []struct {
+				Lo   int64  `db:"lo"`
+				Data []byte `db:"data"`
+			}
+			if err := s.DB().SelectContext(ctx, &rows, `SELECT lo, data FROM amount_packs`); err != nil {
+				t.Fatal(err)
+			}
+			out := map[int64][]byte{}
+			for _, r := range rows {
+				out[r.Lo] = r.Data
+			}
+			return out
+		}
+		made := packs()
+		head, _ := s.Head(ctx)
+		if len(made) < 10 || made[1] == nil || made[65] != nil || made[129] == nil {
+			var los []int64
+			for lo := range made {
+				los = append(los, lo)
+			}
+			slices.Sort(los)
+			t.Fatalf("packs made by the imports (head %d): %v; want 1, not 65 (begun by the first import), 129 and the others filled", head.Seq, los)
+		}
+		if _, err := s.Verify(ctx, store.VerifyOptions{}); err != nil {
+			t.Fatalf("verify of the packs an import made: %v", err)
+		}
+		// The same bytes as packs made from the stored revisions.
+		if _, err := s.DB().ExecContext(ctx, `DELETE FROM amount_packs`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.BuildPacks(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		built := packs()
+		for lo, data := range made {
+			if !bytes.Equal(built[lo], data) {
+				t.Errorf("the pack of seq %d an import made differs from the one made from the revisions", lo)
+			}
+		}
+		// A failing import leaves no pack: a bad last row.
+		if _, err := s.DB().ExecContext(ctx, `DELETE FROM amount_packs`); err != nil {
+			t.Fatal(err)
+		}
+		bad := part("d.csv", 0, 1000, false)
+		body, _ := os.ReadFile(bad)
+		body = append(bytes.ReplaceAll(body, []byte("p-"), []byte("q-")), []byte("zz,pledge,BEL,2021-13-01,,1.00,EUR,,,,,,,,generated,,,\n")...)
+		if err := os.WriteFile(bad, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Import(ctx, csvio.FileSource(bad, csvio.Options{}, nil), store.ImportOptions{Author: "t"}); err == nil || !strings.Contains(err.Error(), "2021-13-01") {
+			t.Fatalf("an import with a bad last row: %v", err)
+		}
+		if n := len(packs()); n != 0 {
+			t.Fatalf("a failed import left %d packs", n)
 		}
 	})
 }
