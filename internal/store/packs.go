@@ -586,7 +586,6 @@ type importPacks struct {
 	lo      int64     // the block being collected; 0: none (the import began inside it)
 	rows    []packRow // its rows with an amount, so far
 	pending []packData
-	col     map[string]int // revCols by name
 }
 
 type packData struct {
@@ -594,13 +593,19 @@ type packData struct {
 	data   []byte
 }
 
-func newImportPacks() *importPacks {
-	col := make(map[string]int, len(revCols))
-	for i, c := range revCols {
-		col[c] = i
-	}
-	return &importPacks{col: col}
-}
+func newImportPacks() *importPacks { return &importPacks{} }
+
+// revCol is the position of each column of revCols that a pack reads.
+var revCol = func() (c struct {
+	action, kind, party, date, dateFirst, dateLast, endDate, endLast, minor, currency, qualifier int
+	sector, location, illustrative, ref, toward, fulfils                                         int
+}) {
+	at := func(name string) int { return slices.Index(revCols, name) }
+	c.action, c.kind, c.party, c.date, c.dateFirst, c.dateLast = at("action"), at("kind"), at("party"), at("date"), at("date_first"), at("date_last")
+	c.endDate, c.endLast, c.minor, c.currency, c.qualifier = at("end_date"), at("end_last"), at("amount_minor"), at("currency"), at("qualifier")
+	c.sector, c.location, c.illustrative, c.ref, c.toward, c.fulfils = at("sector"), at("location"), at("illustrative"), at("ref"), at("toward"), at("fulfils")
+	return c
+}()
 
 // add takes the revision of seq, as the column values it is inserted with
 // (revValues).
@@ -611,16 +616,17 @@ func (ip *importPacks) add(seq int64, vals []any) {
 	if ip.lo == 0 {
 		return
 	}
-	if minor, ok := vals[ip.col["amount_minor"]].(int64); ok {
-		text := func(c string) string { return vals[ip.col[c]].(string) }
-		span := text("end_last")
+	c := &revCol
+	if minor, ok := vals[c.minor].(int64); ok {
+		text := func(i int) string { return vals[i].(string) }
+		span := text(c.endLast)
 		if span == "" {
-			span = text("date_last")
+			span = text(c.dateLast)
 		}
-		ip.rows = append(ip.rows, packRow{seq: seq, action: text("action"), kind: text("kind"), party: text("party"),
-			date: text("date"), dateFirst: text("date_first"), spanLast: span, end: text("end_date"), currency: text("currency"),
-			qualifier: text("qualifier"), sector: text("sector"), location: text("location"), minor: minor,
-			illustrative: vals[ip.col["illustrative"]].(int) != 0, ref: text("ref"), toward: text("toward"), fulfils: text("fulfils")})
+		ip.rows = append(ip.rows, packRow{seq: seq, action: text(c.action), kind: text(c.kind), party: text(c.party),
+			date: text(c.date), dateFirst: text(c.dateFirst), spanLast: span, end: text(c.endDate), currency: text(c.currency),
+			qualifier: text(c.qualifier), sector: text(c.sector), location: text(c.location), minor: minor,
+			illustrative: vals[c.illustrative].(int) != 0, ref: text(c.ref), toward: text(c.toward), fulfils: text(c.fulfils)})
 	}
 	if hi := ip.lo + packBlock - 1; seq == hi {
 		ip.pending = append(ip.pending, packData{ip.lo, hi, encodePack(ip.lo, hi, ip.rows)})
