@@ -362,7 +362,7 @@ func (tx *Tx) importRows(ctx context.Context, src csvio.Source, known ledger.Kno
 	var start int64 = -1
 	var at time.Time
 	written, analyzeAt := 0, importChunk
-	packs := newImportPacks()
+	packs := &importPacks{}
 	for c := range chunks {
 		if written >= analyzeAt && tx.s.dialect == Postgres {
 			// The planner's statistics predate this transaction: refresh them

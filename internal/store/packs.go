@@ -314,6 +314,10 @@ func (s *Store) packs(ctx context.Context, seq int64) ([]packRange, error) {
 	return all, nil
 }
 
+// insertPack stores a pack unless its block has one (made meanwhile by
+// another report: the same bytes).
+const insertPack = `INSERT INTO amount_packs (lo, hi, version, data) VALUES (?, ?, ?, ?) ON CONFLICT (lo) DO NOTHING`
+
 // BuildPacks makes the packs of the full blocks up to seq (0: the head)
 // that have none, each from the stored revisions; it returns how many it
 // made. Reports call it (packsFor) so that the next report reads packs;
@@ -341,7 +345,7 @@ func (s *Store) BuildPacks(ctx context.Context, seq int64) (int, error) {
 		if err != nil {
 			return made, err
 		}
-		_, err = s.db.ExecContext(ctx, s.rebind(`INSERT INTO amount_packs (lo, hi, version, data) VALUES (?, ?, ?, ?) ON CONFLICT (lo) DO NOTHING`),
+		_, err = s.db.ExecContext(ctx, s.rebind(insertPack),
 			lo, hi, packVersion, data)
 		if err != nil {
 			return made, fmt.Errorf("store: write pack %d–%d: %w", lo, hi, err)
@@ -593,8 +597,6 @@ type packData struct {
 	data   []byte
 }
 
-func newImportPacks() *importPacks { return &importPacks{} }
-
 // revCol is the position of each column of revCols that a pack reads.
 var revCol = func() (c struct {
 	action, kind, party, date, dateFirst, dateLast, endDate, endLast, minor, currency, qualifier int
@@ -618,15 +620,14 @@ func (ip *importPacks) add(seq int64, vals []any) {
 	}
 	c := &revCol
 	if minor, ok := vals[c.minor].(int64); ok {
+		// The row as a read of the revision gives it: one rule for both
+		// (packRowOf).
 		text := func(i int) string { return vals[i].(string) }
-		span := text(c.endLast)
-		if span == "" {
-			span = text(c.dateLast)
-		}
-		ip.rows = append(ip.rows, packRow{seq: seq, action: text(c.action), kind: text(c.kind), party: text(c.party),
-			date: text(c.date), dateFirst: text(c.dateFirst), spanLast: span, end: text(c.endDate), currency: text(c.currency),
-			qualifier: text(c.qualifier), sector: text(c.sector), location: text(c.location), minor: minor,
-			illustrative: vals[c.illustrative].(int) != 0, ref: text(c.ref), toward: text(c.toward), fulfils: text(c.fulfils)})
+		ip.rows = append(ip.rows, packRowOf(&revRow{Seq: seq, Action: text(c.action), Kind: text(c.kind), Party: text(c.party),
+			Date: text(c.date), DateFirst: text(c.dateFirst), DateLast: text(c.dateLast), EndDate: text(c.endDate), EndLast: text(c.endLast),
+			Currency: text(c.currency), Qualifier: text(c.qualifier), Sector: text(c.sector), Location: text(c.location),
+			AmountMinor: sql.NullInt64{Int64: minor, Valid: true}, Illustrative: int64(vals[c.illustrative].(int)),
+			Ref: text(c.ref), Toward: text(c.toward), Fulfils: text(c.fulfils)}))
 	}
 	if hi := ip.lo + packBlock - 1; seq == hi {
 		ip.pending = append(ip.pending, packData{ip.lo, hi, encodePack(ip.lo, hi, ip.rows)})
@@ -637,7 +638,7 @@ func (ip *importPacks) add(seq int64, vals []any) {
 // flush writes the packs made so far.
 func (ip *importPacks) flush(ctx context.Context, tx *Tx) error {
 	for _, p := range ip.pending {
-		if _, err := tx.exec(ctx, `INSERT INTO amount_packs (lo, hi, version, data) VALUES (?, ?, ?, ?) ON CONFLICT (lo) DO NOTHING`,
+		if _, err := tx.exec(ctx, insertPack,
 			p.lo, p.hi, packVersion, p.data); err != nil {
 			return fmt.Errorf("store: write pack %d–%d: %w", p.lo, p.hi, err)
 		}

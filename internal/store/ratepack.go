@@ -169,17 +169,6 @@ func (p *rateRows) decodeRows() error {
 	return nil
 }
 
-// lastID is the id of the pack's last rate (0 without rates).
-func (p *rateRows) lastID() (int64, error) {
-	if p.n == 0 {
-		return 0, nil
-	}
-	if err := p.decode(); err != nil {
-		return 0, err
-	}
-	return p.rows[p.n-1].id, nil
-}
-
 // rateStats is what identifies the rates table's content for the pack: the
 // highest id. Rates are only ever added, and every rate write holds the
 // ledger head (Store.Write) from before its rates are numbered until it
